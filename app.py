@@ -1,0 +1,22 @@
+"""naravard: entry point. Only the frame: page config, navigation, shared sidebar.
+
+Run with ``streamlit run app.py``. Pages live in ``pages/`` and are listed in
+``naravard.ui.PAGES``; all logic lives in the ``naravard`` package.
+"""
+
+import streamlit as st
+
+from naravard import ui
+
+st.set_page_config(
+    page_title="Nära vård i Halland – primärvårdens kapacitet",
+    page_icon=":material/local_hospital:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+page = st.navigation(
+    [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(ui.PAGES)]
+)
+ui.sidebar(ui.dataset())
+page.run()

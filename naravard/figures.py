@@ -1,0 +1,204 @@
+"""Plotly figure builders for the pages (maps live in :mod:`naravard.mapfig`).
+
+One theme for all charts: the Okabe–Ito colour-blind-safe palette, large fonts for a
+projector, Swedish separators (decimal comma, space for thousands), no chart junk.
+Series are also told apart by line dash and marker symbol, so colour is never the
+only carrier of meaning.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import fmt
+from .population import OBSERVED, PROJECTED
+
+# Okabe & Ito (2008), "Color Universal Design"; black left out (used for text).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+FONT_SIZE = 16
+HEIGHT = 460
+
+
+def base_layout(fig: go.Figure, title: str = "", height: int = HEIGHT, y_title: str = "", x_title: str = "") -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=FONT_SIZE + 4)) if title else None,
+        height=height,
+        separators=fmt.PLOTLY_SEPARATORS,
+        font=dict(size=FONT_SIZE, family="Source Sans Pro, DejaVu Sans, Arial, sans-serif"),
+        template="plotly_white",
+        margin=dict(l=10, r=10, t=60 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
+        hoverlabel=dict(font_size=FONT_SIZE),
+    )
+    fig.update_yaxes(title=y_title or None, tickformat=",d", rangemode="tozero", gridcolor="#DDDDDD")
+    fig.update_xaxes(title=x_title or None)
+    return fig
+
+
+def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
+    """Population per area over years; projections dashed and marked as such.
+
+    ``pop``: regionkod, region, year, population, kind.
+    """
+    fig = go.Figure()
+    for i, (region, g) in enumerate(pop.sort_values("year").groupby("region", sort=False)):
+        color = PALETTE[i % len(PALETTE)]
+        obs = g[g["kind"] == OBSERVED]
+        proj = g[g["kind"] == PROJECTED]
+        # the projection line starts at the last observed point so the two join
+        if not obs.empty and not proj.empty:
+            proj = pd.concat([obs.tail(1), proj])
+        fig.add_trace(
+            go.Scatter(
+                x=obs["year"],
+                y=obs["population"],
+                name=region,
+                legendgroup=region,
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=8),
+                hovertemplate=f"{region} %{{x}}: %{{y:,.0f}} invånare<extra></extra>",
+            )
+        )
+        if not proj.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=proj["year"],
+                    y=proj["population"],
+                    name=f"{region} (prognos)",
+                    legendgroup=region,
+                    showlegend=False,
+                    mode="lines+markers",
+                    line=dict(color=color, width=3, dash="dash"),
+                    marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=8, line=dict(width=1, color="white")),
+                    hovertemplate=f"{region} %{{x}} (prognos): %{{y:,.0f}} invånare<extra></extra>",
+                )
+            )
+    base_layout(fig, title, y_title="Invånare")
+    fig.update_yaxes(rangemode="normal")
+    fig.add_annotation(
+        text="Streckad linje = prognos",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=FONT_SIZE - 2, color="#444444"),
+    )
+    return fig
+
+
+def grouped_bars(
+    df: pd.DataFrame,
+    category: str,
+    series: str,
+    value: str,
+    title: str = "",
+    y_title: str = "",
+    value_format=fmt.number,
+    horizontal: bool = False,
+    patterns: bool = True,
+) -> go.Figure:
+    """Bars of ``value`` per ``category`` for each ``series``, labelled with the value.
+
+    Bars carry their value as text and (for several series) a fill pattern, so
+    neither colour nor reading an axis is needed to tell them apart.
+    """
+    fig = go.Figure()
+    pattern_shapes = ["", "/", ".", "x", "-", "|", "+"]
+    for i, (name, g) in enumerate(df.groupby(series, sort=False)):
+        xs, ys = (g[value], g[category]) if horizontal else (g[category], g[value])
+        fig.add_trace(
+            go.Bar(
+                x=xs,
+                y=ys,
+                name=str(name),
+                orientation="h" if horizontal else "v",
+                marker=dict(
+                    color=PALETTE[i % len(PALETTE)],
+                    pattern=dict(shape=pattern_shapes[i % len(pattern_shapes)] if patterns else ""),
+                ),
+                text=[value_format(v) for v in g[value]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{{'y' if horizontal else 'x'}}} – {name}: %{{text}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title, y_title="" if horizontal else y_title, x_title=y_title if horizontal else "")
+    fig.update_layout(barmode="group", uniformtext=dict(minsize=FONT_SIZE - 4, mode="show"))
+    if horizontal:
+        fig.update_yaxes(tickformat=None, autorange="reversed", rangemode="normal")
+        fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    return fig
+
+
+def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
+    """Stacked horizontal bars: each kommun's population split into age groups (%)."""
+    a = ages[ages["year"] == year].copy()
+    a["share"] = 100 * a["population"] / a.groupby("regionkod")["population"].transform("sum")
+    fig = go.Figure()
+    pattern_shapes = ["", "/", ".", "x"]
+    for i, (grp, g) in enumerate(a.groupby("aldersgrupp", sort=True)):
+        fig.add_trace(
+            go.Bar(
+                y=g["kommun"],
+                x=g["share"],
+                name=f"{grp} år",
+                orientation="h",
+                marker=dict(color=PALETTE[i], pattern=dict(shape=pattern_shapes[i])),
+                text=[fmt.percent(v, 0) for v in g["share"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=g["population"],
+                hovertemplate=f"%{{y}}, {grp} år: %{{x:.1f}} %% (%{{customdata:,.0f}} personer)<extra></extra>",
+            )
+        )
+    base_layout(fig, title, x_title="Andel av befolkningen (%)")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
+    fig.update_yaxes(tickformat=None, autorange="reversed")
+    return fig
+
+
+def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> go.Figure:
+    """An indicator's yearly values for several areas (percent), optional snapshot.
+
+    ``series``: omrade, year, value. ``snapshot`` = (label, year, value): the deck's
+    figure, measured differently (a season or another survey dimension), drawn as a
+    separate black star with its own legend entry and never joined to the series.
+    """
+    fig = go.Figure()
+    for i, (area, g) in enumerate(series.sort_values("year").groupby("omrade", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=g["year"],
+                y=g["value"],
+                name=area,
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=DASHES[i % len(DASHES)]),
+                marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=9),
+                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} %<extra></extra>",
+            )
+        )
+    if snapshot is not None:
+        label, year, value = snapshot
+        fig.add_trace(
+            go.Scatter(
+                x=[year],
+                y=[value],
+                name=label,
+                mode="markers",
+                marker=dict(symbol="star", size=18, color="#000000"),
+                hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
+            )
+        )
+    base_layout(fig, title, y_title="Procent")
+    fig.update_yaxes(tickformat=None, ticksuffix=" %", rangemode="normal")
+    fig.update_xaxes(dtick=1)
+    return fig

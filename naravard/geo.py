@@ -1,0 +1,732 @@
+"""Kommun boundaries: download, import, normalise and cache.
+
+The map needs one polygon per kommun of the region. SCB publishes them as open data
+(CC0, "Digitala gränser"); the release zip has a new address every time, so the URL is
+configuration, not code. Everything that reaches the map passes one normalisation
+(:func:`normalise_boundaries`) whatever its origin — SCB download, an uploaded GeoJSON,
+a shapefile or a zip — and ends in one GeoJSON per län in the cache directory
+(``<cache>/kommuner_<lanskod>.geojson``, WGS84, properties ``kommunkod``,
+``kommunnamn``, ``lanskod``). The app only ever reads that cache, so it works offline
+once the boundaries have been fetched or imported.
+
+Bad input never escapes as a stack trace: every expected failure is a
+:class:`BoundaryError` (a :class:`~naravard.data.DataError`) with an English message
+for logs and the CLI and a Swedish one (``.message_sv``) for the UI. Writes to the
+cache are atomic (temporary file + :func:`os.replace`), so a failed fetch or import
+never damages a cache that worked.
+
+Coordinate reference systems: SCB ships SWEREF 99 TM (EPSG:3006), sometimes with a
+``.prj`` that describes it without naming it; such a ``.prj`` is recognised by its
+parameters. A file without a CRS is taken as WGS84 if its coordinates look like
+longitude/latitude, otherwise as SWEREF 99 TM if they lie in Sweden's SWEREF 99 TM
+range. A GeoJSON without a ``crs`` member is read as WGS84 by GDAL (RFC 7946); if its
+coordinates are plainly metres, it gets the same SWEREF 99 TM assumption.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Iterable
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from .data import DataError
+
+# ----------------------------------------------------------------------- configuration
+
+#: SCB "Digitala gränser", release of January 2025 (FACTS S5). Each release gets a new
+#: address, hence the environment variable and the CLI flag.
+DEFAULT_BOUNDARY_URL = (
+    "https://www.scb.se/contentassets/3443fea3fa6640f7a57ea15d9a372d33/shape_svenska_250121.zip"
+)
+ENV_BOUNDARY_URL = "NARAVARD_BOUNDARY_URL"
+ENV_CACHE_DIR = "NARAVARD_CACHE_DIR"
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "boundaries"
+
+#: Simplification tolerance in metres (SWEREF 99 TM). 200 m is invisible at the
+#: scale of a län map and keeps the cached GeoJSON small.
+DEFAULT_SIMPLIFY_M = 200.0
+DEFAULT_TIMEOUT = 60.0
+
+WGS84 = "EPSG:4326"
+SWEREF99TM = "EPSG:3006"
+
+# Limits against hostile or mistaken input (a zip bomb, a wrong multi-GB file).
+MAX_DOWNLOAD_BYTES = 250 * 1024 * 1024
+MAX_INPUT_BYTES = 250 * 1024 * 1024
+MAX_EXTRACT_BYTES = 500 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_DEPTH = 2
+
+# Column names that hold the kommun code / name, in order of preference
+# (matched case-insensitively).
+CODE_COLUMNS = ("KnKod", "kommunkod", "KOMMUNKOD", "kod", "kommun_kod", "KOM_KOD")
+NAME_COLUMNS = ("KnNamn", "kommunnamn", "KOMMUNNAMN", "kommun", "namn", "name")
+
+# Sweden in WGS84, generous (the same box the kommuner table is validated against).
+SWEDEN_LON = (10.5, 24.5)
+SWEDEN_LAT = (55.0, 69.5)
+# Sweden in SWEREF 99 TM (eastings, northings), generous.
+SWEREF_X = (180_000.0, 1_000_000.0)
+SWEREF_Y = (6_050_000.0, 7_750_000.0)
+
+_SHP_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
+_VECTOR_SUFFIXES = (".geojson", ".json")
+
+
+class BoundaryError(DataError):
+    """Boundaries could not be downloaded, read or validated.
+
+    ``file`` names what failed (a URL, an uploaded file name or the cache file);
+    ``str(err)`` is English, ``err.message_sv`` Swedish for the UI.
+    """
+
+    @property
+    def message_sv(self) -> str:
+        return f"Kommungränserna från {self.file} kunde inte användas: {self.problem_sv}"
+
+
+def resolve_boundary_url(url: str | None = None) -> str:
+    """The boundary zip URL: explicit argument, else ``$NARAVARD_BOUNDARY_URL``, else SCB's."""
+    return url or os.environ.get(ENV_BOUNDARY_URL) or DEFAULT_BOUNDARY_URL
+
+
+def resolve_cache_dir(cache_dir: Path | str | None = None) -> Path:
+    """The cache directory: explicit argument, else ``$NARAVARD_CACHE_DIR``, else ``<repo>/var/boundaries``."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = os.environ.get(ENV_CACHE_DIR)
+    return Path(env) if env else DEFAULT_CACHE_DIR
+
+
+def cache_path(lanskod: str, cache_dir: Path | str | None = None) -> Path:
+    """Where the normalised boundaries of one län live."""
+    if not re.fullmatch(r"\d{2}", str(lanskod)):
+        raise BoundaryError(
+            str(lanskod), f"län code must be two digits, got {lanskod!r}", f"länskoden måste vara två siffror ({lanskod})"
+        )
+    return resolve_cache_dir(cache_dir) / f"kommuner_{lanskod}.geojson"
+
+
+# ---------------------------------------------------------------------- normalisation
+
+
+def _find_column(columns: Iterable[str], candidates: tuple[str, ...]) -> str | None:
+    by_lower = {str(c).lower(): str(c) for c in columns if str(c).lower() != "geometry"}
+    for cand in candidates:
+        if cand.lower() in by_lower:
+            return by_lower[cand.lower()]
+    return None
+
+
+def _norm_code(value) -> str:
+    """Codes as SCB writes them: four digits as text (``114`` or ``114.0`` → ``0114``)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    s = str(value).strip()
+    if re.fullmatch(r"\d{1,4}(\.0+)?", s):
+        return f"{int(float(s)):04d}"
+    return s
+
+
+def _looks_lonlat(bounds) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return -180.0 <= minx <= maxx <= 180.0 and -90.0 <= miny <= maxy <= 90.0
+
+
+def _looks_sweref(bounds) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return SWEREF_X[0] <= minx <= maxx <= SWEREF_X[1] and SWEREF_Y[0] <= miny <= maxy <= SWEREF_Y[1]
+
+
+def _is_sweref99tm(crs: CRS) -> bool:
+    """True for EPSG:3006 and for unnamed .prj files with its parameters (as SCB ships)."""
+    if crs.to_epsg() == 3006:
+        return True
+    if not crs.is_projected:
+        return False
+    try:
+        op = crs.coordinate_operation
+        params = {p.name.lower(): p.value for p in op.params}
+        ellipsoid = crs.ellipsoid
+    except Exception:  # pyproj cannot describe this CRS; then it is not SWEREF 99 TM
+        return False
+    if op is None or "transverse mercator" not in op.method_name.lower() or ellipsoid is None:
+        return False
+    want = {
+        "longitude of natural origin": 15.0,
+        "scale factor at natural origin": 0.9996,
+        "false easting": 500000.0,
+        "false northing": 0.0,
+        "latitude of natural origin": 0.0,
+    }
+    return (
+        all(abs(params.get(k, float("nan")) - v) < 1e-6 for k, v in want.items())
+        and abs(ellipsoid.semi_major_metre - 6378137.0) < 0.01
+        and abs(ellipsoid.inverse_flattening - 298.257222101) < 1e-6
+    )
+
+
+def _resolve_crs(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    """Give the frame a definite CRS (see the module docstring for the assumptions)."""
+    bounds = gdf.total_bounds
+    crs = gdf.crs
+    if crs is None:
+        if _looks_lonlat(bounds):
+            return gdf.set_crs(WGS84)
+        if _looks_sweref(bounds):
+            return gdf.set_crs(SWEREF99TM)
+        raise BoundaryError(
+            source,
+            "the file has no coordinate reference system and its coordinates are neither "
+            "longitude/latitude nor SWEREF 99 TM",
+            "filen anger inget koordinatsystem och koordinaterna ser varken ut som WGS84 "
+            "(longitud/latitud) eller SWEREF 99 TM",
+        )
+    if crs.is_geographic and not _looks_lonlat(bounds) and _looks_sweref(bounds):
+        # A GeoJSON without a "crs" member but written in metres: GDAL says WGS84.
+        return gdf.set_crs(SWEREF99TM, allow_override=True)
+    if _is_sweref99tm(crs):
+        return gdf.set_crs(SWEREF99TM, allow_override=True)
+    return gdf
+
+
+def _polygonal(geom):
+    """The polygonal part of a geometry (after repair), or None if there is none."""
+    if geom is None or geom.is_empty:
+        return None
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    if geom.geom_type == "GeometryCollection":
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+        if parts:
+            return shapely.union_all(parts)
+    return None
+
+
+def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
+    """Simplify in metres keeping shared borders shared.
+
+    Coverage simplification moves each shared edge once for both neighbours, so no
+    slivers or gaps appear between kommuner. If the input is not a clean coverage
+    (overlaps, say) GEOS refuses; then fall back to per-polygon topology-preserving
+    Douglas–Peucker, which never produces invalid polygons but may leave hairline gaps.
+    """
+    if tolerance_m <= 0:
+        return geoms
+    try:
+        out = geoms.simplify_coverage(tolerance_m)
+        if out.is_valid.all() and not out.is_empty.any():
+            return out
+    except Exception:  # GEOS rejects a non-coverage; fall back below
+        pass
+    return geoms.simplify(tolerance_m, preserve_topology=True)
+
+
+def normalise_boundaries(
+    gdf: gpd.GeoDataFrame,
+    lanskod: str,
+    *,
+    expected_codes: Iterable[str] | None = None,
+    simplify_m: float = DEFAULT_SIMPLIFY_M,
+    source: str = "gränsfilen",
+) -> gpd.GeoDataFrame:
+    """Turn any kommun boundary layer into the one shape the map uses.
+
+    Keeps the kommuner whose code starts with ``lanskod`` (and, if given, only
+    ``expected_codes``, all of which must be present), merges rows of the same code,
+    repairs invalid polygons, simplifies by ``simplify_m`` metres and returns WGS84
+    with columns ``kommunkod``, ``kommunnamn``, ``lanskod``, ``geometry`` sorted by code.
+    Raises :class:`BoundaryError` for anything that cannot become a valid map layer.
+    """
+    lanskod = str(lanskod)
+    if gdf is None or len(gdf) == 0:
+        raise BoundaryError(source, "the file contains no features", "filen innehåller inga objekt")
+    code_col = _find_column(gdf.columns, CODE_COLUMNS)
+    if code_col is None:
+        cols = ", ".join(str(c) for c in gdf.columns if c != "geometry")
+        raise BoundaryError(
+            source,
+            f"no kommun code column (looked for {', '.join(CODE_COLUMNS)}; found {cols})",
+            f"hittar ingen kolumn med kommunkod (till exempel KnKod eller kommunkod); filen har: {cols}",
+        )
+    name_col = _find_column(gdf.columns, NAME_COLUMNS)
+
+    codes = gdf[code_col].map(_norm_code)
+    keep = codes.str.fullmatch(r"\d{4}") & codes.str.startswith(lanskod)
+    if not keep.any():
+        sample = ", ".join(sorted(set(codes))[:5])
+        raise BoundaryError(
+            source,
+            f"no kommun of län {lanskod} in the file (codes found: {sample})",
+            f"filen innehåller inga kommuner i län {lanskod} (koder i filen: {sample})",
+        )
+    names = gdf[name_col].astype(str).str.strip() if name_col else codes
+    out = gpd.GeoDataFrame(
+        {"kommunkod": codes[keep].to_numpy(), "kommunnamn": names[keep].to_numpy()},
+        geometry=gdf.geometry[keep].to_numpy(),
+        crs=gdf.crs,
+    )
+
+    if expected_codes is not None:
+        expected = {str(c) for c in expected_codes}
+        missing = sorted(expected - set(out["kommunkod"]))
+        if missing:
+            raise BoundaryError(
+                source,
+                f"kommun codes missing from the file: {', '.join(missing)}",
+                f"kommunkoderna {', '.join(missing)} saknas i filen",
+            )
+        out = out[out["kommunkod"].isin(expected)]
+
+    geoms = [_polygonal(g) for g in out.geometry]
+    bad = [c for c, g in zip(out["kommunkod"], geoms) if g is None]
+    if bad:
+        raise BoundaryError(
+            source,
+            f"kommun {', '.join(bad)} has no polygon geometry (empty, points or lines)",
+            f"kommun {', '.join(bad)} saknar ytgeometri (polygon); filen innehåller tomma objekt, punkter eller linjer",
+        )
+    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+    out = _resolve_crs(out, source)
+
+    if out["kommunkod"].duplicated().any():
+        out = out.dissolve(by="kommunkod", aggfunc="first", as_index=False)
+
+    try:
+        wgs = out.to_crs(WGS84)
+    except Exception as e:  # pyproj cannot transform this CRS
+        raise BoundaryError(
+            source,
+            f"cannot transform the coordinates to WGS84 ({e})",
+            "koordinaterna kan inte räknas om till WGS84; kontrollera koordinatsystemet (.prj)",
+        ) from None
+    minx, miny, maxx, maxy = wgs.total_bounds
+    if not (
+        SWEDEN_LON[0] <= minx <= maxx <= SWEDEN_LON[1] and SWEDEN_LAT[0] <= miny <= maxy <= SWEDEN_LAT[1]
+    ):
+        raise BoundaryError(
+            source,
+            f"coordinates lie outside Sweden (lon {minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}); "
+            "wrong coordinate reference system?",
+            "koordinaterna ligger utanför Sverige; filen har troligen fel eller saknat koordinatsystem",
+        )
+
+    metric = wgs.to_crs(SWEREF99TM) if out.crs is None or out.crs.to_epsg() != 3006 else out
+    metric = metric.set_geometry(_simplify(metric.geometry, simplify_m))
+    if (metric.geometry.is_empty | (metric.geometry.area <= 0)).any():
+        raise BoundaryError(
+            source,
+            "a kommun polygon has no area (collapsed by simplification?)",
+            "en kommun har en yta utan utsträckning",
+        )
+    result = metric.to_crs(WGS84)
+    result["lanskod"] = lanskod
+    result = result[["kommunkod", "kommunnamn", "lanskod", "geometry"]]
+    return result.sort_values("kommunkod").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- reading archives
+
+
+def _check_member(info: zipfile.ZipInfo, source: str) -> None:
+    """Refuse entries that could write outside the extraction directory (zip slip)."""
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+    if (
+        not name
+        or "\x00" in name
+        or name.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", name)
+        or ".." in parts
+        or is_link
+    ):
+        raise BoundaryError(
+            source,
+            f"unsafe path in the zip archive: {name!r}",
+            f"zip-filen innehåller en otillåten sökväg ({name}) och öppnas inte",
+        )
+
+
+def _rank(name: str) -> tuple[int, int, str]:
+    """Prefer kommun layers in SWEREF 99 TM (SCB's outer zip also holds län layers)."""
+    low = name.lower()
+    return ("kommun" not in low, "sweref" not in low, low)
+
+
+def _read_member(zf: zipfile.ZipInfo | zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], source: str) -> bytes:
+    """Read one member, enforcing the remaining extraction budget on the real size."""
+    with zf.open(info) as f:
+        data = f.read(budget[0] + 1)
+    budget[0] -= len(data)
+    if budget[0] < 0:
+        raise BoundaryError(
+            source,
+            f"the archive unpacks to more than {MAX_EXTRACT_BYTES // (1024 * 1024)} MB",
+            "zip-filen är för stor när den packas upp",
+        )
+    return data
+
+
+def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int], depth: int = 0) -> Path:
+    """Find the kommun layer in a zip (possibly nested in another zip) and extract it.
+
+    Only the chosen layer (a shapefile with its sidecars, or a GeoJSON) is written, under
+    its base name into ``workdir``; every entry name is still checked first, so an
+    archive with a path-traversal entry is refused as a whole.
+    """
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError):
+        raise BoundaryError(source, "not a valid zip archive", "filen är ingen giltig zip-fil") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise BoundaryError(source, "the zip archive has too many entries", "zip-filen innehåller för många filer")
+        for info in infos:
+            _check_member(info, source)
+        files = [
+            i
+            for i in infos
+            if not i.is_dir() and "__MACOSX" not in i.filename and not PurePosixPath(i.filename).name.startswith("._")
+        ]
+        by_lower = {i.filename.lower(): i for i in files}
+        try:
+            shps = sorted((i for i in files if i.filename.lower().endswith(".shp")), key=lambda i: _rank(i.filename))
+            if shps:
+                shp = shps[0]
+                stem = shp.filename[:-4]
+                for ext in (".shx", ".dbf"):
+                    if (stem + ext).lower() not in by_lower:
+                        raise BoundaryError(
+                            source,
+                            f"the shapefile {shp.filename} lacks its {ext} file",
+                            f"shapefilen {PurePosixPath(shp.filename).name} saknar sin {ext}-fil",
+                        )
+                base = PurePosixPath(stem.replace("\\", "/")).name
+                for ext in (".shp",) + _SHP_SIDECARS:
+                    member = by_lower.get((stem + ext).lower())
+                    if member is not None:
+                        (workdir / (base + ext)).write_bytes(_read_member(zf, member, budget, source))
+                return workdir / (base + ".shp")
+            vectors = sorted(
+                (i for i in files if i.filename.lower().endswith(_VECTOR_SUFFIXES)), key=lambda i: _rank(i.filename)
+            )
+            if vectors:
+                target = workdir / ("layer" + PurePosixPath(vectors[0].filename).suffix.lower())
+                target.write_bytes(_read_member(zf, vectors[0], budget, source))
+                return target
+            nested = sorted((i for i in files if i.filename.lower().endswith(".zip")), key=lambda i: _rank(i.filename))
+            if nested and depth < MAX_ZIP_DEPTH:
+                last: BoundaryError | None = None
+                for n, inner in enumerate(nested):
+                    sub = workdir / f"inner{depth}_{n}"
+                    sub.mkdir()
+                    inner_path = sub / "archive.zip"
+                    inner_path.write_bytes(_read_member(zf, inner, budget, source))
+                    try:
+                        return _extract_vector(inner_path, sub, source, budget, depth + 1)
+                    except BoundaryError as e:
+                        if "saknar" not in e.problem_sv and "ingen shapefil" not in e.problem_sv:
+                            raise
+                        last = e
+                if last is not None:
+                    raise last
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError) as e:
+            # Corrupt member data, unsupported compression or encryption.
+            raise BoundaryError(source, f"cannot unpack the zip archive ({e})", "zip-filen kan inte packas upp") from None
+    raise BoundaryError(
+        source,
+        "the zip archive contains no shapefile (.shp with .shx and .dbf) or GeoJSON",
+        "zip-filen innehåller ingen shapefil (.shp med .shx och .dbf) eller GeoJSON",
+    )
+
+
+def _read_layer(path: Path, source: str) -> gpd.GeoDataFrame:
+    """Read a vector file with GDAL; any reader failure becomes a BoundaryError.
+
+    The broad ``except`` is deliberate: this is the boundary to an external library
+    reading untrusted bytes, and GDAL raises many unrelated exception types.
+    """
+    try:
+        return gpd.read_file(path, engine="pyogrio")
+    except Exception as e:
+        detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise BoundaryError(
+            source,
+            f"cannot read the file as a map layer ({detail})",
+            "filen kan inte läsas som kartskikt (GeoJSON, shapefil eller zip med shapefil)",
+        ) from None
+
+
+def _kind(filename: str, head: bytes) -> str:
+    """'zip', 'geojson' or 'shp', from the file name and, failing that, its first bytes."""
+    low = filename.lower()
+    if low.endswith(".zip"):
+        return "zip"
+    if low.endswith(_VECTOR_SUFFIXES):
+        return "geojson"
+    if low.endswith(".shp"):
+        return "shp"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "geojson"
+    raise BoundaryError(
+        filename or "filen",
+        "unknown file type (expected .geojson, .shp or .zip)",
+        "okänd filtyp; använd GeoJSON (.geojson), shapefil (.shp) eller en zip-fil med shapefilen",
+    )
+
+
+def _read_any(path: Path, filename: str, workdir: Path) -> gpd.GeoDataFrame:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    kind = _kind(filename, head)
+    if kind == "zip":
+        layer = _extract_vector(path, workdir, filename, [MAX_EXTRACT_BYTES])
+        return _read_layer(layer, filename)
+    if kind == "shp":
+        for ext in (".shx", ".dbf"):
+            if not any(path.with_suffix(e).exists() for e in (ext, ext.upper())):
+                raise BoundaryError(
+                    filename,
+                    f"the shapefile lacks its {ext} file next to it",
+                    f"shapefilen saknar sin {ext}-fil i samma mapp; ladda hellre upp alla delar i en zip-fil",
+                )
+    return _read_layer(path, filename)
+
+
+# ---------------------------------------------------------------------------- cache
+
+
+def write_cache(gdf: gpd.GeoDataFrame, lanskod: str, cache_dir: Path | str | None = None) -> Path:
+    """Write normalised boundaries atomically; the old cache stays until the new one is complete.
+
+    The new file is written next to the target, read back and checked, and only then
+    moved over the old one with :func:`os.replace` (atomic on one file system).
+    """
+    target = cache_path(lanskod, cache_dir)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BoundaryError(
+            str(target.parent), f"cannot create the cache directory ({e.strerror})", "mappen för kartfiler kan inte skapas"
+        ) from None
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.geojson", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()  # GDAL's GeoJSON driver will not write over an existing file
+        gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
+        _read_cache_file(tmp, target.name)  # never publish a file we cannot read back
+        os.replace(tmp, target)
+    except BoundaryError:
+        raise
+    except Exception as e:
+        raise BoundaryError(
+            target.name, f"cannot write the cache file ({e})", "kartfilen kan inte sparas"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _read_cache_file(path: Path, name: str, expected_codes: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    corrupt_sv = "den sparade kartfilen är skadad; hämta eller importera kommungränserna igen"
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as e:  # GDAL: unreadable or truncated file
+        raise BoundaryError(name, f"the cached boundary file is corrupt ({str(e)[:200]})", corrupt_sv) from None
+    if "kommunkod" not in gdf.columns or len(gdf) == 0 or gdf.geometry.is_empty.any():
+        raise BoundaryError(name, "the cached boundary file lacks kommunkod or geometries", corrupt_sv)
+    if not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise BoundaryError(name, "the cached boundary file holds non-polygon geometries", corrupt_sv)
+    gdf["kommunkod"] = gdf["kommunkod"].map(_norm_code)
+    for col in ("kommunnamn", "lanskod"):
+        gdf[col] = gdf[col].astype(str) if col in gdf.columns else ""
+    if gdf.crs is None:
+        gdf = gdf.set_crs(WGS84)
+    if expected_codes is not None:
+        missing = sorted({str(c) for c in expected_codes} - set(gdf["kommunkod"]))
+        if missing:
+            raise BoundaryError(
+                name,
+                f"the cached boundaries lack kommun codes {', '.join(missing)}",
+                f"den sparade kartfilen saknar kommunkoderna {', '.join(missing)}; hämta eller importera gränserna igen",
+            )
+    return gdf[["kommunkod", "kommunnamn", "lanskod", "geometry"]].sort_values("kommunkod").reset_index(drop=True)
+
+
+def load_cached_boundaries(
+    lanskod: str, cache_dir: Path | str | None = None, *, expected_codes: Iterable[str] | None = None
+) -> gpd.GeoDataFrame | None:
+    """The cached boundaries of a län (WGS84), or ``None`` if none have been fetched yet.
+
+    A cache that exists but cannot be read is an error, not ``None``: the UI should say
+    so instead of silently showing the simplified map.
+    """
+    path = cache_path(lanskod, cache_dir)
+    if not path.is_file():
+        return None
+    return _read_cache_file(path, path.name, expected_codes)
+
+
+# ---------------------------------------------------------------- fetch and import
+
+
+def _download(url: str, dest: Path, timeout: float) -> None:
+    """Stream ``url`` to ``dest`` with a size cap; network problems become BoundaryError."""
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https", "file"):
+        raise BoundaryError(url, "the URL must start with http://, https:// or file://", "adressen måste börja med http:// eller https://")
+    req = urllib.request.Request(url, headers={"User-Agent": "naravard-boundaries/1 (+python-urllib)"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp, open(dest, "wb") as out:
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > MAX_DOWNLOAD_BYTES:
+                raise BoundaryError(url, f"the file is too large ({int(length)} bytes)", "filen är för stor")
+            total = 0
+            while chunk := resp.read(1 << 16):
+                total += len(chunk)
+                if total > MAX_DOWNLOAD_BYTES:
+                    raise BoundaryError(url, "the file is too large", "filen är för stor")
+                out.write(chunk)
+    except urllib.error.HTTPError as e:
+        raise BoundaryError(
+            url, f"the server answered HTTP {e.code} {e.reason}", f"servern svarade med felkod {e.code}; kontrollera adressen"
+        ) from None
+    except urllib.error.URLError as e:
+        reason = getattr(e, "reason", e)
+        raise BoundaryError(
+            url,
+            f"cannot connect ({reason})",
+            "kunde inte ansluta till servern; kontrollera adressen och internetanslutningen",
+        ) from None
+    except TimeoutError:
+        raise BoundaryError(url, f"no answer within {timeout:g} s", f"servern svarade inte inom {timeout:g} sekunder") from None
+    except (OSError, ValueError) as e:  # connection reset, malformed URL, disk full …
+        raise BoundaryError(url, f"download failed ({e})", "nedladdningen misslyckades") from None
+    except BoundaryError:
+        raise
+    except Exception as e:  # http.client.HTTPException and friends
+        raise BoundaryError(url, f"download failed ({type(e).__name__}: {e})", "nedladdningen misslyckades") from None
+
+
+def fetch_boundaries(
+    url: str | None,
+    lanskod: str,
+    cache_dir: Path | str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    expected_codes: Iterable[str] | None = None,
+    simplify_m: float = DEFAULT_SIMPLIFY_M,
+) -> Path:
+    """Download SCB's boundary zip, keep the län's kommuner and cache them; return the cache path.
+
+    ``url`` ``None`` means :func:`resolve_boundary_url`. Accepts SCB's outer zip (which
+    holds ``Kommun_Sweref99TM.zip``) or any zip holding the shapefile directly. If
+    anything fails, the existing cache is left as it was.
+    """
+    url = resolve_boundary_url(url)
+    target = cache_path(lanskod, cache_dir)
+    with tempfile.TemporaryDirectory(prefix="naravard-geo-") as tmp:
+        work = Path(tmp)
+        archive = work / "download.zip"
+        _download(url, archive, timeout)
+        name = PurePosixPath(urllib.parse.urlsplit(url).path).name or "download.zip"
+        layer = _extract_vector(archive, work, url, [MAX_EXTRACT_BYTES])
+        raw = _read_layer(layer, url)
+        gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
+        return write_cache(gdf, lanskod, target.parent)
+
+
+def import_boundaries(
+    source: Path | str | bytes | bytearray | BinaryIO,
+    filename: str | None,
+    lanskod: str,
+    cache_dir: Path | str | None = None,
+    *,
+    expected_codes: Iterable[str] | None = None,
+    simplify_m: float = DEFAULT_SIMPLIFY_M,
+    write: bool | None = None,
+) -> gpd.GeoDataFrame:
+    """Read user-provided boundaries (GeoJSON, a .shp with sidecars beside it, or a zip).
+
+    ``source`` is a path or the file's bytes (e.g. an upload); ``filename`` tells the
+    type for bytes (a path's own name is used when ``None``). The result is normalised
+    like a download (see :func:`normalise_boundaries`). It is written to the cache when
+    ``cache_dir`` is given (or ``write=True``, which uses the default cache directory);
+    otherwise only returned, so the UI can preview before saving.
+    """
+    with tempfile.TemporaryDirectory(prefix="naravard-geo-") as tmp:
+        work = Path(tmp)
+        if isinstance(source, (bytes, bytearray)) or hasattr(source, "read"):
+            data = bytes(source) if isinstance(source, (bytes, bytearray)) else source.read(MAX_INPUT_BYTES + 1)
+            name = filename or "uppladdad fil"
+            if len(data) > MAX_INPUT_BYTES:
+                raise BoundaryError(name, "the file is too large", "filen är för stor")
+            if not data.strip():
+                raise BoundaryError(name, "the file is empty", "filen är tom")
+            kind = _kind(filename or "", data[:8])
+            if kind == "shp":
+                raise BoundaryError(
+                    name,
+                    "a shapefile needs its .shx and .dbf files; upload them together in a zip",
+                    "en shapefil behöver sina .shx- och .dbf-filer; ladda upp alla delar tillsammans i en zip-fil",
+                )
+            path = work / ("upload.zip" if kind == "zip" else "upload.geojson")
+            path.write_bytes(data)
+            raw = _read_any(path, path.name, work)
+        else:
+            path = Path(source)
+            name = filename or path.name
+            if not path.is_file():
+                raise BoundaryError(name, f"file not found: {path}", "filen finns inte")
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise BoundaryError(name, "the file is too large", "filen är för stor")
+            try:
+                raw = _read_any(path, name if filename else path.name, work)
+            except BoundaryError as e:
+                raise BoundaryError(name, e.problem_en, e.problem_sv) from None
+        try:
+            raw_ok = raw
+        finally:
+            pass
+    gdf = normalise_boundaries(raw_ok, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
+    if cache_dir is not None or write:
+        write_cache(gdf, lanskod, cache_dir)
+    return gdf
+
+
+__all__ = [
+    "BoundaryError",
+    "DEFAULT_BOUNDARY_URL",
+    "DEFAULT_CACHE_DIR",
+    "DEFAULT_SIMPLIFY_M",
+    "ENV_BOUNDARY_URL",
+    "ENV_CACHE_DIR",
+    "cache_path",
+    "fetch_boundaries",
+    "import_boundaries",
+    "load_cached_boundaries",
+    "normalise_boundaries",
+    "resolve_boundary_url",
+    "resolve_cache_dir",
+    "write_cache",
+]

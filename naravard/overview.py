@@ -1,0 +1,170 @@
+"""The overview's per-kommun table and the measures a user can colour the map by.
+
+Pure functions on a :class:`~naravard.data.Dataset`; the page only renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from . import fmt
+from .data import Dataset
+from .population import age_groups, total_population
+
+
+def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
+    """One row per kommun: supply from the HSU-2023 deck, population in the variant.
+
+    Columns: kommunkod, kommun, vardcentraler, filialer, listade_per_vc, invanare,
+    invanare_ar, forandring_2030, invanare_per_vc. ``invanare`` is the variant's
+    first year (2022 in the deck, the base year in Region Halland's table) so that
+    inhabitants per VC uses the same population as the forecast beside it.
+    """
+    u = ds.table("utbud").copy()
+    pop = total_population(ds, variant)
+    pop = pop[pop["regionkod"].isin(u["kommunkod"])]
+    first = int(pop.loc[pop["kind"] == "observerad", "year"].max())
+    now = pop[pop["year"] == first].set_index("regionkod")["population"]
+    later = pop[pop["year"] == 2030].set_index("regionkod")["population"]
+    out = pd.DataFrame(
+        {
+            "kommunkod": u["kommunkod"],
+            "kommun": u["kommunkod"].map(ds.kommun_names()),
+            "vardcentraler": u["vardcentraler"],
+            "filialer": u["filialer"],
+            "listade_per_vc": u["listade_per_vc"],
+            "invanare": u["kommunkod"].map(now).astype("int64"),
+            "invanare_ar": first,
+            "forandring_2030": (u["kommunkod"].map(later) - u["kommunkod"].map(now)).astype("int64"),
+        }
+    )
+    out["invanare_per_vc"] = out["invanare"] / out["vardcentraler"].where(out["vardcentraler"] > 0)
+    return out.reset_index(drop=True)
+
+
+def kommun_table_total(ds: Dataset, table: pd.DataFrame) -> dict[str, float]:
+    """The 'Halland' row: sums, and inhabitants per VC from the sums."""
+    vc = float(table["vardcentraler"].sum())
+    inv = float(table["invanare"].sum())
+    return {
+        "vardcentraler": vc,
+        "filialer": float(table["filialer"].sum()),
+        "listade_per_vc": ds.fact("listade_per_vc").value,
+        "invanare": inv,
+        "forandring_2030": float(table["forandring_2030"].sum()),
+        "invanare_per_vc": inv / vc if vc else float("nan"),
+    }
+
+
+@dataclass(frozen=True)
+class MapMeasure:
+    key: str
+    label_sv: str
+    source: str  # manifest table name, for the "Källa:" line
+    format: Callable[[float], str]
+    compute: Callable[[Dataset, str], pd.Series]  # (ds, variant) -> Series by kommunkod
+
+
+def _from_table(col: str) -> Callable[[Dataset, str], pd.Series]:
+    return lambda ds, variant: kommun_table(ds, variant).set_index("kommunkod")[col]
+
+
+def _growth_pct(ds: Dataset, variant: str) -> pd.Series:
+    t = kommun_table(ds, variant).set_index("kommunkod")
+    return 100.0 * t["forandring_2030"] / t["invanare"]
+
+
+def _share80(year: int) -> Callable[[Dataset, str], pd.Series]:
+    def f(ds: Dataset, variant: str) -> pd.Series:
+        a = age_groups(ds)
+        a = a[a["year"] == year]
+        tot = a.groupby("regionkod")["population"].sum()
+        old = a[a["aldersgrupp"] == "80+"].set_index("regionkod")["population"]
+        return 100.0 * old / tot
+
+    return f
+
+
+def _growth80(ds: Dataset, variant: str) -> pd.Series:
+    a = age_groups(ds)
+    a = a[a["aldersgrupp"] == "80+"].pivot_table(index="regionkod", columns="year", values="population")
+    base = ds.region.basar
+    return 100.0 * (a[2030] - a[base]) / a[base]
+
+
+def _travel(mode: str) -> Callable[[Dataset, str], pd.Series]:
+    return lambda ds, variant: ds.table("restid").set_index("regionkod")[mode]
+
+
+def _int(x: float) -> str:
+    return fmt.number(x)
+
+
+def _pct(x: float) -> str:
+    return fmt.percent(x, 1)
+
+
+def _signed_pct(x: float) -> str:
+    return fmt.percent(x, 1, signed=True)
+
+
+def _minutes(x: float) -> str:
+    return "inget värde" if pd.isna(x) else f"{fmt.number(x)}\u00a0min"
+
+
+MAP_MEASURES: dict[str, MapMeasure] = {
+    m.key: m
+    for m in (
+        MapMeasure("invanare_per_vc", "Invånare per vårdcentral", "utbud", _int, _from_table("invanare_per_vc")),
+        MapMeasure("listade_per_vc", "Snitt listade per vårdcentral", "utbud", _int, _from_table("listade_per_vc")),
+        MapMeasure("vardcentraler", "Antal vårdcentraler", "utbud", _int, _from_table("vardcentraler")),
+        MapMeasure("filialer", "Antal filialer", "utbud", _int, _from_table("filialer")),
+        MapMeasure("invanare", "Invånare", "befolkning", _int, _from_table("invanare")),
+        MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", "befolkning", _signed_pct, _growth_pct),
+        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", "befolkning_alder", _pct, _share80(2025)),
+        MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", "befolkning_alder", _signed_pct, _growth80),
+        MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", "restid", _minutes, _travel("bil")),
+        MapMeasure(
+            "restid_koll",
+            "Restid till närmaste VC med kollektivtrafik (median, min)",
+            "restid",
+            _minutes,
+            _travel("kollektivtrafik"),
+        ),
+    )
+}
+DEFAULT_MAP_MEASURE = "invanare_per_vc"
+
+
+def map_values(ds: Dataset, measure: str, variant: str) -> pd.Series:
+    """The chosen measure per kommunkod (kommun rows only)."""
+    m = MAP_MEASURES[measure]
+    s = m.compute(ds, variant)
+    return s[s.index.isin(ds.kommun_codes)].astype(float)
+
+
+def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
+    """The overview table as the page shows it: Swedish headers, formatted, total row."""
+    from .tables import display, integer, signed
+
+    t = kommun_table(ds, variant)
+    year = int(t["invanare_ar"].iloc[0])
+    total = kommun_table_total(ds, t)
+    total_row = {"kommunkod": ds.region.lanskod, "kommun": f"{ds.region.kort_namn} totalt", **total}
+    t = pd.concat([t, pd.DataFrame([total_row])], ignore_index=True)
+    cols = [
+        ("kommun", "Kommun", None),
+        ("vardcentraler", "Vårdcentraler", integer),
+        ("filialer", "Filialer", integer),
+        ("listade_per_vc", "Snitt listade per VC", integer),
+        ("invanare", f"Invånare {year}", integer),
+        ("forandring_2030", f"Förändring {year}–2030", signed),
+        ("invanare_per_vc", "Invånare per VC", integer),
+    ]
+    out = display(t, cols)
+    # the deck's Halland average listing is 'ca 7 400'
+    out.loc[out.index[-1], "Snitt listade per VC"] = fmt.number(total["listade_per_vc"], approx=True)
+    return out

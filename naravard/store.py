@@ -1,0 +1,475 @@
+"""The scenario store: named sets of assumptions saved by groups, in embedded SQLite.
+
+A :class:`ScenarioStore` is a path plus a few settings; it holds no connection. Every
+operation opens a fresh connection, does one short transaction and closes it, so one
+store object can be shared by Streamlit's script threads and several server processes
+can use the same file. The database runs in WAL mode (readers never wait for a
+writer) and every connection has a busy timeout; a writer still waiting after the
+timeout gets :class:`StoreLockedError`, and nothing already saved is affected.
+
+What is stored (:class:`SavedScenario`): a name, a group (the party group or author
+label), a free-text note, UTC timestamps and a *payload* — the scenario's assumptions
+as a JSON object. The store does not interpret the payload beyond checking that it is
+a JSON object of at most :data:`MAX_PAYLOAD_BYTES` bytes (UTF-8); what ``get`` returns
+is the JSON decoding of what was saved (tuples come back as lists, and so on).
+
+Names are unique within a group: saving or renaming to a name that the group already
+uses (compared ignoring case, Unicode form and runs of whitespace) raises
+:class:`StoreDuplicateError`, so one group can never silently shadow or overwrite
+its own scenario. Different groups may use the same name. Ids are never reused, so a
+stale id refers to nothing rather than to someone else's newer scenario.
+
+Damaged files are never repaired, overwritten or deleted here: if the file at the path
+is not a naravard scenario store (random bytes, a truncated database, another
+program's database) every read and write raises :class:`StoreCorruptError`, whose
+message says where the file is, and the file is left exactly as it was. Each write
+first runs SQLite's ``quick_check`` inside its transaction, so a write never lands on
+a damaged file. A single row whose payload no longer decodes is skipped by
+:meth:`ScenarioStore.list` with a logged warning; ``get`` of that row raises
+:class:`StoreCorruptError`.
+
+Errors follow the project's convention: ``str(err)`` is English (API, logs) and
+``err.message_sv`` is the Swedish text for the UI. Nothing here imports Streamlit.
+
+WAL needs shared memory between processes, so the file must be on a local disk, not
+a network share.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import operator
+import os
+import sqlite3
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE_PATH = Path(__file__).resolve().parent.parent / "var" / "scenarier.sqlite3"
+ENV_VAR = "NARAVARD_STORE"
+
+SCHEMA_VERSION = 1
+# PRAGMA application_id marks the file as ours ("NRVD").
+APPLICATION_ID = 0x4E525644
+
+MAX_NAME_CHARS = 80
+MAX_GROUP_CHARS = 80
+MAX_NOTE_CHARS = 2000
+MAX_PAYLOAD_BYTES = 64 * 1024
+DEFAULT_TIMEOUT_S = 5.0
+
+# Migration i brings the schema from version i to i + 1.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE scenario (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            name       TEXT NOT NULL,
+            grp        TEXT NOT NULL DEFAULT '',
+            note       TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            payload    TEXT NOT NULL,
+            name_key   TEXT NOT NULL,
+            grp_key    TEXT NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX scenario_grp_name ON scenario (grp_key, name_key)",
+    ),
+)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+_COLUMNS = "id, name, grp, note, created_at, updated_at, payload"
+
+# SQLite primary result codes (the low byte of an extended code).
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """The scenario store could not do what was asked.
+
+    ``str(err)`` is English; ``err.message_sv`` is the Swedish text for the UI.
+    """
+
+    def __init__(self, message_en: str, message_sv: str):
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_sv = message_sv
+
+
+class StoreNotFoundError(StoreError):
+    """No scenario with that id (it may have been deleted by someone else)."""
+
+
+class StoreInvalidError(StoreError):
+    """A name, group, note, id or payload was not acceptable."""
+
+
+class StoreDuplicateError(StoreInvalidError):
+    """The group already has a scenario with that name."""
+
+
+class StoreLockedError(StoreError):
+    """Another writer held the database for longer than the busy timeout."""
+
+
+class StoreCorruptError(StoreError):
+    """The file is damaged or is not a naravard scenario store; it was left untouched."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    id: int
+    name: str
+    group: str
+    note: str
+    created_at: str  # UTC, ISO 8601 ("2026-05-09T12:34:56+00:00")
+    updated_at: str
+    payload: dict[str, Any] = field(hash=False)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _has_bad_chars(text: str, allow: str = "") -> bool:
+    """Control characters (Cc) other than those in ``allow``, or lone surrogates (Cs)."""
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allow for c in text)
+
+
+def _check_text(value: object, what_en: str, what_sv: str, max_chars: int, *, required: bool, allow: str = "") -> str:
+    if not isinstance(value, str):
+        raise StoreInvalidError(f"{what_en} must be a string", f"{what_sv} måste vara text.")
+    text = unicodedata.normalize("NFC", value.strip())
+    if required and not text:
+        raise StoreInvalidError(f"{what_en} must not be empty", f"{what_sv} får inte vara tomt.")
+    if len(text) > max_chars:
+        raise StoreInvalidError(
+            f"{what_en} is {len(text)} characters; at most {max_chars} are allowed",
+            f"{what_sv} får vara högst {max_chars} tecken (nu {len(text)}).",
+        )
+    if _has_bad_chars(text, allow):
+        raise StoreInvalidError(
+            f"{what_en} contains control characters", f"{what_sv} innehåller otillåtna tecken (styrtecken)."
+        )
+    return text
+
+
+def _check_name(name: object) -> str:
+    return _check_text(name, "name", "Namnet", MAX_NAME_CHARS, required=True)
+
+
+def _check_group(group: object) -> str:
+    return _check_text(group, "group", "Gruppnamnet", MAX_GROUP_CHARS, required=False)
+
+
+def _check_note(note: object) -> str:
+    return _check_text(note, "note", "Anteckningen", MAX_NOTE_CHARS, required=False, allow="\n\t")
+
+
+def _check_id(scenario_id: object) -> int:
+    if isinstance(scenario_id, bool):
+        raise StoreInvalidError("scenario id must be an integer", "Scenariots id måste vara ett heltal.")
+    try:
+        return operator.index(scenario_id)  # type: ignore[arg-type]
+    except TypeError:
+        raise StoreInvalidError("scenario id must be an integer", "Scenariots id måste vara ett heltal.") from None
+
+
+def _encode_payload(payload: object) -> str:
+    if not isinstance(payload, dict):
+        raise StoreInvalidError(
+            "payload must be a dict (a JSON object)", "Scenariots antaganden har fel form och kan inte sparas."
+        )
+    try:
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        size = len(text.encode("utf-8"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise StoreInvalidError(
+            f"payload is not JSON-serialisable: {exc}",
+            "Scenariots antaganden innehåller värden som inte kan sparas.",
+        ) from None
+    if size > MAX_PAYLOAD_BYTES:
+        raise StoreInvalidError(
+            f"payload is {size} bytes as JSON; at most {MAX_PAYLOAD_BYTES} are allowed",
+            f"Scenariot är för stort för att sparas ({size // 1024} kB, högst {MAX_PAYLOAD_BYTES // 1024} kB).",
+        )
+    return text
+
+
+def _key(text: str) -> str:
+    """Comparison key for uniqueness: compatibility form, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _describe_group(group: str) -> str:
+    return f"gruppen {group}" if group else "utan grupp"
+
+
+# --------------------------------------------------------------------------- store
+
+
+class ScenarioStore:
+    """Saved scenarios in one SQLite file; see the module docstring.
+
+    ``path`` defaults to ``$NARAVARD_STORE`` or ``<repo>/var/scenarier.sqlite3``.
+    Constructing a store does no I/O; the file (and its parent directories) are
+    created on the first operation. ``clock`` returns the current UTC time as an
+    ISO string (for tests).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        clock: Callable[[], str] = _now_utc,
+    ):
+        if path is None:
+            path = os.environ.get(ENV_VAR) or DEFAULT_STORE_PATH
+        self.path = Path(path)
+        self.timeout = float(timeout)
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"ScenarioStore({str(self.path)!r})"
+
+    # ---------------------------------------------------------------- public API
+
+    def save(self, name: str, group: str = "", note: str = "", payload: dict[str, Any] | None = None) -> SavedScenario:
+        """Save a new scenario and return it as stored."""
+        name, group, note = _check_name(name), _check_group(group), _check_note(note)
+        text = _encode_payload({} if payload is None else payload)
+        now = self._clock()
+        with self._transaction(write=True) as conn:
+            self._check_unique(conn, name, group, exclude_id=None)
+            cur = conn.execute(
+                "INSERT INTO scenario (name, grp, note, created_at, updated_at, payload, name_key, grp_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, group, note, now, now, text, _key(name), _key(group)),
+            )
+            new_id = cur.lastrowid
+        assert new_id is not None
+        return SavedScenario(new_id, name, group, note, now, now, json.loads(text))
+
+    def list(self) -> list[SavedScenario]:
+        """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged)."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM scenario ORDER BY id DESC").fetchall()
+        out: list[SavedScenario] = []
+        for row in rows:
+            try:
+                out.append(self._row_to_scenario(row))
+            except StoreCorruptError as exc:
+                log.warning("skipping scenario in %s: %s", self.path, exc)
+        return out
+
+    def get(self, scenario_id: int) -> SavedScenario:
+        """The scenario with this id; :class:`StoreNotFoundError` if there is none."""
+        scenario_id = _check_id(scenario_id)
+        with self._transaction(write=False) as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+        if row is None:
+            raise _not_found(scenario_id)
+        return self._row_to_scenario(row)
+
+    def rename(self, scenario_id: int, new_name: str) -> SavedScenario:
+        """Give a scenario a new name (unique within its group)."""
+        scenario_id, new_name = _check_id(scenario_id), _check_name(new_name)
+        now = self._clock()
+        with self._transaction(write=True) as conn:
+            row = conn.execute("SELECT grp FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+            if row is None:
+                raise _not_found(scenario_id)
+            self._check_unique(conn, new_name, row[0], exclude_id=scenario_id)
+            conn.execute(
+                "UPDATE scenario SET name = ?, name_key = ?, updated_at = ? WHERE id = ?",
+                (new_name, _key(new_name), now, scenario_id),
+            )
+            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+        return self._row_to_scenario(row)
+
+    def update_note(self, scenario_id: int, note: str) -> SavedScenario:
+        """Replace a scenario's note."""
+        scenario_id, note = _check_id(scenario_id), _check_note(note)
+        now = self._clock()
+        with self._transaction(write=True) as conn:
+            cur = conn.execute(
+                "UPDATE scenario SET note = ?, updated_at = ? WHERE id = ?", (note, now, scenario_id)
+            )
+            if cur.rowcount == 0:
+                raise _not_found(scenario_id)
+            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+        return self._row_to_scenario(row)
+
+    def delete(self, scenario_id: int) -> None:
+        """Delete a scenario; :class:`StoreNotFoundError` if there is none."""
+        scenario_id = _check_id(scenario_id)
+        with self._transaction(write=True) as conn:
+            cur = conn.execute("DELETE FROM scenario WHERE id = ?", (scenario_id,))
+            if cur.rowcount == 0:
+                raise _not_found(scenario_id)
+
+    # ---------------------------------------------------------------- internals
+
+    def _row_to_scenario(self, row: tuple) -> SavedScenario:
+        scenario_id, name, group, note, created_at, updated_at, payload_text = row
+        try:
+            payload = json.loads(payload_text)
+            if not isinstance(payload, dict):
+                raise ValueError("not a JSON object")
+            if not all(isinstance(v, str) for v in (name, group, note, created_at, updated_at)):
+                raise ValueError("a text column has the wrong type")
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise StoreCorruptError(
+                f"scenario {scenario_id} in {self.path} is damaged ({exc})",
+                f"Det sparade scenariot (id {scenario_id}) är skadat och kan inte öppnas. "
+                f"Filen med sparade scenarier ligger här: {self.path}",
+            ) from None
+        return SavedScenario(int(scenario_id), name, group, note, created_at, updated_at, payload)
+
+    def _check_unique(self, conn: sqlite3.Connection, name: str, group: str, exclude_id: int | None) -> None:
+        row = conn.execute(
+            "SELECT id FROM scenario WHERE grp_key = ? AND name_key = ? AND id IS NOT ?",
+            (_key(group), _key(name), exclude_id),
+        ).fetchone()
+        if row is not None:
+            raise StoreDuplicateError(
+                f"group {group!r} already has a scenario named {name!r} (id {row[0]})",
+                f"Det finns redan ett scenario som heter ”{name}” ({_describe_group(group)}). Välj ett annat namn.",
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """A fresh connection in one transaction (IMMEDIATE for writes), committed on success."""
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._connect()
+            self._ensure_schema(conn)
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                if write:
+                    self._quick_check(conn)
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # closing the connection rolls back anyway
+                raise
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from exc
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use the scenario store at {self.path}: {exc}",
+                f"Det gick inte att öppna filen med sparade scenarier ({self.path}).",
+            ) from exc
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        """Create or upgrade the schema; refuse files that are not ours."""
+        version = self._check_identity(conn)
+        if version == SCHEMA_VERSION:
+            return
+        # A new (empty) file or an older schema. WAL must be set outside a transaction;
+        # it is persistent, so this happens once per file.
+        if version == 0:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._check_identity(conn)  # another process may have got here first
+            for step in _MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            if version < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _check_identity(self, conn: sqlite3.Connection) -> int:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {version}; this version of naravard knows {SCHEMA_VERSION}",
+                    f"Filen med sparade scenarier ({self.path}) är skapad av en nyare version av verktyget "
+                    "och kan inte användas av den här versionen.",
+                )
+            if version >= 1:
+                return version
+        has_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if app_id == 0 and version == 0 and not has_objects:
+            return 0  # an empty database (or an empty file): ours to initialise
+        raise self._corrupt("it is an SQLite database but not a naravard scenario store")
+
+    def _quick_check(self, conn: sqlite3.Connection) -> None:
+        result = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        if result != ["ok"]:
+            raise self._corrupt("quick_check: " + "; ".join(map(str, result)))
+
+    def _corrupt(self, detail: str) -> StoreCorruptError:
+        return StoreCorruptError(
+            f"the scenario store {self.path} is damaged or not a scenario store ({detail}); it was left unchanged",
+            f"Filen med sparade scenarier är skadad och kan inte användas. Den har inte ändrats. "
+            f"Filen ligger här: {self.path}",
+        )
+
+    def _translate(self, exc: sqlite3.Error) -> StoreError:
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return StoreLockedError(
+                f"the scenario store {self.path} was busy for more than {self.timeout:g} s: {exc}",
+                "Lagringen är upptagen just nu, försök igen.",
+            )
+        if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return self._corrupt(str(exc))
+        return StoreError(
+            f"the scenario store {self.path} failed: {exc}",
+            f"Det gick inte att läsa eller skriva filen med sparade scenarier ({self.path}).",
+        )
+
+
+def _not_found(scenario_id: int) -> StoreNotFoundError:
+    return StoreNotFoundError(
+        f"no scenario with id {scenario_id}",
+        "Scenariot finns inte längre (det kan ha tagits bort).",
+    )

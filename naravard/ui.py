@@ -1,0 +1,225 @@
+"""The UI layer: the only module in the package that imports Streamlit.
+
+What lives here, and nowhere else:
+- cached data access (``st.cache_data`` wraps the pure loaders, so every page and
+  every rerun reads the CSVs once per process);
+- the shared chrome (sidebar with the forecast variant, data-problem banner);
+- small render helpers that give every chart a "Källa:" line and a text
+  alternative, and turn domain errors into Swedish messages instead of tracebacks.
+
+Session-state keys are prefixed ``nv_`` so they cannot collide with Streamlit's
+own or a future component's.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import population
+from .data import DataError, Dataset, load_dataset
+
+KEY_VARIANT = "nv_prognos"
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "locale": "sv",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app; app.py builds the navigation from this list."""
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt"),
+    PageSpec("pages/befolkning.py", "Befolkning", ":material/groups:", "befolkning"),
+    PageSpec("pages/tillganglighet.py", "Tillgänglighet", ":material/schedule:", "tillganglighet"),
+    PageSpec("pages/om_data.py", "Om data", ":material/info:", "om-data"),
+]
+
+
+def data_dir() -> Path | None:
+    """Data directory: ``NARAVARD_DATA_DIR`` if set, else the embedded ``data/``."""
+    d = os.environ.get("NARAVARD_DATA_DIR")
+    return Path(d) if d else None
+
+
+@st.cache_data(show_spinner=False)
+def _cached_dataset(path: str | None) -> Dataset:
+    return load_dataset(path)
+
+
+def dataset() -> Dataset:
+    """The validated dataset, or a Swedish error and a stopped page.
+
+    Only a missing/broken manifest stops the page; a single broken table is shown
+    where it is needed (:func:`require`) and in the sidebar banner.
+    """
+    d = data_dir()
+    try:
+        return _cached_dataset(str(d) if d else None)
+    except DataError as e:
+        st.error(f"Data kunde inte läsas. {e.message_sv}")
+        st.stop()
+        raise  # unreachable; st.stop() raises
+
+
+def require(ds: Dataset, *names: str) -> bool:
+    """True if all tables loaded; otherwise show a Swedish message per problem."""
+    ok = True
+    for n in names:
+        if not ds.has(n):
+            err = ds.problems.get(n) or DataError(n, "missing", "tabellen saknas")
+            st.error(f"{err.message_sv}. Den här delen av sidan kan inte visas.", icon=":material/error:")
+            ok = False
+    return ok
+
+
+def variant() -> str:
+    v = st.session_state.get(KEY_VARIANT, population.DEFAULT_VARIANT)
+    return v if v in population.VARIANTS else population.DEFAULT_VARIANT
+
+
+def sidebar(ds: Dataset) -> None:
+    """Shared chrome, drawn once by app.py for every page."""
+    with st.sidebar:
+        st.radio(
+            "Befolkningsprognos",
+            options=list(population.VARIANTS),
+            format_func=lambda k: population.VARIANTS[k].label_sv,
+            key=KEY_VARIANT,
+            help="Två prognoser finns och skiljer sig åt: dialogunderlaget räknar med ca 362 000 invånare 2030, "
+            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor.",
+        )
+        st.caption(population.VARIANTS[variant()].description_sv)
+        if ds.problems:
+            st.warning(
+                f"{len(ds.problems)} datatabell(er) kunde inte läsas. Se sidan Om data.",
+                icon=":material/warning:",
+            )
+        st.caption(f"{ds.region.organisation} · Primärvårdens kapacitet")
+
+
+def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
+    """The "Källa:" line under a chart or table, from the manifest."""
+    seen: list[str] = []
+    for t in tables:
+        if t in ds.info:
+            c = ds.source_of(t).citation
+            if c not in seen:
+                seen.append(c)
+    text = "Källa: " + "; ".join(seen) if seen else ""
+    if extra:
+        text = f"{text}. {extra}" if text else extra
+    st.caption(text)
+
+
+def chart(fig: go.Figure, alt: str, key: str | None = None) -> None:
+    """A Plotly chart with a text alternative (read by screen readers)."""
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, alt=alt, key=key)
+
+
+def table(df: pd.DataFrame, alt: str, height: int | str = "auto") -> None:
+    """A read-only table of preformatted strings (Swedish number format)."""
+    st.dataframe(df, hide_index=True, alt=alt, height=height)
+
+
+KEY_MAP_MEASURE = "nv_karta_matt"
+KEY_USER_BOUNDARIES = "nv_gransfil"
+
+
+@st.cache_data(show_spinner=False)
+def _cached_boundaries(lanskod: str, cache_dir: str | None):
+    from . import geo
+
+    return geo.load_cached_boundaries(lanskod, Path(cache_dir) if cache_dir else None)
+
+
+def boundaries(ds: Dataset):
+    """Kommun polygons: the user's upload this session, else the cache, else None."""
+    from . import geo
+
+    user = st.session_state.get(KEY_USER_BOUNDARIES)
+    if user is not None:
+        return user
+    try:
+        return _cached_boundaries(ds.region.lanskod, os.environ.get("NARAVARD_CACHE_DIR"))
+    except geo.BoundaryError as e:
+        st.warning(f"Kartgränserna kunde inte läsas: {e.message_sv}", icon=":material/warning:")
+        return None
+
+
+@st.fragment
+def map_section(ds: Dataset, variant: str) -> None:
+    """Map of the kommuner coloured by a measure; a fragment, so picking a measure
+    reruns only the map."""
+    from . import mapfig, overview
+
+    st.subheader("Karta")
+    measure = st.selectbox(
+        "Färglägg kommunerna efter",
+        options=list(overview.MAP_MEASURES),
+        format_func=lambda k: overview.MAP_MEASURES[k].label_sv,
+        key=KEY_MAP_MEASURE,
+    )
+    m = overview.MAP_MEASURES[measure]
+    if not require(ds, "kommuner", m.source):
+        return
+    values = overview.map_values(ds, measure, variant)
+    gdf = boundaries(ds)
+    fig = mapfig.map_figure(gdf, ds.table("kommuner"), values, m.label_sv, m.format, title=m.label_sv)
+    names = ds.kommun_names()
+    alt = f"Karta över kommunerna, {m.label_sv.lower()}: " + ", ".join(
+        f"{names.get(k, k)} {m.format(v)}" for k, v in values.sort_values(ascending=False).items()
+    ) + "."
+    chart(fig, alt, key="nv_karta")
+    source_line(
+        ds,
+        m.source,
+        "kommuner",
+        extra="Kommungränser: SCB, Digitala gränser (CC0)." if gdf is not None else "Förenklad karta: kommungränser saknas.",
+    )
+
+
+def boundary_section(ds: Dataset) -> None:
+    """Status of the map boundaries and an upload for a user's own file."""
+    from . import geo
+
+    gdf = boundaries(ds)
+    if gdf is not None:
+        src = "din uppladdade fil" if st.session_state.get(KEY_USER_BOUNDARIES) is not None else "den lokala kartcachen"
+        st.success(f"Kommungränser för {len(gdf)} kommuner används, från {src}.", icon=":material/map:")
+    else:
+        st.info(
+            "Inga kommungränser finns, så kartan visar cirklar vid centralorterna. Gränserna hämtas från SCB "
+            "med kommandot `python -m naravard boundaries fetch`, eller så laddar du upp en egen fil här.",
+            icon=":material/map:",
+        )
+    up = st.file_uploader(
+        "Ladda upp kommungränser (GeoJSON eller zippad shapefil)",
+        type=["geojson", "json", "zip"],
+        key="nv_gransfil_upload",
+        help="Gäller bara din session. Filen måste innehålla regionens alla kommuner med kommunkod.",
+    )
+    if up is not None:
+        try:
+            gdf = geo.import_boundaries(up.getvalue(), up.name, ds.region.lanskod, expected_codes=ds.kommun_codes)
+        except geo.BoundaryError as e:
+            st.error(f"Filen kunde inte användas: {e.message_sv}", icon=":material/error:")
+        else:
+            st.session_state[KEY_USER_BOUNDARIES] = gdf
+            st.success(f"{len(gdf)} kommuner lästes in. Kartan på Översikt använder nu din fil.")

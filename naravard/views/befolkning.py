@@ -1,0 +1,131 @@
+"""What the Befolkning page shows: figures with their text alternatives, and tables.
+
+Each chart function returns ``(figure, alt)`` where ``alt`` is a sentence that states
+the chart's main message from the data (for screen readers and as a caption).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import figures, fmt, population
+from ..data import Dataset
+from ..tables import display, integer, one_decimal, signed
+
+AGE_YEARS = [2020, 2025, 2030, 2040]
+
+
+def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[go.Figure, str]:
+    pop = population.total_population(ds, variant)
+    pop = pop[pop["regionkod"].isin(kommuner)]
+    title = f"Invånare per kommun – {population.VARIANTS[variant].label_sv}"
+    fig = figures.population_lines(pop, title)
+    if pop.empty:
+        return fig, "Ingen kommun vald."
+    first, last = int(pop["year"].min()), int(pop["year"].max())
+    w = pop.pivot_table(index="region", columns="year", values="population")
+    growth = (w[last] - w[first]).sort_values()
+    parts = [f"{k} {fmt.number(v, signed=True)}" for k, v in growth.items()]
+    alt = f"Linjediagram, invånare per kommun {first}–{last}. Förändring {first}–{last}: " + ", ".join(parts) + "."
+    return fig, alt
+
+
+def variant_note(ds: Dataset, variant: str) -> str:
+    if variant == "HSU2023":
+        return "Dialogunderlaget ger invånare 2022 och förändring till 2030; linjen mellan åren är bara en förbindelse."
+    return f"{ds.region.basar + 1} och senare är Region Hallands framskrivning; punkterna 2030, 2035 och 2040 är publicerade."
+
+
+def variant_comparison(ds: Dataset) -> pd.DataFrame:
+    """Population 2030 per kommun in both variants, with the difference."""
+    a = population.total_population(ds, "HSU2023")
+    b = population.total_population(ds, "RH2026")
+    a = a[a["year"] == 2030].set_index("regionkod")["population"]
+    b = b[b["year"] == 2030].set_index("regionkod")["population"]
+    names = ds.kommun_names() | {ds.region.lanskod: f"{ds.region.kort_namn} totalt"}
+    codes = [*ds.kommun_codes, ds.region.lanskod]
+    df = pd.DataFrame({"kommun": [names[c] for c in codes], "hsu": a.reindex(codes).values, "rh": b.reindex(codes).values})
+    df["diff"] = df["rh"] - df["hsu"]
+    return display(
+        df,
+        [
+            ("kommun", "Kommun", None),
+            ("hsu", "Dialogunderlaget 2023", integer),
+            ("rh", "Region Halland 2026", integer),
+            ("diff", "Skillnad", signed),
+        ],
+    )
+
+
+def pop80_chart(ds: Dataset) -> tuple[go.Figure, str]:
+    p = population.pop80(ds)
+    p = p[(p["regionkod"] != ds.region.lanskod) & (p["year"].isin(AGE_YEARS))].copy()
+    p["serie"] = p["year"].map(lambda y: f"{y}" + (" (prognos)" if y > ds.region.basar else ""))
+    fig = figures.grouped_bars(p, "region", "serie", "population", title="Invånare 80 år och äldre", y_title="Invånare")
+    lan = population.pop80(ds)
+    lan = lan[lan["regionkod"] == ds.region.lanskod].set_index("year")["population"]
+    alt = (
+        f"Stapeldiagram, 80 år och äldre per kommun {AGE_YEARS[0]}–{AGE_YEARS[-1]}. "
+        f"I hela {ds.region.kort_namn}: {fmt.number(lan.get(2020))} år 2020, {fmt.number(lan.get(2025))} år 2025, "
+        f"{fmt.number(lan.get(2030))} år 2030 och {fmt.number(lan.get(2040))} år 2040 (framskrivning)."
+    )
+    return fig, alt
+
+
+def pop80_display(ds: Dataset) -> pd.DataFrame:
+    w = population.pop80_wide(ds, tuple(AGE_YEARS))
+    w["region"] = w.apply(lambda r: f"{ds.region.kort_namn} totalt" if r["regionkod"] == ds.region.lanskod else r["region"], axis=1)
+    w["forandring"] = w[2030] - w[ds.region.basar]
+    w["forandring_pct"] = 100 * w["forandring"] / w[ds.region.basar]
+    cols = [("region", "Kommun", None)]
+    cols += [(y, f"{y}" + (" (prognos)" if y > ds.region.basar else ""), integer) for y in AGE_YEARS]
+    cols += [
+        ("forandring", f"Förändring {ds.region.basar}–2030", signed),
+        ("forandring_pct", f"Förändring {ds.region.basar}–2030 (%)", lambda v: fmt.percent(v, 0, signed=True)),
+    ]
+    return display(w, cols)
+
+
+def age_chart(ds: Dataset, year: int) -> tuple[go.Figure, str]:
+    a = population.age_groups(ds)
+    fig = figures.age_structure(a, year, title=f"Åldersstruktur {year}" + (" (prognos)" if year > ds.region.basar else ""))
+    y = a[a["year"] == year]
+    share = 100 * y[y["aldersgrupp"] == "80+"].set_index("kommun")["population"] / y.groupby("kommun")["population"].sum()
+    share = share.sort_values()
+    alt = (
+        f"Staplat stapeldiagram, åldersgruppernas andel per kommun {year}. Andelen 80+ är lägst i "
+        f"{share.index[0]} ({fmt.percent(share.iloc[0], 1)}) och högst i {share.index[-1]} ({fmt.percent(share.iloc[-1], 1)})."
+    )
+    return fig, alt
+
+
+def ratio_chart(ds: Dataset) -> tuple[go.Figure, str]:
+    r = population.old_age_ratio(ds).rename(columns={"kommun": "omrade", "per_100": "value"})
+    fig = go.Figure()
+    for i, (area, g) in enumerate(r.sort_values("year").groupby("omrade", sort=False)):
+        is_region = g["regionkod"].iloc[0] == ds.region.lanskod
+        fig.add_trace(
+            go.Scatter(
+                x=g["year"],
+                y=g["value"],
+                name=area,
+                mode="lines+markers",
+                line=dict(
+                    color="#000000" if is_region else figures.PALETTE[i % len(figures.PALETTE)],
+                    width=5 if is_region else 2.5,
+                    dash=figures.DASHES[i % len(figures.DASHES)],
+                ),
+                marker=dict(symbol=figures.SYMBOLS[i % len(figures.SYMBOLS)], size=8),
+                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} per 100<extra></extra>",
+            )
+        )
+    figures.base_layout(fig, "80+ per 100 invånare 20–64 år", y_title="Per 100")
+    fig.update_yaxes(tickformat=None)
+    fig.add_vline(x=ds.region.basar + 0.5, line_dash="dot", line_color="#777777", annotation_text="prognos →")
+    reg = r[r["regionkod"] == ds.region.lanskod].set_index("year")["value"]
+    alt = (
+        f"Linjediagram, invånare 80+ per 100 i åldern 20–64. {ds.region.kort_namn}: "
+        f"{one_decimal(reg.get(2020))} år 2020, {one_decimal(reg.get(2030))} år 2030 och {one_decimal(reg.get(2040))} år 2040."
+    )
+    return fig, alt

@@ -1,0 +1,53 @@
+"""Befolkning: population per kommun in both forecast variants, age structure, 80+."""
+
+import streamlit as st
+
+from naravard import population, ui
+from naravard.views import befolkning as view
+
+ds = ui.dataset()
+variant = ui.variant()
+
+st.title("Befolkning och äldre")
+st.markdown(
+    "Antalet invånare 80 år och äldre i Halland ökar från ca 20 000 till ca 30 000 år 2030, "
+    "medan gruppen i arbetsför ålder växer betydligt långsammare."
+)
+
+if ui.require(ds, "befolkning", "utbud"):
+    st.subheader("Invånare per kommun")
+    kommuner = st.multiselect(
+        "Kommuner",
+        options=ds.kommun_codes,
+        default=ds.kommun_codes,
+        format_func=ds.kommun_names().get,
+        key="nv_bef_kommuner",
+    )
+    fig, alt = view.population_chart(ds, variant, kommuner)
+    ui.chart(fig, alt)
+    ui.source_line(ds, "befolkning" if variant == "RH2026" else "utbud", extra=view.variant_note(ds, variant))
+    with st.expander("Jämför prognoserna för 2030"):
+        ui.table(view.variant_comparison(ds), alt="Invånare 2030 per kommun enligt båda prognoserna.")
+        ui.source_line(ds, "utbud", "befolkning")
+
+if ui.require(ds, "befolkning_alder"):
+    st.subheader("80 år och äldre per kommun")
+    fig, alt = view.pop80_chart(ds)
+    ui.chart(fig, alt)
+    ui.table(view.pop80_display(ds), alt="Invånare 80 år och äldre per kommun 2020, 2025, 2030 och 2040.")
+    ui.source_line(ds, "befolkning_alder", extra="2030 och 2040 är framskrivning. Dialogunderlaget anger bara Hallands total (ca 20 000 → ca 30 000).")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Åldersstruktur")
+        year = st.segmented_control(
+            "År", options=view.AGE_YEARS, default=ds.region.basar, key="nv_bef_ar", format_func=str
+        ) or ds.region.basar
+        fig, alt = view.age_chart(ds, int(year))
+        ui.chart(fig, alt)
+        ui.source_line(ds, "befolkning_alder")
+    with right:
+        st.subheader("80+ per 100 i arbetsför ålder")
+        fig, alt = view.ratio_chart(ds)
+        ui.chart(fig, alt)
+        ui.source_line(ds, "befolkning_alder", extra="Kvot: invånare 80+ per 100 invånare 20–64 år.")

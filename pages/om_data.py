@@ -1,0 +1,38 @@
+"""Om data: every table with its source, date and notes; problems; map boundaries."""
+
+import streamlit as st
+
+from naravard import ui
+from naravard.views import om_data as view
+
+ds = ui.dataset()
+
+st.title("Om data")
+st.markdown(
+    "Alla siffror i verktyget kommer från tabellerna nedan, från en fil du själv laddar in, "
+    "eller från ett antagande som syns och kan ändras. Värden som källan anger som *ca* är "
+    "markerade som ungefärliga. Inga siffror är påhittade."
+)
+
+for name, err in ds.problems.items():
+    st.error(err.message_sv, icon=":material/error:")
+
+st.subheader("Tabeller")
+ui.table(view.catalogue(ds), alt="Förteckning över datatabeller med källa, period, noter och status.")
+
+st.subheader("Källor")
+ui.table(view.sources(ds), alt="Källdokument med titel, utgivare och datum.")
+
+st.subheader("Granska en tabell")
+name = st.selectbox(
+    "Tabell",
+    options=[n for n in ds.info if ds.has(n)],
+    format_func=lambda n: ds.info[n].title,
+    key="nv_om_tabell",
+)
+if name:
+    ui.table(view.preview(ds, name), alt=f"Innehållet i tabellen {ds.info[name].title}.")
+    ui.source_line(ds, name, extra=ds.info[name].notes)
+
+st.subheader("Kartgränser")
+ui.boundary_section(ds)

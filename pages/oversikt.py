@@ -1,0 +1,70 @@
+"""Översikt: headline figures, the per-kommun table and a map."""
+
+import streamlit as st
+
+from naravard import fmt, overview, population, ui
+
+ds = ui.dataset()
+variant = ui.variant()
+
+st.title("Primärvården i Halland – översikt")
+st.markdown(
+    "Hur många vårdcentraler och filialer finns, hur många är listade per vårdcentral "
+    "och hur växer befolkningen? Siffrorna kommer från dialogunderlaget *Information och dialog "
+    "om framtidens primärvård* och officiell statistik."
+)
+
+if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
+    now, later = population.headline_population(ds, variant)
+    old_now, old_later = population.pop80_headline(ds, variant)
+    c = st.columns(4)
+    c[0].metric(
+        f"Invånare {now.year}",
+        fmt.number(now.value, approx=now.approximate),
+        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
+    )
+    c[1].metric(
+        "Invånare 2030 (prognos)",
+        fmt.number(later.value, approx=later.approximate),
+        delta=fmt.number(later.value - now.value, signed=True, approx=later.approximate),
+        delta_color="off",
+        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
+    )
+    c[2].metric(
+        f"80 år och äldre {old_now.year} → 2030",
+        f"{fmt.number(old_now.value, approx=old_now.approximate)} → {fmt.number(old_later.value, approx=old_later.approximate)}",
+        delta=fmt.percent(100 * (old_later.value / old_now.value - 1), 0, signed=True),
+        delta_color="off",
+    )
+    vc, fil, lpv = ds.fact("vardcentraler"), ds.fact("filialer"), ds.fact("listade_per_vc")
+    c[3].metric("Vårdcentraler / filialer", f"{fmt.number(vc.value)} / {fmt.number(fil.value)}")
+    c = st.columns(4)
+    c[0].metric("Snitt listade per vårdcentral", fmt.number(lpv.value, approx=lpv.approximate))
+    c[1].metric("Längsta avstånd till vårdcentral", f"{fmt.number(ds.fact('max_avstand_vc_km').value)}\u00a0km")
+    c[2].metric("Längsta avstånd till filial", f"{fmt.number(ds.fact('max_avstand_filial_km').value)}\u00a0km")
+    c[3].metric("Besök på vårdcentralerna 2022", fmt.number(ds.fact("vc_besok").value, approx=True))
+    ui.source_line(
+        ds,
+        "nyckeltal",
+        "befolkning" if variant == "RH2026" else "utbud",
+        extra="80+ enligt dialogunderlaget: ca 20 000 idag och ca 30 000 år 2030."
+        if variant == "RH2026"
+        else "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning.",
+    )
+
+    left, right = st.columns([1.05, 1])
+    with left:
+        st.subheader("Per kommun")
+        ui.table(
+            overview.kommun_display(ds, variant),
+            alt="Tabell per kommun: vårdcentraler, filialer, snitt listade per vårdcentral, invånare, "
+            "förändring till 2030 och invånare per vårdcentral.",
+        )
+        ui.source_line(
+            ds,
+            "utbud",
+            *(["befolkning"] if variant == "RH2026" else []),
+            extra="Invånare per VC = invånare / antal vårdcentraler. Listade kan bo i en annan kommun.",
+        )
+    with right:
+        ui.map_section(ds, variant)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run all of them.
+#
+#   ./scripts/test.sh            # all tests (unit, AppTest, browser, accessibility)
+#   ./scripts/test.sh -k geo     # extra arguments go to pytest
+#
+# Works on a fresh Debian machine with Python 3.11: installs Debian's chromium,
+# chromium-driver and Node.js/npm (for axe-core) when missing, creates .venv, installs
+# the pinned requirements-dev.txt and the pinned npm packages, and runs pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver fonts-dejavu-core
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; rm -rf .venv; python3 -m venv .venv; }
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund >/dev/null; fi
+
+exec .venv/bin/python -m pytest "$@"
