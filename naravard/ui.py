@@ -47,6 +47,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt"),
     PageSpec("pages/befolkning.py", "Befolkning", ":material/groups:", "befolkning"),
+    PageSpec("pages/scenario.py", "Scenario", ":material/tune:", "scenario"),
     PageSpec("pages/tillganglighet.py", "Tillgänglighet", ":material/schedule:", "tillganglighet"),
     PageSpec("pages/om_data.py", "Om data", ":material/info:", "om-data"),
 ]
@@ -223,3 +224,90 @@ def boundary_section(ds: Dataset) -> None:
         else:
             st.session_state[KEY_USER_BOUNDARIES] = gdf
             st.success(f"{len(gdf)} kommuner lästes in. Kartan på Översikt använder nu din fil.")
+
+
+# ------------------------------------------------------------------ scenario page
+
+KEY_SC_COPY = "nv_sc_kopia"  # a plain copy of the widget values that survives page switches
+KEY_SC_WARNINGS = "nv_sc_url_varningar"
+KEY_SC_LAST_QUERY = "nv_sc_senaste_url"
+
+
+@st.cache_data(show_spinner=False)
+def _cached_inputs(path: str | None):
+    from .scenario import ModelInputs
+
+    return ModelInputs.from_dataset(_cached_dataset(path))
+
+
+def scenario_inputs(ds: Dataset):
+    """The model's inputs, built once per process from the cached dataset."""
+    from .scenario import AssumptionError
+
+    d = data_dir()
+    try:
+        return _cached_inputs(str(d) if d else None)
+    except (DataError, AssumptionError, ValueError, KeyError) as e:
+        msg = getattr(e, "message_sv", None) or "data som modellen behöver saknas eller är felaktiga"
+        st.error(f"Scenariomodellen kan inte räknas: {msg}. Se sidan Om data.", icon=":material/error:")
+        st.stop()
+        raise
+
+
+def scenario_state_init(inputs) -> None:
+    """Fill the scenario widgets' state before they are drawn.
+
+    Order of precedence: the values this session already had (Streamlit forgets the
+    state of widgets that were not drawn, e.g. after visiting another page, so a
+    plain copy is kept), else the URL (a shared link), else the defaults. Bad URL
+    values fall back to their defaults one by one, with a Swedish warning.
+    """
+    from . import share
+    from .views import scenario as view
+
+    codes = list(inputs.kommunkod)
+    if KEY_SC_COPY in st.session_state:
+        for k, v in st.session_state[KEY_SC_COPY].items():
+            if k not in st.session_state:
+                st.session_state[k] = v
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    a, warnings = share.from_query(params)
+    try:
+        a.check_kommuner(codes)
+    except Exception:  # unknown kommun codes were already reported by from_query
+        a = a.replace(vc_forandring={}, filial_forandring={}, egen_tillvaxt_total={}, egen_tillvaxt_80={})
+    st.session_state[KEY_SC_WARNINGS] = warnings
+    for k, v in view.state_from_assumptions(a, codes, inputs).items():
+        st.session_state[k] = v
+
+
+def scenario_apply(a, inputs) -> None:
+    """Callback: show assumptions ``a`` in the widgets (a preset, an opened scenario)."""
+    from .views import scenario as view
+
+    for k, v in view.state_from_assumptions(a, list(inputs.kommunkod), inputs).items():
+        st.session_state[k] = v
+
+
+def scenario_remember(a) -> None:
+    """Keep a copy of the widget values and put the assumptions in the URL."""
+    from . import share
+    from .views import scenario as view
+
+    st.session_state[KEY_SC_COPY] = {k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(view.PREFIX) and not k.startswith(view.PREFIX + "ui_")}
+    q = share.to_query(a)
+    if st.session_state.get(KEY_SC_LAST_QUERY) != q:
+        st.query_params.from_dict(q)
+        st.session_state[KEY_SC_LAST_QUERY] = q
+
+
+def scenario_store():
+    """The scenario store, or None with a Swedish message if it cannot be opened."""
+    from .store import ScenarioStore, StoreError
+
+    try:
+        return ScenarioStore(os.environ.get("NARAVARD_STORE") or None)
+    except StoreError as e:
+        st.error(e.message_sv, icon=":material/error:")
+        return None

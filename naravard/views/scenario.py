@@ -1,0 +1,362 @@
+"""What the Scenario page shows, and the mapping between its widgets and the model.
+
+The widgets hold values in the units a person thinks in (whole percent, a checkbox
+for "one Halland-wide listing target"); :func:`assumptions_from_state` turns them
+into validated :class:`~naravard.scenario.Assumptions`, :func:`state_from_assumptions`
+goes back (for presets, the URL and opened saved scenarios). Widget keys are all
+prefixed ``nv_sc_``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import figures, fmt, scenario
+from ..scenario import PARAMS, Assumptions, ScenarioResult
+from ..tables import display
+
+PREFIX = "nv_sc_"
+# scalar params with a widget each; the per-kommun ones get one widget per kommun
+SCALARS = (
+    "prognos",
+    "horisont",
+    "andel_ordinart",
+    "andel_sabo",
+    "sabo_platser_per_inskriven",
+    "korttid_per_1000_80",
+    "invanare_per_lakare",
+)
+PER_KOMMUN = {
+    "vc_forandring": "vc",
+    "filial_forandring": "fil",
+    "egen_tillvaxt_total": "gt",
+    "egen_tillvaxt_80": "g80",
+}
+KEY_MAL_ON = PREFIX + "mal_pa"
+KEY_MAL = PREFIX + "listade_per_vc_mal"
+
+# Headline outputs for Halland, in the order the page shows them.
+HEADLINES = (
+    "pop_80",
+    "inskrivna_ordinart",
+    "inskrivna_sabo",
+    "sabo_platser_behov",
+    "korttid_platser_behov",
+    "listade_per_vc",
+    "vc_behov",
+    "lakare_behov",
+)
+# Outputs a user can chart per kommun.
+CHARTABLE = (
+    "pop_80",
+    "inskrivna_ordinart",
+    "inskrivna_sabo",
+    "sabo_platser_behov",
+    "korttid_platser_behov",
+    "listade_per_vc",
+    "vc_behov",
+    "lakare_behov",
+    "pop_total",
+)
+
+
+def key(param: str, kommunkod: str | None = None) -> str:
+    if kommunkod is None:
+        return PREFIX + param
+    return f"{PREFIX}{PER_KOMMUN[param]}_{kommunkod}"
+
+
+def _widget_value(param: str, value: Any) -> Any:
+    p = PARAMS[param]
+    if p.is_share:
+        return int(round(float(value) * 100))
+    if param == "horisont":
+        return int(value)
+    return value
+
+
+def state_from_assumptions(a: Assumptions, codes: list[str], inputs: scenario.ModelInputs) -> dict[str, Any]:
+    """Widget values that show ``a`` (shares as whole percent)."""
+    st: dict[str, Any] = {key(k): _widget_value(k, getattr(a, k)) for k in SCALARS}
+    st[KEY_MAL_ON] = a.listade_per_vc_mal is not None
+    st[KEY_MAL] = float(a.listade_per_vc_mal if a.listade_per_vc_mal is not None else default_target(inputs))
+    for param in ("vc_forandring", "filial_forandring"):
+        m = getattr(a, param)
+        for c in codes:
+            st[key(param, c)] = int(m.get(c, 0))
+    rates = {
+        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
+        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
+    }
+    for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
+        m = getattr(a, param)
+        for c in codes:
+            st[key(param, c)] = round(float(m.get(c, rates[param][c])), 2)
+    return st
+
+
+def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: scenario.ModelInputs) -> Assumptions:
+    """Validated assumptions from widget values. Raises :class:`AssumptionError`."""
+    kw: dict[str, Any] = {}
+    for k in SCALARS:
+        if key(k) not in state:
+            continue
+        v = state[key(k)]
+        kw[k] = float(v) / 100.0 if PARAMS[k].is_share else v
+    if state.get(KEY_MAL_ON):
+        kw["listade_per_vc_mal"] = float(state.get(KEY_MAL, default_target(inputs)))
+    for param in ("vc_forandring", "filial_forandring"):
+        kw[param] = {c: int(state.get(key(param, c), 0)) for c in codes if int(state.get(key(param, c), 0)) != 0}
+    rates = {
+        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
+        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
+    }
+    for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
+        m = {}
+        for c in codes:
+            v = state.get(key(param, c))
+            # keep only rates the user moved away from the computed default
+            if v is not None and not math.isclose(float(v), round(float(rates[param][c]), 2), abs_tol=1e-9):
+                m[c] = float(v)
+        kw[param] = m
+    return Assumptions(**kw)
+
+
+def default_target(inputs: scenario.ModelInputs) -> float:
+    """A starting value for the Halland-wide listing target: the deck's 'ca 7 400'."""
+    return 7400.0
+
+
+# ------------------------------------------------------------------ presentation
+
+
+def headline_items(res: ScenarioResult) -> list[tuple[str, str, str, str]]:
+    """(label, value at horizon, change text, help) for the headline metrics."""
+    out = []
+    for k in HEADLINES:
+        c = res.change(k)
+        dec = 0
+        val = fmt.number(c.end, dec)
+        if math.isfinite(c.diff):
+            delta = f"{fmt.number(c.diff, dec, signed=True)} sedan {res.base_year}"
+        else:
+            delta = ""
+        out.append((scenario.OUTPUT_LABELS_SV[k], val, delta, scenario.FORMULAS_SV[k]))
+    return out
+
+
+def gap_items(res: ScenarioResult) -> list[tuple[str, str]]:
+    """Halland-only comparisons with today's places (the sources give totals only)."""
+    items = []
+    for need, today, gap in (
+        ("sabo_platser_behov", "sabo_platser_idag", "sabo_platser_skillnad"),
+        ("korttid_platser_behov", "korttid_platser_idag", "korttid_platser_skillnad"),
+    ):
+        items.append(
+            (
+                scenario.OUTPUT_LABELS_SV[gap],
+                f"{fmt.number(res.level(need))} behövs {res.horizon}, {fmt.number(res.level(today))} idag: "
+                f"{fmt.number(res.level(gap), signed=True)} platser",
+            )
+        )
+    return items
+
+
+def assumption_rows(a: Assumptions) -> list[tuple[str, str, str]]:
+    """(label, value, source) for every assumption in force — shown beside results and exported."""
+    rows = []
+    for k, p in PARAMS.items():
+        v = getattr(a, k)
+        if k == "prognos":
+            text = scenario.PROGNOS_LABELS_SV.get(v, v)
+        elif k == "listade_per_vc_mal":
+            text = "Kommunens snitt idag" if v is None else f"{fmt.number(v)} listade per vårdcentral"
+        elif p.per_kommun:
+            if not v:
+                if k.startswith("egen_") and a.prognos != scenario.PROGNOS_EGEN:
+                    continue
+                text = "Ingen ändring" if not k.startswith("egen_") else "Region Hallands takt 2025–2030"
+            else:
+                text = ", ".join(f"{c}: {fmt.number(x, p.decimals, signed=True)}" for c, x in v.items())
+        elif p.is_share:
+            text = fmt.share(v, 0)
+        elif k == "horisont":
+            text = str(v)
+        else:
+            text = fmt.number(v, p.decimals)
+        rows.append((p.label_sv, text, p.source_sv))
+    return rows
+
+
+def kommun_chart(res: ScenarioResult, output: str) -> tuple[go.Figure, str]:
+    """Base year vs horizon per kommun for one output."""
+    t = res.horizon_table(output)
+    t = t[t["kommunkod"].notna()]
+    long = pd.concat(
+        [
+            pd.DataFrame({"kommun": t["kommun"], "serie": str(res.base_year), "v": t["start"]}),
+            pd.DataFrame({"kommun": t["kommun"], "serie": f"{res.horizon} (scenario)", "v": t["end"]}),
+        ]
+    )
+    label = scenario.OUTPUT_LABELS_SV[output]
+    fig = figures.grouped_bars(long, "kommun", "serie", "v", title=f"{label}, {res.base_year} och {res.horizon}", y_title=scenario.OUTPUT_UNITS_SV[output].capitalize())
+    parts = [f"{r.kommun} {fmt.number(r.start)} → {fmt.number(r.end)}" for r in t.itertuples()]
+    alt = f"Stapeldiagram, {label.lower()} per kommun {res.base_year} och {res.horizon}: " + "; ".join(parts) + "."
+    return fig, alt
+
+
+def kommun_table(res: ScenarioResult) -> pd.DataFrame:
+    """All per-kommun outputs at the horizon with change since the base year."""
+    pk = res.per_kommun
+    h = pk[pk["year"] == res.horizon].set_index("kommunkod")
+    b = pk[pk["year"] == res.base_year].set_index("kommunkod")
+    rows = []
+    for code in h.index:
+        row = {"Kommun": h.at[code, "kommun"]}
+        for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov", "vardcentraler", "filialer", "listade_per_vc", "vc_behov", "lakare_behov"):
+            row[scenario.OUTPUT_LABELS_SV[k]] = fmt.number(h.at[code, k])
+            if k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov"):
+                row[f"Förändring {k}"] = fmt.number(h.at[code, k] - b.at[code, k], signed=True)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    return df.rename(columns={f"Förändring {k}": f"± {scenario.OUTPUT_LABELS_SV[k].split(',')[0].lower()} sedan {res.base_year}" for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov")})
+
+
+def export_sheets(res: ScenarioResult) -> dict[str, pd.DataFrame]:
+    """Numeric tables for Excel/CSV export, with Swedish headers."""
+    labels = scenario.OUTPUT_LABELS_SV
+    pk = res.per_kommun.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun", "year": "År", **labels})
+    tot = res.totals.rename(columns={"year": "År", **labels})
+    return {"Per kommun och år": pk, f"{res.region_namn} per år": tot}
+
+
+def formulas_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Resultat": scenario.OUTPUT_LABELS_SV[k], "Så räknas det": v} for k, v in scenario.FORMULAS_SV.items()]
+    )
+
+
+# ------------------------------------------------------------------ comparison
+
+COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov", "lakare_behov")
+
+
+def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, go.Figure, str]:
+    """Key Halland outputs at each scenario's horizon, differences to the first."""
+    names = list(results)
+    first = results[names[0]]
+    rows = []
+    long = []
+    for k in COMPARE_OUTPUTS:
+        row = {"Resultat": scenario.OUTPUT_LABELS_SV[k]}
+        base = first.level(k)
+        for n in names:
+            r = results[n]
+            v = r.level(k)
+            row[f"{n} ({r.horizon})"] = fmt.number(v, signed=k in scenario.SIGNED_OUTPUTS)
+            if n != names[0]:
+                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, signed=True)
+            long.append({"Resultat": scenario.OUTPUT_LABELS_SV[k], "Scenario": n, "v": v})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    df = pd.DataFrame(long)
+    df = df[df["Resultat"].isin([scenario.OUTPUT_LABELS_SV[k] for k in ("inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad")])]
+    fig = figures.grouped_bars(df, "Resultat", "Scenario", "v", title="Jämförelse, Halland vid respektive horisont", horizontal=True, value_format=lambda v: fmt.number(v))
+    fig.update_layout(height=120 + 90 * df["Resultat"].nunique() * max(1, len(names)) // 2)
+    alt = "Jämförelse av scenarier: " + "; ".join(
+        f"{n}: " + ", ".join(f"{scenario.OUTPUT_LABELS_SV[k].lower()} {fmt.number(results[n].level(k))}" for k in ("inskrivna_ordinart", "inskrivna_sabo"))
+        for n in names
+    ) + "."
+    return table, fig, alt
+
+
+def vagval_table(res: ScenarioResult) -> pd.DataFrame:
+    """Scenario figures that bear on the strategic options, per kommun and in total.
+
+    Enrolled in ordinary housing is the patient group of Läkarmedverkan i
+    hemsjukvården (acute home visits); short-term places are where it has medical
+    responsibility; SäBo residents are seen by their VC. No option is favoured.
+    """
+    rows = []
+    for key_ in ("inskrivna_ordinart", "inskrivna_sabo", "korttid_platser_behov"):
+        t = res.horizon_table(key_).set_index("kommun")
+        rows.append(t[["start", "end"]].rename(columns={"start": f"{key_}_start", "end": f"{key_}_end"}))
+    df = pd.concat(rows, axis=1).reset_index()
+    df["alla_start"] = df["inskrivna_ordinart_start"] + df["inskrivna_sabo_start"]
+    df["alla_end"] = df["inskrivna_ordinart_end"] + df["inskrivna_sabo_end"]
+    b, h = res.base_year, res.horizon
+    arrow = lambda s, e: f"{fmt.number(s)} → {fmt.number(e)}"  # noqa: E731
+    out = pd.DataFrame({"Kommun": df["kommun"]})
+    out[f"Inskrivna i ordinärt boende {b} → {h}"] = [arrow(s, e) for s, e in zip(df["inskrivna_ordinart_start"], df["inskrivna_ordinart_end"])]
+    out[f"Inskrivna i SäBo {b} → {h}"] = [arrow(s, e) for s, e in zip(df["inskrivna_sabo_start"], df["inskrivna_sabo_end"])]
+    out[f"Alla inskrivna {b} → {h}"] = [arrow(s, e) for s, e in zip(df["alla_start"], df["alla_end"])]
+    out[f"Korttidsplatser som behövs {b} → {h}"] = [arrow(s, e) for s, e in zip(df["korttid_platser_behov_start"], df["korttid_platser_behov_end"])]
+    return out
+
+
+# ------------------------------------------------------------- state, store, export
+
+KEY_CURRENT = PREFIX + "ui_aktuellt"  # the Assumptions in force (a plain object, not a widget)
+
+
+def remember_current(state: Any, a: Assumptions) -> None:
+    state[KEY_CURRENT] = a
+
+
+def current(state: Mapping[str, Any]) -> Assumptions:
+    a = state.get(KEY_CURRENT)
+    return a if isinstance(a, Assumptions) else Assumptions()
+
+
+def assumptions_display(a: Assumptions) -> pd.DataFrame:
+    return pd.DataFrame([{"Antagande": l, "Värde": v} for l, v, _ in assumption_rows(a)])
+
+
+def export_sources(ds) -> list[str]:
+    """Source lines for the export's first sheet (every table the model reads)."""
+    out = []
+    for t in ("utbud", "befolkning", "befolkning_alder", "nyckeltal"):
+        if t in ds.info:
+            c = f"{ds.info[t].title}: {ds.source_of(t).citation}"
+            if c not in out:
+                out.append(c)
+    return out
+
+
+def assumptions_of(saved) -> Assumptions:
+    """The assumptions of a saved scenario (raises AssumptionError if unreadable)."""
+    return Assumptions.from_dict(saved.payload)
+
+
+def saved_label(saved_list, scenario_id: int) -> str:
+    for s in saved_list:
+        if s.id == scenario_id:
+            return f"{s.name} ({s.group})" if s.group else s.name
+    return str(scenario_id)
+
+
+def saved_display(saved_list) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Namn": s.name,
+                "Grupp/författare": s.group,
+                "Anteckning": s.note,
+                "Sparat": s.updated_at[:16].replace("T", " ") + " UTC",
+            }
+            for s in saved_list
+        ]
+    )
+
+
+def compare_results(inputs: scenario.ModelInputs, current_a: Assumptions, saved: list) -> dict[str, ScenarioResult]:
+    """Run the model for the current scenario and the chosen saved ones."""
+    out = {"Aktuellt": scenario.run(inputs, current_a)}
+    for s in saved:
+        label = s.name if s.name not in out else f"{s.name} #{s.id}"
+        out[label] = scenario.run(inputs, assumptions_of(s))
+    return out

@@ -1,0 +1,81 @@
+"""Forecast variants, 80+ and the overview table, against FACTS.md."""
+
+import pytest
+
+from naravard import fmt, overview, population
+from naravard.data import load_dataset
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def test_headline_population_in_both_variants(ds):
+    now, later = population.headline_population(ds, "RH2026")
+    assert (now.value, now.year, later.value, later.year) == (346_088, 2025, 349_997, 2030)
+    now, later = population.headline_population(ds, "HSU2023")
+    assert (now.value, now.year, later.value) == (343_000, 2022, 362_000)
+    assert now.approximate and later.approximate
+
+
+def test_hsu_variant_per_kommun_is_the_deck_table(ds):
+    p = population.total_population(ds, "HSU2023")
+    hylte = p[p["regionkod"] == "1315"].set_index("year")["population"]
+    assert hylte[2022] == 10_500 and hylte[2030] == 10_160
+    lan = p[p["regionkod"] == "13"].set_index("year")["population"]
+    assert lan[2022] == 342_900 and lan[2030] == 361_662
+    assert set(p["year"]) == {2022, 2030}
+
+
+def test_rh_variant_marks_projection(ds):
+    p = population.total_population(ds, "RH2026")
+    kinds = p.drop_duplicates("year").set_index("year")["kind"]
+    assert kinds[2025] == population.OBSERVED and kinds[2030] == population.PROJECTED
+
+
+def test_unknown_variant_is_an_english_error(ds):
+    with pytest.raises(ValueError, match="unknown forecast variant"):
+        population.total_population(ds, "XYZ")
+
+
+def test_pop80_headline(ds):
+    now, later = population.pop80_headline(ds, "RH2026")
+    assert (now.value, now.year, later.value) == (25_246, 2025, 30_147)
+    now, later = population.pop80_headline(ds, "HSU2023")
+    assert (now.value, later.value) == (20_000, 30_000) and now.approximate
+
+
+def test_old_age_ratio(ds):
+    r = population.old_age_ratio(ds)
+    k = r[(r["regionkod"] == "1384") & (r["year"] == 2030)]["per_100"].iloc[0]
+    assert k == pytest.approx(100 * 7_346 / 46_029)
+    h = r[(r["regionkod"] == "13") & (r["year"] == 2020)]["per_100"].iloc[0]
+    assert h == pytest.approx(100 * 19_815 / (45_355 + 34_812 + 24_408 + 58_399 + 13_417 + 5_533))
+
+
+def test_overview_table(ds):
+    t = overview.kommun_table(ds, "HSU2023").set_index("kommun")
+    assert t.loc["Halmstad", "invanare"] == 105_400
+    assert t.loc["Halmstad", "invanare_per_vc"] == pytest.approx(105_400 / 14)
+    assert t.loc["Hylte", "forandring_2030"] == -340
+    t = overview.kommun_table(ds, "RH2026").set_index("kommun")
+    assert t.loc["Halmstad", "invanare"] == 106_311 and t.loc["Halmstad", "forandring_2030"] == 107_505 - 106_311
+
+
+def test_overview_display_has_total_row(ds):
+    d = overview.kommun_display(ds, "HSU2023")
+    last = d.iloc[-1].map(fmt.plain)
+    assert last["Kommun"] == "Halland totalt"
+    assert last["Vårdcentraler"] == "47" and last["Filialer"] == "11"
+    assert last["Snitt listade per VC"] == "ca 7 400"
+    assert last["Invånare 2022"] == "342 900"
+
+
+def test_map_measures_cover_all_kommuner(ds):
+    for key in overview.MAP_MEASURES:
+        v = overview.map_values(ds, key, "RH2026")
+        assert sorted(v.index) == sorted(ds.kommun_codes), key
+    v = overview.map_values(ds, "restid_bil", "RH2026")
+    assert v["1315"] == 12
+    assert overview.map_values(ds, "andel80", "RH2026")["1315"] == pytest.approx(100 * 734 / (2394 + 5241 + 1728 + 734))
