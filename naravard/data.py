@@ -52,6 +52,11 @@ class DataError(Exception):
         self.problem_sv = problem_sv
         super().__init__(f"{file}: {problem_en}")
 
+    def __reduce__(self):
+        # Datasets carrying problems are pickled by st.cache_data; the default
+        # exception pickling would call __init__ with the message only.
+        return (self.__class__, (self.file, self.problem_en, self.problem_sv))
+
     @property
     def message_sv(self) -> str:
         return f"Filen {self.file} kunde inte användas: {self.problem_sv}"

@@ -45,16 +45,23 @@ def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def kommun_table_total(ds: Dataset, table: pd.DataFrame) -> dict[str, float]:
-    """The 'Halland' row: sums, and inhabitants per VC from the sums."""
+def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[str, float]:
+    """The region row: sums of the kommun rows, except where a published län total
+    exists (Region Halland's table has one; it can differ from the sum by rounding)."""
     vc = float(table["vardcentraler"].sum())
     inv = float(table["invanare"].sum())
+    change = float(table["forandring_2030"].sum())
+    pop = total_population(ds, variant)
+    lan = pop[pop["regionkod"] == ds.region.lanskod].set_index("year")["population"]
+    year = int(table["invanare_ar"].iloc[0])
+    if variant == "RH2026" and year in lan.index and 2030 in lan.index:
+        inv, change = float(lan[year]), float(lan[2030] - lan[year])
     return {
         "vardcentraler": vc,
         "filialer": float(table["filialer"].sum()),
         "listade_per_vc": ds.fact("listade_per_vc").value,
         "invanare": inv,
-        "forandring_2030": float(table["forandring_2030"].sum()),
+        "forandring_2030": change,
         "invanare_per_vc": inv / vc if vc else float("nan"),
     }
 
@@ -152,7 +159,7 @@ def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
 
     t = kommun_table(ds, variant)
     year = int(t["invanare_ar"].iloc[0])
-    total = kommun_table_total(ds, t)
+    total = kommun_table_total(ds, t, variant)
     total_row = {"kommunkod": ds.region.lanskod, "kommun": f"{ds.region.kort_namn} totalt", **total}
     t = pd.concat([t, pd.DataFrame([total_row])], ignore_index=True)
     cols = [

@@ -106,8 +106,7 @@ def studio() -> None:
             col.metric(label, value, delta=delta or None, delta_color="off", help=help_)
     for label, text in view.gap_items(res):
         st.markdown(f"- **{label}:** {text}")
-    for note in res.notes_sv:
-        st.info(note, icon=":material/info:")
+    st.info("**Bra att veta om beräkningen**\n\n" + "\n".join(f"- {n}" for n in res.notes_sv), icon=":material/info:")
 
     left, right = st.columns([2, 1])
     with left:
@@ -177,6 +176,33 @@ def studio() -> None:
     view.remember_current(st.session_state, a)
 
 
+def _report(e: Exception) -> None:
+    st.session_state.setdefault("nv_sc_ui_fel", []).append(getattr(e, "message_sv", "Åtgärden kunde inte utföras."))
+
+
+# Store actions run as callbacks: they may set widget state (opening a scenario fills
+# in the controls), which Streamlit allows only before the widgets are drawn.
+def _open(store, scenario_id: int) -> None:
+    try:
+        ui.scenario_apply(view.assumptions_of(store.get(scenario_id)), inputs)
+    except (StoreError, scenario.AssumptionError) as e:
+        _report(e)
+
+
+def _rename(store, scenario_id: int) -> None:
+    try:
+        store.rename(scenario_id, st.session_state.get("nv_sc_ui_nytt_namn", ""))
+    except StoreError as e:
+        _report(e)
+
+
+def _delete(store, scenario_id: int) -> None:
+    try:
+        store.delete(scenario_id)
+    except StoreError as e:
+        _report(e)
+
+
 studio()
 
 st.divider()
@@ -214,25 +240,12 @@ if store is not None:
                 key="nv_sc_ui_valt",
             )
             o1, o2, o3 = st.columns([1, 1.4, 1])
-            if o1.button("Öppna", icon=":material/open_in_new:"):
-                try:
-                    ui.scenario_apply(view.assumptions_of(store.get(choice)), inputs)
-                    st.rerun()
-                except (StoreError, scenario.AssumptionError) as e:
-                    st.error(e.message_sv, icon=":material/error:")
-            new_name = o2.text_input("Nytt namn", key="nv_sc_ui_nytt_namn", label_visibility="collapsed", placeholder="Nytt namn")
-            if o2.button("Byt namn", icon=":material/edit:"):
-                try:
-                    store.rename(choice, new_name)
-                    st.rerun()
-                except StoreError as e:
-                    st.error(e.message_sv, icon=":material/error:")
-            if o3.button("Ta bort", icon=":material/delete:"):
-                try:
-                    store.delete(choice)
-                    st.rerun()
-                except StoreError as e:
-                    st.error(e.message_sv, icon=":material/error:")
+            o1.button("Öppna", icon=":material/open_in_new:", on_click=_open, args=(store, choice))
+            o2.text_input("Nytt namn", key="nv_sc_ui_nytt_namn", label_visibility="collapsed", placeholder="Nytt namn")
+            o2.button("Byt namn", icon=":material/edit:", on_click=_rename, args=(store, choice))
+            o3.button("Ta bort", icon=":material/delete:", on_click=_delete, args=(store, choice))
+            for msg in st.session_state.pop("nv_sc_ui_fel", []):
+                st.error(msg, icon=":material/error:")
     with tab_compare:
         if not saved_list:
             st.info("Spara minst ett scenario för att kunna jämföra.")

@@ -134,3 +134,12 @@ def test_empty_and_non_utf8_files(data_copy):
 def test_missing_manifest_raises_english_error(tmp_path):
     with pytest.raises(DataError, match="manifest not found"):
         load_dataset(tmp_path)
+
+
+def test_problems_survive_pickling(data_copy):
+    """st.cache_data pickles the dataset, problems included."""
+    import pickle
+
+    (data_copy / "restid_vc.csv").unlink()
+    ds = pickle.loads(pickle.dumps(load_dataset(data_copy)))
+    assert ds.problems["restid"].message_sv == "Filen restid_vc.csv kunde inte användas: filen saknas"

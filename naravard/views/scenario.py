@@ -47,9 +47,12 @@ HEADLINES = (
     "sabo_platser_behov",
     "korttid_platser_behov",
     "listade_per_vc",
-    "vc_behov",
+    "vc_behov_exakt",
     "lakare_behov",
 )
+# Rounding up per kommun makes any growth "need" a whole extra VC, which misleads a
+# room; the headline shows the unrounded figure with one decimal instead.
+DECIMALS = {"vc_behov_exakt": 1}
 # Outputs a user can chart per kommun.
 CHARTABLE = (
     "pop_80",
@@ -58,7 +61,7 @@ CHARTABLE = (
     "sabo_platser_behov",
     "korttid_platser_behov",
     "listade_per_vc",
-    "vc_behov",
+    "vc_behov_exakt",
     "lakare_behov",
     "pop_total",
 )
@@ -139,7 +142,7 @@ def headline_items(res: ScenarioResult) -> list[tuple[str, str, str, str]]:
     out = []
     for k in HEADLINES:
         c = res.change(k)
-        dec = 0
+        dec = DECIMALS.get(k, 0)
         val = fmt.number(c.end, dec)
         if math.isfinite(c.diff):
             delta = f"{fmt.number(c.diff, dec, signed=True)} sedan {res.base_year}"
@@ -203,8 +206,17 @@ def kommun_chart(res: ScenarioResult, output: str) -> tuple[go.Figure, str]:
         ]
     )
     label = scenario.OUTPUT_LABELS_SV[output]
-    fig = figures.grouped_bars(long, "kommun", "serie", "v", title=f"{label}, {res.base_year} och {res.horizon}", y_title=scenario.OUTPUT_UNITS_SV[output].capitalize())
-    parts = [f"{r.kommun} {fmt.number(r.start)} → {fmt.number(r.end)}" for r in t.itertuples()]
+    fig = figures.grouped_bars(
+        long,
+        "kommun",
+        "serie",
+        "v",
+        title=f"{label}, {res.base_year} och {res.horizon}",
+        y_title=scenario.OUTPUT_UNITS_SV[output].capitalize(),
+        value_format=lambda v: fmt.number(v, DECIMALS.get(output, 0)),
+    )
+    d = DECIMALS.get(output, 0)
+    parts = [f"{r.kommun} {fmt.number(r.start, d)} → {fmt.number(r.end, d)}" for r in t.itertuples()]
     alt = f"Stapeldiagram, {label.lower()} per kommun {res.base_year} och {res.horizon}: " + "; ".join(parts) + "."
     return fig, alt
 
@@ -217,8 +229,8 @@ def kommun_table(res: ScenarioResult) -> pd.DataFrame:
     rows = []
     for code in h.index:
         row = {"Kommun": h.at[code, "kommun"]}
-        for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov", "vardcentraler", "filialer", "listade_per_vc", "vc_behov", "lakare_behov"):
-            row[scenario.OUTPUT_LABELS_SV[k]] = fmt.number(h.at[code, k])
+        for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov", "vardcentraler", "filialer", "listade_per_vc", "vc_behov_exakt", "lakare_behov"):
+            row[scenario.OUTPUT_LABELS_SV[k]] = fmt.number(h.at[code, k], DECIMALS.get(k, 0))
             if k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov"):
                 row[f"Förändring {k}"] = fmt.number(h.at[code, k] - b.at[code, k], signed=True)
         rows.append(row)
@@ -242,7 +254,7 @@ def formulas_table() -> pd.DataFrame:
 
 # ------------------------------------------------------------------ comparison
 
-COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov", "lakare_behov")
+COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov_exakt", "lakare_behov")
 
 
 def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, go.Figure, str]:
@@ -257,9 +269,10 @@ def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, go.Figure
         for n in names:
             r = results[n]
             v = r.level(k)
-            row[f"{n} ({r.horizon})"] = fmt.number(v, signed=k in scenario.SIGNED_OUTPUTS)
+            d = DECIMALS.get(k, 0)
+            row[f"{n} ({r.horizon})"] = fmt.number(v, d, signed=k in scenario.SIGNED_OUTPUTS)
             if n != names[0]:
-                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, signed=True)
+                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, d, signed=True)
             long.append({"Resultat": scenario.OUTPUT_LABELS_SV[k], "Scenario": n, "v": v})
         rows.append(row)
     table = pd.DataFrame(rows)

@@ -1,0 +1,299 @@
+"""Share a scenario as URL query parameters, and read one back safely.
+
+The format is plain text, versioned (``v=1``) and compact: only values that differ
+from the defaults are written. Per-kommun values are ``code:value`` pairs separated
+by commas, e.g. ``vc=1380:+1,1315:-1``. No pickle, no eval, no encoded objects.
+
+:func:`from_query` never raises. Each bad value (unknown key, wrong type, NaN or
+infinity, out of range, unknown kommun code, repeated with different values, longer
+than :data:`MAX_VALUE_LEN` characters) falls back to its default on its own and adds
+a Swedish warning that names the parameter. Warnings never echo raw input beyond a
+short, sanitised excerpt, so they are safe to show in the UI.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from naravard.scenario import PARAMS, PROGNOSER, AssumptionError, Assumptions, KommunMap
+
+QUERY_VERSION = "1"
+VERSION_KEY = "v"
+# Assumption field → URL key (short, readable, ASCII).
+QUERY_KEYS: dict[str, str] = {
+    "prognos": "prognos",
+    "horisont": "ar",
+    "andel_ordinart": "ordinart",
+    "andel_sabo": "sabo",
+    "sabo_platser_per_inskriven": "sabokvot",
+    "korttid_per_1000_80": "korttid",
+    "listade_per_vc_mal": "listmal",
+    "invanare_per_lakare": "lakarkvot",
+    "vc_forandring": "vc",
+    "filial_forandring": "filial",
+    "egen_tillvaxt_total": "tillvaxt",
+    "egen_tillvaxt_80": "tillvaxt80",
+}
+FIELD_OF_KEY: dict[str, str] = {v: k for k, v in QUERY_KEYS.items()}
+
+MAX_VALUE_LEN = 200  # characters per value; per-kommun values may hold more (see below)
+_PER_KOMMUN_CHARS = 32  # room per kommun in a per-kommun value ("1380:-1.2345678901234567e-05,")
+MAX_KEYS = 50  # more keys than this are ignored (with one warning)
+MAX_WARNINGS = 12
+
+_INT_FIELDS = {"horisont"}
+_INT_MAP_FIELDS = {"vc_forandring", "filial_forandring"}
+_FLOAT_MAP_FIELDS = {"egen_tillvaxt_total", "egen_tillvaxt_80"}
+
+# ASCII only: Python's float()/int() also accept "nan", "inf", "1_000" and non-ASCII
+# digits, none of which belong in a link.
+_INT_RE = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
+_CODE_RE = re.compile(r"[0-9]{4}", re.ASCII)
+
+
+# --------------------------------------------------------------------- writing
+
+
+def _fmt_float(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def _fmt_map(m: KommunMap, integer: bool) -> str:
+    if integer:
+        return ",".join(f"{c}:{int(v):+d}" for c, v in m.items())
+    return ",".join(f"{c}:{_fmt_float(v)}" for c, v in m.items())
+
+
+def to_query(a: Assumptions) -> dict[str, str]:
+    """The assumptions as query parameters: ``v`` plus every non-default value."""
+    d = Assumptions()
+    out: dict[str, str] = {VERSION_KEY: QUERY_VERSION}
+    for field, key in QUERY_KEYS.items():
+        v = getattr(a, field)
+        if v == getattr(d, field):
+            continue
+        if field == "prognos":
+            out[key] = str(v)
+        elif field in _INT_FIELDS:
+            out[key] = str(int(v))
+        elif field in _INT_MAP_FIELDS:
+            out[key] = _fmt_map(v, integer=True)
+        elif field in _FLOAT_MAP_FIELDS:
+            out[key] = _fmt_map(v, integer=False)
+        else:
+            out[key] = _fmt_float(v)
+    return out
+
+
+def to_query_string(a: Assumptions) -> str:
+    """``to_query`` URL-encoded, e.g. ``v=1&ordinart=0.25`` (``:`` and ``,`` kept)."""
+    return urlencode(to_query(a), safe=":,")
+
+
+# --------------------------------------------------------------------- reading
+
+
+@lru_cache(maxsize=1)
+def _embedded_codes() -> frozenset[str]:
+    try:
+        from naravard.data import load_dataset
+
+        return frozenset(load_dataset().kommun_codes)
+    except Exception:  # noqa: BLE001 - a broken dataset must not break link parsing
+        return frozenset()
+
+
+def _safe(text: Any, limit: int = 30) -> str:
+    """A short excerpt of untrusted text, safe for Markdown/HTML: ASCII letters,
+    digits, ``. : , + - _`` only; anything else becomes ``?``."""
+    s = str(text)
+    cut = len(s) > limit
+    s = "".join(ch if (ch.isascii() and (ch.isalnum() or ch in ".:,+-_")) else "?" for ch in s[:limit])
+    return s + ("…" if cut else "")
+
+
+def _label(field: str) -> str:
+    return f"{PARAMS[field].label_sv} ({QUERY_KEYS[field]})"
+
+
+def _parse_float(text: str) -> float | None:
+    if not _FLOAT_RE.fullmatch(text):
+        return None
+    x = float(text)
+    return x if math.isfinite(x) else None
+
+
+def _parse_int(text: str) -> int | None:
+    return int(text) if _INT_RE.fullmatch(text) else None
+
+
+class _Reader:
+    def __init__(self, codes: frozenset[str]):
+        self.codes = codes
+        self.warnings: list[str] = []
+        self.dropped = 0
+
+    def warn(self, text: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(text)
+        else:
+            self.dropped += 1
+
+    def single(self, field: str, value: Any) -> Any:
+        """Check one scalar value by building Assumptions with only that field set."""
+        try:
+            return getattr(Assumptions().replace(**{field: value}), field)
+        except AssumptionError as e:
+            self.warn(f"Länken hade ett ogiltigt värde för {_label(field)}: {e.reason_sv} Standardvärdet används.")
+            return None
+
+    def scalar(self, field: str, text: str) -> Any:
+        if field == "prognos":
+            up = text.upper()
+            if up in PROGNOSER:
+                return up
+            self.warn(
+                f"Länken hade ett okänt val för {_label(field)}: {_safe(text)}. "
+                f"Giltiga val är {', '.join(PROGNOSER)}. Standardvärdet används."
+            )
+            return None
+        parsed: Any = _parse_int(text) if field in _INT_FIELDS else _parse_float(text)
+        if parsed is None:
+            kind = "ett heltal" if field in _INT_FIELDS else "ett ändligt tal (med punkt som decimaltecken)"
+            self.warn(f"Länken hade ett ogiltigt värde för {_label(field)}: {_safe(text)} är inte {kind}. Standardvärdet används.")
+            return None
+        return self.single(field, parsed)
+
+    def per_kommun(self, field: str, text: str) -> KommunMap | None:
+        integer = field in _INT_MAP_FIELDS
+        text = "".join(text.split())  # a "+" sent unencoded arrives as a space
+        if not text:
+            self.warn(f"Länken hade ett tomt värde för {_label(field)}. Standardvärdet används.")
+            return None
+        items: dict[str, Any] = {}
+        seen: set[str] = set()
+        bad_codes: set[str] = set()
+        for item in text.split(","):
+            if not item:  # "1380:1," or ",,": nothing to read
+                continue
+            code, sep, raw = item.partition(":")
+            if not sep or not _CODE_RE.fullmatch(code):
+                self.warn(f"Länken hade en ogiltig post för {_label(field)}: {_safe(item)}. Posten används inte.")
+                continue
+            if code not in self.codes:
+                self.warn(f"Länken hade en okänd kommunkod för {_label(field)}: {code}. Posten används inte.")
+                continue
+            if code in seen:
+                bad_codes.add(code)
+                continue
+            seen.add(code)
+            value = _parse_int(raw) if integer else _parse_float(raw)
+            if value is None:
+                kind = "ett heltal" if integer else "ett ändligt tal"
+                self.warn(
+                    f"Länken hade ett ogiltigt värde för {_label(field)}, kommun {code}: {_safe(raw)} är inte {kind}. "
+                    "Standardvärdet används för kommunen."
+                )
+                continue
+            try:
+                Assumptions().replace(**{field: {code: value}})
+            except AssumptionError as e:
+                self.warn(f"Länken hade ett ogiltigt värde för {_label(field)}, {e.reason_sv} Standardvärdet används för kommunen.")
+                continue
+            items[code] = value
+        for code in sorted(bad_codes):
+            items.pop(code, None)
+            self.warn(
+                f"Länken angav kommun {code} flera gånger för {_label(field)}. Standardvärdet används för kommunen."
+            )
+        return KommunMap(items)
+
+
+def _values(params: Mapping[str, Any], key: Any) -> list[Any]:
+    get_all = getattr(params, "get_all", None)  # Streamlit's st.query_params
+    if callable(get_all):
+        try:
+            v = get_all(key)
+        except Exception:  # noqa: BLE001
+            v = params[key]
+    else:
+        v = params[key]
+    if isinstance(v, (list, tuple)):
+        return list(v)
+    return [v]
+
+
+def from_query(
+    params: Mapping[str, str | list[str]],
+    kommun_codes: Collection[str] | None = None,
+) -> tuple[Assumptions, list[str]]:
+    """Read assumptions from query parameters; never raises.
+
+    ``kommun_codes`` are the valid kommun codes (default: the embedded dataset's).
+    Returns the assumptions and a list of Swedish warnings, one per value that was
+    ignored. Accepts a plain mapping (str or list of str per key) or Streamlit's
+    ``st.query_params`` (repeated keys are read with ``get_all``).
+    """
+    try:
+        codes = frozenset(kommun_codes) if kommun_codes is not None else _embedded_codes()
+        return _from_query(params, codes)
+    except Exception:  # noqa: BLE001 - the contract is: never raise on a bad link
+        return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]
+
+
+def _from_query(params: Mapping[str, Any], codes: frozenset[str]) -> tuple[Assumptions, list[str]]:
+    r = _Reader(codes)
+    accepted: dict[str, Any] = {}
+    if not callable(getattr(params, "keys", None)):
+        return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]
+    keys = list(params.keys())
+    if len(keys) > MAX_KEYS:
+        r.warn(f"Länken hade för många parametrar ({len(keys)}); bara de första {MAX_KEYS} lästes.")
+        keys = keys[:MAX_KEYS]
+    map_limit = max(MAX_VALUE_LEN, _PER_KOMMUN_CHARS * len(codes))
+
+    for key in keys:
+        skey = key if isinstance(key, str) else str(key)
+        raw_values = _values(params, key)
+        if skey == VERSION_KEY:
+            vals = {str(v).strip() for v in raw_values}
+            if vals != {QUERY_VERSION}:
+                shown = ", ".join(_safe(v, 10) for v in sorted(vals))
+                r.warn(f"Länken är skapad för en annan version av verktyget (v={shown}); värdena tolkas som version {QUERY_VERSION}.")
+            continue
+        field = FIELD_OF_KEY.get(skey)
+        if field is None:
+            r.warn(f"Okänd parameter i länken ignorerades: {_safe(skey)}.")
+            continue
+        if not raw_values:
+            continue
+        if not all(isinstance(v, str) for v in raw_values):
+            r.warn(f"Länken hade ett ogiltigt värde för {_label(field)}. Standardvärdet används.")
+            continue
+        distinct = list(dict.fromkeys(raw_values))
+        if len(distinct) > 1:
+            r.warn(f"Länken angav {_label(field)} flera gånger med olika värden. Standardvärdet används.")
+            continue
+        text = distinct[0]
+        limit = map_limit if field in _INT_MAP_FIELDS | _FLOAT_MAP_FIELDS else MAX_VALUE_LEN
+        if len(text) > limit:
+            r.warn(f"Länken hade ett för långt värde för {_label(field)} ({len(text)} tecken). Standardvärdet används.")
+            continue
+        value = r.per_kommun(field, text) if field in _INT_MAP_FIELDS | _FLOAT_MAP_FIELDS else r.scalar(field, text)
+        if value is not None:
+            accepted[field] = value
+
+    if r.dropped:
+        r.warnings.append(f"… och {r.dropped} till varningar om länken.")
+    try:
+        return Assumptions(**accepted), r.warnings
+    except AssumptionError as e:  # pragma: no cover - each value was checked on its own
+        return Assumptions(), r.warnings + [f"Länkens värden passade inte ihop ({e.message_sv}). Standardvärdena används."]

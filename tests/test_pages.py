@@ -1,0 +1,134 @@
+"""AppTest for every page: no exception, the key figures present.
+
+Figures are compared after turning no-break spaces into plain ones (fmt.plain).
+"""
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from naravard import fmt, ui
+from naravard.data import DEFAULT_DATA_DIR
+
+TIMEOUT = 90
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Never touch the developer's store or boundary cache."""
+    monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+
+
+def open_page(script: str) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    if script != ui.PAGES[0].script:
+        at.switch_page(script)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return fmt.plain("\n".join(parts))
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: fmt.plain(m.value) for m in at.metric}
+
+
+@pytest.mark.parametrize("spec", ui.PAGES, ids=[p.url_path for p in ui.PAGES])
+def test_every_page_renders_without_exception_or_error(spec):
+    at = open_page(spec.script)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+    assert "Källa:" in page_text(at), "every page cites its sources"
+
+
+def test_overview_headline_figures():
+    at = open_page("pages/oversikt.py")
+    m = metrics(at)
+    assert m["Invånare 2025"] == "346 088"
+    assert m["Invånare 2030 (prognos)"] == "349 997"
+    assert m["80 år och äldre 2025 → 2030"] == "25 246 → 30 147"
+    assert m["Vårdcentraler / filialer"] == "47 / 11"
+    assert m["Snitt listade per vårdcentral"] == "ca 7 400"
+    assert m["Längsta avstånd till vårdcentral"] == "25 km"
+    assert m["Längsta avstånd till filial"] == "21 km"
+    table = at.dataframe[0].value
+    halmstad = table[table["Kommun"] == "Halmstad"].iloc[0].map(fmt.plain)
+    assert (halmstad["Vårdcentraler"], halmstad["Filialer"], halmstad["Snitt listade per VC"]) == ("14", "5", "7 500")
+    assert len(at.get("plotly_chart")) == 1  # the map (fallback without boundaries)
+
+
+def test_overview_in_the_deck_variant():
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.sidebar.radio(key=ui.KEY_VARIANT).set_value("HSU2023").run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["Invånare 2022"] == "ca 343 000"
+    assert m["Invånare 2030 (prognos)"] == "ca 362 000"
+    assert m["80 år och äldre 2023 → 2030"] == "ca 20 000 → ca 30 000"
+    total = at.dataframe[0].value.iloc[-1].map(fmt.plain)
+    assert total["Kommun"] == "Halland totalt" and total["Vårdcentraler"] == "47" and total["Filialer"] == "11"
+
+
+def test_overview_map_measure_can_be_changed():
+    at = open_page("pages/oversikt.py")
+    at.selectbox(key=ui.KEY_MAP_MEASURE).set_value("restid_bil").run()
+    assert not at.exception
+    assert "Service och tillgänglighet" in page_text(at)  # the travel-time source is cited
+
+
+def test_befolkning_figures():
+    at = open_page("pages/befolkning.py")
+    text = page_text(at)
+    assert "19 815" in text and "30 147" in text and "34 165" in text
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_tillganglighet_figures():
+    at = open_page("pages/tillganglighet.py")
+    text = page_text(at)
+    assert "45 timmar" in text and "86,1 %" in text and "82,6 %" in text and "92,0 %" in text
+    at.selectbox(key="nv_tg_kpi").set_value("U70450").run()
+    assert not at.exception
+    assert "74,1 %" in page_text(at)  # Halland 2025, latest value in the caption
+
+
+def test_om_data_lists_every_table_with_source():
+    at = open_page("pages/om_data.py")
+    cat = at.dataframe[0].value
+    assert len(cat) == 9 and (cat["Status"].str.startswith("OK")).all()
+    assert "Information och dialog om framtidens primärvård" in " ".join(cat["Källa"])
+
+
+def test_missing_data_file_gives_swedish_message_not_a_crash(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, d)
+    (d / "befolkning_alder.csv").unlink()
+    monkeypatch.setenv("NARAVARD_DATA_DIR", str(d))
+    for script in ("pages/oversikt.py", "pages/befolkning.py", "pages/om_data.py"):
+        at = open_page(script)
+        errors = " ".join(e.value for e in at.error)
+        assert "befolkning_alder.csv" in errors and "filen saknas" in errors, script
+    at = open_page("pages/tillganglighet.py")  # does not need the table
+    assert not at.error
+
+
+def test_missing_manifest_stops_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("NARAVARD_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert "manifestet saknas" in " ".join(e.value for e in at.error)

@@ -1,0 +1,124 @@
+"""AppTest for the Scenario page: figures, controls, URL, keep, compare."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from naravard import fmt
+from naravard.scenario import Assumptions
+from naravard.store import ScenarioStore
+
+TIMEOUT = 90
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+
+
+def scenario_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.switch_page("pages/scenario.py")
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: fmt.plain(m.value) for m in at.metric}
+
+
+def test_default_scenario_headlines():
+    at = scenario_page()
+    m = metrics(at)
+    assert m["Invånare 80 år och äldre"] == "30 147"
+    assert m["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == "6 029"  # 20 % of 30 147
+    assert m["Inskrivna i särskilt boende (SäBo)"] == "4 522"  # 15 % of 30 147
+    assert not at.error
+
+
+def test_slider_changes_headline_and_url():
+    at = scenario_page()
+    at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
+    assert not at.exception
+    assert metrics(at)["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == "7 537"  # 25 % of 30 147
+    assert at.query_params["ordinart"] == "0.25"
+
+
+def test_shared_url_restores_the_scenario():
+    at = scenario_page({"v": "1", "ordinart": "0.3", "ar": "2040"})
+    assert at.slider(key="nv_sc_andel_ordinart").value == 30
+    assert at.slider(key="nv_sc_horisont").value == 2040
+    assert metrics(at)["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == fmt.plain(fmt.number(0.3 * 34_165))
+
+
+def test_hostile_url_warns_and_falls_back_for_bad_values_only():
+    at = scenario_page({"v": "1", "ordinart": "<script>alert(1)</script>", "ar": "99999", "sabo": "0.2"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert warnings, "a Swedish warning names the bad parameters"
+    assert "<script>" not in warnings
+    assert at.slider(key="nv_sc_andel_ordinart").value == 20  # default
+    assert at.slider(key="nv_sc_horisont").value == 2030  # default
+    assert at.slider(key="nv_sc_andel_sabo").value == 20  # the good value kept
+
+
+def test_preset_fills_in_the_controls():
+    at = scenario_page()
+    at.selectbox(key="nv_sc_ui_forval").set_value("Längre sikt (2040)").run()
+    assert not at.exception
+    assert at.slider(key="nv_sc_horisont").value == 2040
+    # the sum of the kommun rows; the published län row says 34 165 (rounded on its own)
+    assert metrics(at)["Invånare 80 år och äldre"] == "34 166"
+
+
+def test_save_open_rename_delete(tmp_path):
+    at = scenario_page()
+    at.slider(key="nv_sc_andel_sabo").set_value(18).run()
+    at.text_input[0].input("Vänsterns grupp – test")
+    at.text_input[1].input("Åsa")
+    at.text_area[0].input("Högre SäBo-andel")
+    at.button[0].click().run()  # the form's submit button comes first
+    assert not at.exception
+    assert any("Sparat" in s.value for s in at.success)
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    saved = store.list()
+    assert [s.name for s in saved] == ["Vänsterns grupp – test"]
+    assert Assumptions.from_dict(saved[0].payload).andel_sabo == pytest.approx(0.18)
+
+    # back to defaults, then open the saved one
+    at.slider(key="nv_sc_andel_sabo").set_value(15).run()
+    open_button = next(b for b in at.button if b.label == "Öppna")
+    open_button.click().run()
+    assert not at.exception
+    assert at.slider(key="nv_sc_andel_sabo").value == 18
+
+    at.text_input(key="nv_sc_ui_nytt_namn").input("Omdöpt")
+    next(b for b in at.button if b.label == "Byt namn").click().run()
+    assert [s.name for s in store.list()] == ["Omdöpt"]
+    next(b for b in at.button if b.label == "Ta bort").click().run()
+    assert store.list() == []
+
+
+def test_compare_with_a_saved_scenario(tmp_path):
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    s = store.save("Hög andel", "Grupp A", "", Assumptions(andel_ordinart=0.3).to_dict())
+    at = scenario_page()
+    at.multiselect(key="nv_sc_ui_jamfor").set_value([s.id]).run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    row = table[table["Resultat"] == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"].iloc[0].map(fmt.plain)
+    assert row["Aktuellt (2030)"] == "6 029" and row["Hög andel (2030)"] == "9 044"
+    assert row["Hög andel: skillnad mot Aktuellt"] == "+3 015"
+
+
+def test_corrupt_store_shows_message_and_page_still_works(tmp_path):
+    p = tmp_path / "scenarier.sqlite3"
+    p.write_bytes(b"this is not a database" * 100)
+    before = p.read_bytes()
+    at = scenario_page()
+    assert any("skadad" in e.value for e in at.error)
+    assert metrics(at)["Invånare 80 år och äldre"] == "30 147"
+    assert p.read_bytes() == before
