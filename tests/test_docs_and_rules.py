@@ -1,0 +1,83 @@
+"""The written rules, checked: docs match the code, layers keep their promises."""
+
+import re
+from pathlib import Path
+
+from naravard import ui
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def py_files(*dirs: str) -> list[Path]:
+    return [p for d in dirs for p in (ROOT / d).rglob("*.py")]
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
+    assert "./scripts/run.sh" in README and "./scripts/test.sh" in README
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "./scripts/test.sh" in ci
+
+
+def test_every_page_is_documented_in_the_readme():
+    for p in ui.PAGES:
+        assert f"| {p.title} |" in README, p.title
+        assert (ROOT / p.script).exists(), p.script
+
+
+def test_every_environment_variable_is_documented():
+    used = set()
+    for p in py_files("naravard"):
+        used |= set(re.findall(r"NARAVARD_[A-Z_]+", p.read_text(encoding="utf-8")))
+    assert used, "the package reads its configuration from NARAVARD_* variables"
+    for var in used:
+        assert var in README, var
+
+
+def test_only_the_ui_module_imports_streamlit():
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in py_files("naravard")
+        if p.name != "ui.py" and re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []
+
+
+def test_pages_are_thin():
+    heavy = re.compile(r"\.groupby\(|\.merge\(|read_csv\(|read_parquet\(|go\.Figure\(|px\.|\bopen\(|\.pivot")
+    offenders = [str(p.relative_to(ROOT)) for p in py_files("pages") if heavy.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_no_unsafe_html_and_no_pickle_or_eval_of_user_data():
+    for p in py_files("naravard", "pages") + [ROOT / "app.py"]:
+        text = p.read_text(encoding="utf-8")
+        assert "unsafe_allow_html=True" not in text.replace(" ", ""), p
+        assert not re.search(r"\bpickle\.loads?\(|\beval\(|\bexec\(", text), p
+
+
+def test_cache_resource_is_not_used_for_data():
+    for p in py_files("naravard", "pages") + [ROOT / "app.py"]:
+        assert "cache_resource" not in p.read_text(encoding="utf-8"), p
+
+
+def test_session_state_keys_are_prefixed():
+    keys = set()
+    for p in py_files("pages") + [ROOT / "naravard" / "ui.py"]:
+        keys |= set(re.findall(r'key="([^"]+)"', p.read_text(encoding="utf-8")))
+    assert keys and all(k.startswith("nv_") for k in keys), sorted(k for k in keys if not k.startswith("nv_"))
+
+
+def test_requirements_are_pinned():
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert "==" in line, f"{name}: {line}"
+
+
+def test_streamlit_config_is_safe():
+    cfg = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "enableXsrfProtection = true" in cfg
+    assert "gatherUsageStats = false" in cfg
+    assert re.search(r"maxUploadSize = \d+", cfg)
