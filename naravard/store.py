@@ -4,8 +4,9 @@ A :class:`ScenarioStore` is a path plus a few settings; it holds no connection. 
 operation opens a fresh connection, does one short transaction and closes it, so one
 store object can be shared by Streamlit's script threads and several server processes
 can use the same file. The database runs in WAL mode (readers never wait for a
-writer) and every connection has a busy timeout; a writer still waiting after the
-timeout gets :class:`StoreLockedError`, and nothing already saved is affected.
+writer) and every connection has a busy timeout; an operation still waiting after the
+timeout (``timeout``, default 5 s) gets :class:`StoreLockedError` and has changed
+nothing, so the user can simply try again.
 
 What is stored (:class:`SavedScenario`): a name, a group (the party group or author
 label), a free-text note, UTC timestamps and a *payload* — the scenario's assumptions
@@ -22,11 +23,13 @@ stale id refers to nothing rather than to someone else's newer scenario.
 Damaged files are never repaired, overwritten or deleted here: if the file at the path
 is not a naravard scenario store (random bytes, a truncated database, another
 program's database) every read and write raises :class:`StoreCorruptError`, whose
-message says where the file is, and the file is left exactly as it was. Each write
-first runs SQLite's ``quick_check`` inside its transaction, so a write never lands on
-a damaged file. A single row whose payload no longer decodes is skipped by
-:meth:`ScenarioStore.list` with a logged warning; ``get`` of that row raises
-:class:`StoreCorruptError`.
+message says where the file is, and the file is left exactly as it was. Every
+operation checks that the file is a whole number of pages (a cut-short copy is caught
+even where SQLite would read the missing tail as zeros) and that it carries naravard's
+``application_id``; every write first runs SQLite's ``quick_check`` inside its
+transaction, so a write never lands on a damaged file. A single row whose payload no
+longer decodes is skipped by :meth:`ScenarioStore.list` with a logged warning; ``get``
+of that row raises :class:`StoreCorruptError` (``delete`` still removes it).
 
 Errors follow the project's convention: ``str(err)`` is English (API, logs) and
 ``err.message_sv`` is the Swedish text for the UI. Nothing here imports Streamlit.
@@ -42,14 +45,15 @@ import logging
 import operator
 import os
 import sqlite3
+import time
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, TypeVar
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 DEFAULT_STORE_PATH = Path(__file__).resolve().parent.parent / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
@@ -92,6 +96,7 @@ _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
+_MIN_PAGE_SIZE = 512
 
 
 # --------------------------------------------------------------------------- errors
@@ -258,22 +263,25 @@ class ScenarioStore:
         """Save a new scenario and return it as stored."""
         name, group, note = _check_name(name), _check_group(group), _check_note(note)
         text = _encode_payload({} if payload is None else payload)
-        now = self._clock()
-        with self._transaction(write=True) as conn:
+
+        def op(conn: sqlite3.Connection) -> SavedScenario:
             self._check_unique(conn, name, group, exclude_id=None)
+            now = self._clock()
             cur = conn.execute(
                 "INSERT INTO scenario (name, grp, note, created_at, updated_at, payload, name_key, grp_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, group, note, now, now, text, _key(name), _key(group)),
             )
-            new_id = cur.lastrowid
-        assert new_id is not None
-        return SavedScenario(new_id, name, group, note, now, now, json.loads(text))
+            assert cur.lastrowid is not None
+            return SavedScenario(cur.lastrowid, name, group, note, now, now, json.loads(text))
+
+        return self._run(op, write=True)
 
     def list(self) -> list[SavedScenario]:
         """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged)."""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM scenario ORDER BY id DESC").fetchall()
+        rows = self._run(
+            lambda conn: conn.execute(f"SELECT {_COLUMNS} FROM scenario ORDER BY id DESC").fetchall(), write=False
+        )
         out: list[SavedScenario] = []
         for row in rows:
             try:
@@ -285,48 +293,48 @@ class ScenarioStore:
     def get(self, scenario_id: int) -> SavedScenario:
         """The scenario with this id; :class:`StoreNotFoundError` if there is none."""
         scenario_id = _check_id(scenario_id)
-        with self._transaction(write=False) as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
-        if row is None:
-            raise _not_found(scenario_id)
+        row = self._run(lambda conn: _select(conn, scenario_id), write=False)
         return self._row_to_scenario(row)
 
     def rename(self, scenario_id: int, new_name: str) -> SavedScenario:
         """Give a scenario a new name (unique within its group)."""
         scenario_id, new_name = _check_id(scenario_id), _check_name(new_name)
-        now = self._clock()
-        with self._transaction(write=True) as conn:
+
+        def op(conn: sqlite3.Connection) -> tuple:
             row = conn.execute("SELECT grp FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
             if row is None:
                 raise _not_found(scenario_id)
             self._check_unique(conn, new_name, row[0], exclude_id=scenario_id)
             conn.execute(
                 "UPDATE scenario SET name = ?, name_key = ?, updated_at = ? WHERE id = ?",
-                (new_name, _key(new_name), now, scenario_id),
+                (new_name, _key(new_name), self._clock(), scenario_id),
             )
-            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
-        return self._row_to_scenario(row)
+            return _select(conn, scenario_id)
+
+        return self._row_to_scenario(self._run(op, write=True))
 
     def update_note(self, scenario_id: int, note: str) -> SavedScenario:
         """Replace a scenario's note."""
         scenario_id, note = _check_id(scenario_id), _check_note(note)
-        now = self._clock()
-        with self._transaction(write=True) as conn:
-            cur = conn.execute(
-                "UPDATE scenario SET note = ?, updated_at = ? WHERE id = ?", (note, now, scenario_id)
+
+        def op(conn: sqlite3.Connection) -> tuple:
+            _select(conn, scenario_id)  # raises if missing
+            conn.execute(
+                "UPDATE scenario SET note = ?, updated_at = ? WHERE id = ?", (note, self._clock(), scenario_id)
             )
-            if cur.rowcount == 0:
-                raise _not_found(scenario_id)
-            row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
-        return self._row_to_scenario(row)
+            return _select(conn, scenario_id)
+
+        return self._row_to_scenario(self._run(op, write=True))
 
     def delete(self, scenario_id: int) -> None:
         """Delete a scenario; :class:`StoreNotFoundError` if there is none."""
         scenario_id = _check_id(scenario_id)
-        with self._transaction(write=True) as conn:
-            cur = conn.execute("DELETE FROM scenario WHERE id = ?", (scenario_id,))
-            if cur.rowcount == 0:
+
+        def op(conn: sqlite3.Connection) -> None:
+            if conn.execute("DELETE FROM scenario WHERE id = ?", (scenario_id,)).rowcount == 0:
                 raise _not_found(scenario_id)
+
+        self._run(op, write=True)
 
     # ---------------------------------------------------------------- internals
 
@@ -348,13 +356,13 @@ class ScenarioStore:
 
     def _check_unique(self, conn: sqlite3.Connection, name: str, group: str, exclude_id: int | None) -> None:
         row = conn.execute(
-            "SELECT id FROM scenario WHERE grp_key = ? AND name_key = ? AND id IS NOT ?",
+            "SELECT id, name FROM scenario WHERE grp_key = ? AND name_key = ? AND id IS NOT ?",
             (_key(group), _key(name), exclude_id),
         ).fetchone()
         if row is not None:
             raise StoreDuplicateError(
-                f"group {group!r} already has a scenario named {name!r} (id {row[0]})",
-                f"Det finns redan ett scenario som heter ”{name}” ({_describe_group(group)}). Välj ett annat namn.",
+                f"group {group!r} already has a scenario named {row[1]!r} (id {row[0]})",
+                f"Det finns redan ett scenario som heter ”{row[1]}” ({_describe_group(group)}). Välj ett annat namn.",
             )
 
     def _connect(self) -> sqlite3.Connection:
@@ -362,25 +370,47 @@ class ScenarioStore:
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
         except BaseException:
             conn.close()
             raise
         return conn
 
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """A fresh connection in one transaction (IMMEDIATE for writes), committed on success."""
+    def _run(self, op: Callable[[sqlite3.Connection], _T], *, write: bool) -> _T:
+        """Run ``op`` in one transaction on a fresh connection; retry while busy.
+
+        SQLite's busy handler covers most waits, but a few (switching a new file to
+        WAL, a reader meeting a checkpoint) return "busy" at once; those attempts are
+        rolled back whole, so they are retried until ``timeout`` has passed.
+        """
+        deadline = time.monotonic() + self.timeout
+        delay = 0.002
+        while True:
+            try:
+                return self._attempt(op, write=write)
+            except StoreLockedError:
+                if time.monotonic() + delay >= deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+
+    def _attempt(self, op: Callable[[sqlite3.Connection], _T], *, write: bool) -> _T:
+        begin = "BEGIN IMMEDIATE" if write else "BEGIN"
         conn: sqlite3.Connection | None = None
         try:
             conn = self._connect()
-            self._ensure_schema(conn)
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            self._check_file_size()
             try:
+                conn.execute(begin)
+                if self._check_identity(conn) < SCHEMA_VERSION:
+                    conn.execute("ROLLBACK")
+                    self._initialise(conn)
+                    conn.execute(begin)
+                    self._check_identity(conn)
                 if write:
                     self._quick_check(conn)
-                yield conn
+                result = op(conn)
                 conn.execute("COMMIT")
+                return result
             except BaseException:
                 if conn.in_transaction:
                     try:
@@ -399,29 +429,20 @@ class ScenarioStore:
             if conn is not None:
                 conn.close()
 
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        """Create or upgrade the schema; refuse files that are not ours."""
-        version = self._check_identity(conn)
-        if version == SCHEMA_VERSION:
-            return
-        # A new (empty) file or an older schema. WAL must be set outside a transaction;
-        # it is persistent, so this happens once per file.
-        if version == 0:
+    def _initialise(self, conn: sqlite3.Connection) -> None:
+        """Create or upgrade the schema (outside any transaction on ``conn``)."""
+        # WAL is persistent in the file and must be set outside a transaction.
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = self._check_identity(conn)  # another process may have got here first
-            for step in _MIGRATIONS[version:]:
-                for statement in step:
-                    conn.execute(statement)
-            if version < SCHEMA_VERSION:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        version = self._check_identity(conn)  # another connection may have got here first
+        for step in _MIGRATIONS[version:]:
+            for statement in step:
+                conn.execute(statement)
+        if version < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
 
     def _check_identity(self, conn: sqlite3.Connection) -> int:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -439,6 +460,17 @@ class ScenarioStore:
         if app_id == 0 and version == 0 and not has_objects:
             return 0  # an empty database (or an empty file): ours to initialise
         raise self._corrupt("it is an SQLite database but not a naravard scenario store")
+
+    def _check_file_size(self) -> None:
+        """SQLite only ever writes whole pages (512 bytes or a multiple), so a file
+        whose size is not a multiple of 512 was cut short (an interrupted copy, a full
+        disk). SQLite itself may not notice if the cut falls inside the last page."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size % _MIN_PAGE_SIZE:
+            raise self._corrupt(f"its size, {size} bytes, is not a whole number of database pages")
 
     def _quick_check(self, conn: sqlite3.Connection) -> None:
         result = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
@@ -466,6 +498,13 @@ class ScenarioStore:
             f"the scenario store {self.path} failed: {exc}",
             f"Det gick inte att läsa eller skriva filen med sparade scenarier ({self.path}).",
         )
+
+
+def _select(conn: sqlite3.Connection, scenario_id: int) -> tuple:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+    if row is None:
+        raise _not_found(scenario_id)
+    return row
 
 
 def _not_found(scenario_id: int) -> StoreNotFoundError:

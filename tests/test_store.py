@@ -1,0 +1,409 @@
+"""Tests for naravard.store: round trips, concurrency, locking and damaged files."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+
+from naravard.store import (
+    MAX_PAYLOAD_BYTES,
+    SCHEMA_VERSION,
+    SavedScenario,
+    ScenarioStore,
+    StoreCorruptError,
+    StoreDuplicateError,
+    StoreError,
+    StoreInvalidError,
+    StoreLockedError,
+    StoreNotFoundError,
+)
+
+GROUP = "Vänsterpartiets grupp – Åsa"
+PAYLOAD = {"vårdcentraler": {"1380": 3, "1315": -1}, "andel_80+": 0.125, "kommentar": "Ökning ≈ 2 %", "lista": [1, 2.5, None, True]}
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "sub" / "dir" / "scenarier.sqlite3"
+
+
+@pytest.fixture
+def store(path: Path) -> ScenarioStore:
+    return ScenarioStore(path, timeout=2.0)
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def test_round_trip_unicode(store: ScenarioStore, path: Path):
+    saved = store.save("  Plan B – Kungsbacka  ", GROUP, "Rad ett\nRad två\tmed tab", PAYLOAD)
+    assert path.exists()  # parent directories were created
+    assert isinstance(saved, SavedScenario)
+    assert saved.name == "Plan B – Kungsbacka"  # stripped
+    assert saved.group == GROUP
+    assert saved.payload == PAYLOAD
+    assert saved.created_at == saved.updated_at
+    assert saved.created_at.endswith("+00:00")
+    got = store.get(saved.id)
+    assert got == saved
+    assert store.list() == [saved]
+
+
+def test_restart_keeps_everything(path: Path):
+    first = ScenarioStore(path)
+    a = first.save("A", GROUP, "", {"x": 1})
+    b = first.save("B", "", "anteckning", {"y": [1, 2]})
+    del first
+    again = ScenarioStore(path)
+    assert again.list() == [b, a]  # newest first
+    assert again.get(a.id).payload == {"x": 1}
+
+
+def test_file_is_versioned_and_in_wal_mode(store: ScenarioStore, path: Path):
+    store.save("A", "", "", {})
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_default_path_from_environment(tmp_path: Path, monkeypatch):
+    target = tmp_path / "env" / "s.sqlite3"
+    monkeypatch.setenv("NARAVARD_STORE", str(target))
+    s = ScenarioStore()
+    assert s.path == target
+    s.save("A", "", "", {})
+    assert target.exists()
+
+
+def test_default_path_without_environment(monkeypatch):
+    monkeypatch.delenv("NARAVARD_STORE", raising=False)
+    assert ScenarioStore().path == Path(__file__).resolve().parents[1] / "var" / "scenarier.sqlite3"
+
+
+def test_list_newest_first_and_empty(store: ScenarioStore):
+    assert store.list() == []
+    ids = [store.save(f"S{i}", "g", "", {"i": i}).id for i in range(5)]
+    assert [s.id for s in store.list()] == ids[::-1]
+
+
+def test_rename_update_note_delete(path: Path):
+    times = iter(["2026-01-01T10:00:00+00:00", "2026-01-02T10:00:00+00:00", "2026-01-03T10:00:00+00:00"])
+    store = ScenarioStore(path, clock=lambda: next(times))
+    s = store.save("Gammalt namn", GROUP, "", {"a": 1})
+    r = store.rename(s.id, "  Nytt namn ")
+    assert (r.name, r.group, r.payload, r.created_at) == ("Nytt namn", GROUP, {"a": 1}, s.created_at)
+    assert r.updated_at == "2026-01-02T10:00:00+00:00"
+    n = store.update_note(s.id, "Diskuterat i nämnden")
+    assert n.note == "Diskuterat i nämnden" and n.name == "Nytt namn"
+    assert n.updated_at == "2026-01-03T10:00:00+00:00"
+    assert store.get(s.id) == n
+    store.delete(s.id)
+    assert store.list() == []
+    with pytest.raises(StoreNotFoundError):
+        store.get(s.id)
+
+
+def test_ids_are_not_reused(store: ScenarioStore):
+    a = store.save("A", "", "", {})
+    store.delete(a.id)
+    b = store.save("A", "", "", {})
+    assert b.id > a.id
+
+
+def test_missing_ids(store: ScenarioStore):
+    store.save("A", "", "", {})
+    for op in (
+        lambda: store.get(999),
+        lambda: store.rename(999, "X"),
+        lambda: store.update_note(999, "x"),
+        lambda: store.delete(999),
+    ):
+        with pytest.raises(StoreNotFoundError) as exc:
+            op()
+        assert "999" in str(exc.value)
+        assert exc.value.message_sv.startswith("Scenariot finns inte")
+    assert len(store.list()) == 1
+
+
+@pytest.mark.parametrize("bad_id", ["1", 1.0, None, True])
+def test_bad_id_types(store: ScenarioStore, bad_id):
+    with pytest.raises(StoreInvalidError):
+        store.get(bad_id)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "   ", "x" * 81, "ny\nrad", "tab\there", "nul\x00", "del\x7f", "c1\x85mitt", "lone \ud800 surrogate", 42, None],
+)
+def test_invalid_names(store: ScenarioStore, name):
+    with pytest.raises(StoreInvalidError) as exc:
+        store.save(name, "g", "", {})
+    assert exc.value.message_sv  # Swedish text for the UI
+    assert store.list() == []
+
+
+def test_name_limits_are_inclusive(store: ScenarioStore):
+    assert store.save("x" * 80, "g" * 80, "n" * 2000, {}).name == "x" * 80
+    assert store.save("  " + "y" * 80 + "  ", "", "", {}).name == "y" * 80  # stripped before counting
+
+
+@pytest.mark.parametrize(
+    ("group", "note"),
+    [("g" * 81, ""), ("rad\nbryt", ""), ("", "n" * 2001), ("", "bell\x07"), (None, "")],
+)
+def test_invalid_group_and_note(store: ScenarioStore, group, note):
+    with pytest.raises(StoreInvalidError):
+        store.save("A", group, note, {})
+
+
+def test_invalid_rename_leaves_scenario_alone(store: ScenarioStore):
+    s = store.save("A", "", "", {})
+    with pytest.raises(StoreInvalidError):
+        store.rename(s.id, "")
+    with pytest.raises(StoreInvalidError):
+        store.update_note(s.id, "x" * 2001)
+    assert store.get(s.id) == s
+
+
+def test_duplicate_names_within_group_are_rejected(store: ScenarioStore):
+    a = store.save("Plan Å", GROUP, "", {})
+    for dup in ("Plan Å", "plan å", "PLAN  Å", " Plan Å "):
+        with pytest.raises(StoreDuplicateError) as exc:
+            store.save(dup, GROUP, "", {})
+        assert "Plan Å" in exc.value.message_sv
+    # same name in another group, or without a group, is fine
+    store.save("Plan Å", "Moderaterna", "", {})
+    store.save("Plan Å", "", "", {})
+    b = store.save("Plan B", GROUP, "", {})
+    with pytest.raises(StoreDuplicateError):
+        store.rename(b.id, "plan å")
+    assert store.rename(a.id, "plan å").name == "plan å"  # renaming to itself (new case) is fine
+    assert isinstance(StoreDuplicateError("x", "y"), StoreInvalidError)
+
+
+def test_payload_validation(store: ScenarioStore):
+    with pytest.raises(StoreInvalidError) as exc:
+        store.save("big", "", "", {"x": "a" * MAX_PAYLOAD_BYTES})
+    assert "kB" in exc.value.message_sv
+    # the limit counts UTF-8 bytes: 'å' is two bytes
+    with pytest.raises(StoreInvalidError):
+        store.save("big-å", "", "", {"x": "å" * (MAX_PAYLOAD_BYTES // 2)})
+    for bad in ([1, 2], "text", {"x": float("nan")}, {"x": object()}, {"x": {1, 2}}):
+        with pytest.raises(StoreInvalidError):
+            store.save("bad", "", "", bad)
+    assert store.list() == []
+    just_fits = {"x": "a" * (MAX_PAYLOAD_BYTES - len('{"x":""}'))}
+    assert store.save("fits", "", "", just_fits).payload == just_fits
+
+
+def test_payload_is_json_normalised(store: ScenarioStore):
+    s = store.save("A", "", "", {"t": (1, 2), 3: "tre"})
+    assert s.payload == {"t": [1, 2], "3": "tre"}
+    assert store.get(s.id) == s
+
+
+def test_errors_have_english_and_swedish_messages(store: ScenarioStore):
+    with pytest.raises(StoreError) as exc:
+        store.save("", "", "", {})
+    assert "empty" in str(exc.value)
+    assert "tomt" in exc.value.message_sv
+    for cls in (StoreNotFoundError, StoreInvalidError, StoreDuplicateError, StoreLockedError, StoreCorruptError):
+        assert issubclass(cls, StoreError)
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def _save_many(path: str, prefix: str, n: int) -> None:
+    store = ScenarioStore(path, timeout=30.0)
+    for i in range(n):
+        store.save(f"{prefix}-{i}", prefix, "", {"i": i, "who": prefix})
+
+
+def test_two_threads_write_at_once(path: Path):
+    errors: list[BaseException] = []
+
+    def run(prefix: str) -> None:
+        try:
+            _save_many(str(path), prefix, 50)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in ("tråd-a", "tråd-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    names = {s.name for s in ScenarioStore(path).list()}
+    assert names == {f"{p}-{i}" for p in ("tråd-a", "tråd-b") for i in range(50)}
+
+
+def test_two_processes_write_at_once(path: Path):
+    # A fresh file, so the two processes also race to create the schema.
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_save_many, args=(str(path), p, 50)) for p in ("proc-a", "proc-b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    saved = ScenarioStore(path).list()
+    assert len(saved) == 100
+    assert {s.name for s in saved} == {f"{p}-{i}" for p in ("proc-a", "proc-b") for i in range(50)}
+    assert all(s.payload["who"] == s.group for s in saved)
+
+
+def test_lock_held_beyond_timeout(path: Path):
+    store = ScenarioStore(path, timeout=0.3)
+    before = store.save("Före", GROUP, "", {"a": 1})
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE scenario SET note = 'annan skrivare' WHERE id = ?", (before.id,))
+        started = time.monotonic()
+        with pytest.raises(StoreLockedError) as exc:
+            store.save("Under låset", GROUP, "", {"b": 2})
+        assert time.monotonic() - started >= 0.25
+        assert exc.value.message_sv == "Lagringen är upptagen just nu, försök igen."
+        for op in (lambda: store.rename(before.id, "X"), lambda: store.delete(before.id)):
+            with pytest.raises(StoreLockedError):
+                op()
+        # readers are not blocked by a writer (WAL)
+        assert [s.name for s in store.list()] == ["Före"]
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    # nothing lost: the other writer's change and the earlier save are both there
+    after = store.list()
+    assert [(s.name, s.note) for s in after] == [("Före", "annan skrivare")]
+    assert store.save("Efter låset", GROUP, "", {"b": 2}).id > before.id
+
+
+# --------------------------------------------------------------------------- damaged files
+
+
+def _all_ops(store: ScenarioStore):
+    return [
+        store.list,
+        lambda: store.get(1),
+        lambda: store.save("Nytt", "g", "", {"a": 1}),
+        lambda: store.rename(1, "Nytt namn"),
+        lambda: store.update_note(1, "x"),
+        lambda: store.delete(1),
+    ]
+
+
+def _assert_untouched_and_corrupt(path: Path, original: bytes) -> None:
+    store = ScenarioStore(path, timeout=1.0)
+    for op in _all_ops(store):
+        with pytest.raises(StoreCorruptError) as exc:
+            op()
+        assert str(path) in str(exc.value)
+        assert exc.value.message_sv.startswith("Filen med sparade scenarier är skadad")
+        assert str(path) in exc.value.message_sv
+    assert path.read_bytes() == original
+
+
+@pytest.mark.parametrize("size", [16, 100, 4096, 5000, 65_536])  # 4096, 65 536: whole pages
+def test_random_bytes_file(tmp_path: Path, size: int):
+    path = tmp_path / "scenarier.sqlite3"
+    original = os.urandom(size)
+    path.write_bytes(original)
+    _assert_untouched_and_corrupt(path, original)
+
+
+def test_text_file(tmp_path: Path):
+    path = tmp_path / "scenarier.sqlite3"
+    original = "namn;grupp\nPlan A;Åsa\n".encode()
+    path.write_bytes(original)
+    _assert_untouched_and_corrupt(path, original)
+
+
+def _real_db(tmp_path: Path) -> bytes:
+    src = tmp_path / "real.sqlite3"
+    s = ScenarioStore(src)
+    for i in range(40):
+        s.save(f"S{i}", GROUP, "not" * 50, {"i": i, "fill": "x" * 3000})
+    return src.read_bytes()  # the last connection closed, so the WAL is checkpointed
+
+
+@pytest.mark.parametrize("keep", [0.99, 0.5, 8192, 4096, 1000, 60])
+def test_truncated_database(tmp_path: Path, keep):
+    data = _real_db(tmp_path)
+    cut = int(len(data) * keep) if isinstance(keep, float) else keep
+    path = tmp_path / "scenarier.sqlite3"
+    path.write_bytes(data[:cut])
+    _assert_untouched_and_corrupt(path, data[:cut])
+
+
+def test_another_programs_database(tmp_path: Path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    conn.close()
+    original = path.read_bytes()
+    _assert_untouched_and_corrupt(path, original)
+
+
+def test_empty_file_is_initialised(tmp_path: Path):
+    path = tmp_path / "empty.sqlite3"
+    path.write_bytes(b"")
+    store = ScenarioStore(path)
+    assert store.list() == []
+    assert store.save("A", "", "", {}).id == 1
+
+
+def test_newer_schema_is_refused(path: Path):
+    store = ScenarioStore(path)
+    store.save("A", "", "", {})
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError) as exc:
+        store.list()
+    assert "nyare version" in exc.value.message_sv
+
+
+def test_bad_payload_row_is_skipped_in_list(store: ScenarioStore, path: Path, caplog):
+    good = store.save("Bra", "", "", {"ok": True})
+    bad = store.save("Trasig", "", "", {"ok": False})
+    also_bad = store.save("Lista", "", "", {})
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE scenario SET payload = '{not json' WHERE id = ?", (bad.id,))
+        conn.execute("UPDATE scenario SET payload = '[1, 2]' WHERE id = ?", (also_bad.id,))
+    conn.close()
+    with caplog.at_level(logging.WARNING, logger="naravard.store"):
+        assert store.list() == [good]
+    assert sum("skipping scenario" in r.getMessage() for r in caplog.records) == 2
+    with pytest.raises(StoreCorruptError) as exc:
+        store.get(bad.id)
+    assert f"id {bad.id}" in exc.value.message_sv
+    store.delete(bad.id)  # a damaged row can still be removed
+    assert store.list() == [good]
+
+
+def test_unusable_location_is_a_store_error(tmp_path: Path):
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    store = ScenarioStore(blocker / "scenarier.sqlite3")  # parent is a file
+    with pytest.raises(StoreError) as exc:
+        store.list()
+    assert exc.value.message_sv
+    directory = tmp_path / "katalog"
+    directory.mkdir()
+    with pytest.raises(StoreError):
+        ScenarioStore(directory).save("A", "", "", {})
