@@ -25,10 +25,8 @@ coordinates are plainly metres, it gets the same SWEREF 99 TM assumption.
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import shutil
 import tempfile
 import urllib.error
 import urllib.parse
@@ -38,7 +36,6 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from pyproj import CRS
 
@@ -96,6 +93,10 @@ class BoundaryError(DataError):
     @property
     def message_sv(self) -> str:
         return f"Kommungränserna från {self.file} kunde inte användas: {self.problem_sv}"
+
+
+class _NoLayerError(BoundaryError):
+    """An archive holds no usable layer; lets the search move on to the next nested zip."""
 
 
 def resolve_boundary_url(url: str | None = None) -> str:
@@ -275,7 +276,7 @@ def normalise_boundaries(
             f"no kommun of län {lanskod} in the file (codes found: {sample})",
             f"filen innehåller inga kommuner i län {lanskod} (koder i filen: {sample})",
         )
-    names = gdf[name_col].astype(str).str.strip() if name_col else codes
+    names = gdf[name_col].where(gdf[name_col].notna(), codes).astype(str).str.strip() if name_col else codes
     out = gpd.GeoDataFrame(
         {"kommunkod": codes[keep].to_numpy(), "kommunnamn": names[keep].to_numpy()},
         geometry=gdf.geometry[keep].to_numpy(),
@@ -369,7 +370,7 @@ def _rank(name: str) -> tuple[int, int, str]:
     return ("kommun" not in low, "sweref" not in low, low)
 
 
-def _read_member(zf: zipfile.ZipInfo | zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], source: str) -> bytes:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], source: str) -> bytes:
     """Read one member, enforcing the remaining extraction budget on the real size."""
     with zf.open(info) as f:
         data = f.read(budget[0] + 1)
@@ -393,7 +394,9 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError):
-        raise BoundaryError(source, "not a valid zip archive", "filen är ingen giltig zip-fil") from None
+        # A broken *nested* zip only rules out that member; the search goes on.
+        err = _NoLayerError if depth > 0 else BoundaryError
+        raise err(source, "not a valid zip archive", "filen är ingen giltig zip-fil") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
@@ -413,7 +416,7 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
                 stem = shp.filename[:-4]
                 for ext in (".shx", ".dbf"):
                     if (stem + ext).lower() not in by_lower:
-                        raise BoundaryError(
+                        raise _NoLayerError(
                             source,
                             f"the shapefile {shp.filename} lacks its {ext} file",
                             f"shapefilen {PurePosixPath(shp.filename).name} saknar sin {ext}-fil",
@@ -433,7 +436,7 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
                 return target
             nested = sorted((i for i in files if i.filename.lower().endswith(".zip")), key=lambda i: _rank(i.filename))
             if nested and depth < MAX_ZIP_DEPTH:
-                last: BoundaryError | None = None
+                last: _NoLayerError | None = None
                 for n, inner in enumerate(nested):
                     sub = workdir / f"inner{depth}_{n}"
                     sub.mkdir()
@@ -441,16 +444,14 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
                     inner_path.write_bytes(_read_member(zf, inner, budget, source))
                     try:
                         return _extract_vector(inner_path, sub, source, budget, depth + 1)
-                    except BoundaryError as e:
-                        if "saknar" not in e.problem_sv and "ingen shapefil" not in e.problem_sv:
-                            raise
+                    except _NoLayerError as e:  # try the next nested zip
                         last = e
                 if last is not None:
                     raise last
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError) as e:
             # Corrupt member data, unsupported compression or encryption.
             raise BoundaryError(source, f"cannot unpack the zip archive ({e})", "zip-filen kan inte packas upp") from None
-    raise BoundaryError(
+    raise _NoLayerError(
         source,
         "the zip archive contains no shapefile (.shp with .shx and .dbf) or GeoJSON",
         "zip-filen innehåller ingen shapefil (.shp med .shx och .dbf) eller GeoJSON",
@@ -466,7 +467,8 @@ def _read_layer(path: Path, source: str) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(path, engine="pyogrio")
     except Exception as e:
-        detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        # GDAL quotes the temporary path; name the user's file instead.
+        detail = (str(e).splitlines() or [type(e).__name__])[0].replace(f"'{path}'", source)[:200]
         raise BoundaryError(
             source,
             f"cannot read the file as a map layer ({detail})",
@@ -494,22 +496,20 @@ def _kind(filename: str, head: bytes) -> str:
     )
 
 
-def _read_any(path: Path, filename: str, workdir: Path) -> gpd.GeoDataFrame:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    kind = _kind(filename, head)
+def _read_any(path: Path, kind: str, source: str, workdir: Path) -> gpd.GeoDataFrame:
+    """Read a file of a known kind ('zip', 'geojson', 'shp'); ``source`` names it in errors."""
     if kind == "zip":
-        layer = _extract_vector(path, workdir, filename, [MAX_EXTRACT_BYTES])
-        return _read_layer(layer, filename)
+        layer = _extract_vector(path, workdir, source, [MAX_EXTRACT_BYTES])
+        return _read_layer(layer, source)
     if kind == "shp":
         for ext in (".shx", ".dbf"):
             if not any(path.with_suffix(e).exists() for e in (ext, ext.upper())):
                 raise BoundaryError(
-                    filename,
+                    source,
                     f"the shapefile lacks its {ext} file next to it",
                     f"shapefilen saknar sin {ext}-fil i samma mapp; ladda hellre upp alla delar i en zip-fil",
                 )
-    return _read_layer(path, filename)
+    return _read_layer(path, source)
 
 
 # ---------------------------------------------------------------------------- cache
@@ -533,7 +533,7 @@ def write_cache(gdf: gpd.GeoDataFrame, lanskod: str, cache_dir: Path | str | Non
     tmp = Path(tmp_name)
     try:
         tmp.unlink()  # GDAL's GeoJSON driver will not write over an existing file
-        gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6)
+        gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=target.stem, COORDINATE_PRECISION=6)
         _read_cache_file(tmp, target.name)  # never publish a file we cannot read back
         os.replace(tmp, target)
     except BoundaryError:
@@ -607,6 +607,8 @@ def _download(url: str, dest: Path, timeout: float) -> None:
                 if total > MAX_DOWNLOAD_BYTES:
                     raise BoundaryError(url, "the file is too large", "filen är för stor")
                 out.write(chunk)
+    except BoundaryError:
+        raise
     except urllib.error.HTTPError as e:
         raise BoundaryError(
             url, f"the server answered HTTP {e.code} {e.reason}", f"servern svarade med felkod {e.code}; kontrollera adressen"
@@ -622,8 +624,6 @@ def _download(url: str, dest: Path, timeout: float) -> None:
         raise BoundaryError(url, f"no answer within {timeout:g} s", f"servern svarade inte inom {timeout:g} sekunder") from None
     except (OSError, ValueError) as e:  # connection reset, malformed URL, disk full …
         raise BoundaryError(url, f"download failed ({e})", "nedladdningen misslyckades") from None
-    except BoundaryError:
-        raise
     except Exception as e:  # http.client.HTTPException and friends
         raise BoundaryError(url, f"download failed ({type(e).__name__}: {e})", "nedladdningen misslyckades") from None
 
@@ -649,11 +649,9 @@ def fetch_boundaries(
         work = Path(tmp)
         archive = work / "download.zip"
         _download(url, archive, timeout)
-        name = PurePosixPath(urllib.parse.urlsplit(url).path).name or "download.zip"
-        layer = _extract_vector(archive, work, url, [MAX_EXTRACT_BYTES])
-        raw = _read_layer(layer, url)
-        gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
-        return write_cache(gdf, lanskod, target.parent)
+        raw = _read_any(archive, "zip", url, work)
+    gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=url)
+    return write_cache(gdf, lanskod, target.parent)
 
 
 def import_boundaries(
@@ -664,7 +662,7 @@ def import_boundaries(
     *,
     expected_codes: Iterable[str] | None = None,
     simplify_m: float = DEFAULT_SIMPLIFY_M,
-    write: bool | None = None,
+    write: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read user-provided boundaries (GeoJSON, a .shp with sidecars beside it, or a zip).
 
@@ -692,7 +690,6 @@ def import_boundaries(
                 )
             path = work / ("upload.zip" if kind == "zip" else "upload.geojson")
             path.write_bytes(data)
-            raw = _read_any(path, path.name, work)
         else:
             path = Path(source)
             name = filename or path.name
@@ -700,15 +697,10 @@ def import_boundaries(
                 raise BoundaryError(name, f"file not found: {path}", "filen finns inte")
             if path.stat().st_size > MAX_INPUT_BYTES:
                 raise BoundaryError(name, "the file is too large", "filen är för stor")
-            try:
-                raw = _read_any(path, name if filename else path.name, work)
-            except BoundaryError as e:
-                raise BoundaryError(name, e.problem_en, e.problem_sv) from None
-        try:
-            raw_ok = raw
-        finally:
-            pass
-    gdf = normalise_boundaries(raw_ok, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
+            with open(path, "rb") as f:
+                kind = _kind(name, f.read(8))
+        raw = _read_any(path, kind, name, work)
+    gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
     if cache_dir is not None or write:
         write_cache(gdf, lanskod, cache_dir)
     return gdf

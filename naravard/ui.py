@@ -160,7 +160,7 @@ def boundaries(ds: Dataset):
     try:
         return _cached_boundaries(ds.region.lanskod, os.environ.get("NARAVARD_CACHE_DIR"))
     except geo.BoundaryError as e:
-        st.warning(f"Kartgränserna kunde inte läsas: {e.message_sv}", icon=":material/warning:")
+        st.warning(e.message_sv, icon=":material/warning:")
         return None
 
 
@@ -220,7 +220,7 @@ def boundary_section(ds: Dataset) -> None:
         try:
             gdf = geo.import_boundaries(up.getvalue(), up.name, ds.region.lanskod, expected_codes=ds.kommun_codes)
         except geo.BoundaryError as e:
-            st.error(f"Filen kunde inte användas: {e.message_sv}", icon=":material/error:")
+            st.error(e.message_sv, icon=":material/error:")
         else:
             st.session_state[KEY_USER_BOUNDARIES] = gdf
             st.success(f"{len(gdf)} kommuner lästes in. Kartan på Översikt använder nu din fil.")
