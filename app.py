@@ -10,7 +10,8 @@ from naravard import ui
 
 st.set_page_config(
     page_title="Nära vård i Halland – primärvårdens kapacitet",
-    page_icon=":material/local_hospital:",
+    # No page_icon: a Material or emoji icon is fetched from a CDN, and the app must
+    # work offline. Streamlit's bundled favicon is used instead.
     layout="wide",
     initial_sidebar_state="expanded",
 )
@@ -18,5 +19,5 @@ st.set_page_config(
 page = st.navigation(
     [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(ui.PAGES)]
 )
-ui.sidebar(ui.dataset())
+ui.sidebar(ui.dataset(), page.url_path)
 page.run()

@@ -70,7 +70,7 @@ def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[s
 class MapMeasure:
     key: str
     label_sv: str
-    source: str  # manifest table name, for the "Källa:" line
+    sources: tuple[str, ...]  # manifest tables, for the "Källa:" line
     format: Callable[[float], str]
     compute: Callable[[Dataset, str], pd.Series]  # (ds, variant) -> Series by kommunkod
 
@@ -125,25 +125,32 @@ def _minutes(x: float) -> str:
 MAP_MEASURES: dict[str, MapMeasure] = {
     m.key: m
     for m in (
-        MapMeasure("invanare_per_vc", "Invånare per vårdcentral", "utbud", _int, _from_table("invanare_per_vc")),
-        MapMeasure("listade_per_vc", "Snitt listade per vårdcentral", "utbud", _int, _from_table("listade_per_vc")),
-        MapMeasure("vardcentraler", "Antal vårdcentraler", "utbud", _int, _from_table("vardcentraler")),
-        MapMeasure("filialer", "Antal filialer", "utbud", _int, _from_table("filialer")),
-        MapMeasure("invanare", "Invånare", "befolkning", _int, _from_table("invanare")),
-        MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", "befolkning", _signed_pct, _growth_pct),
-        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", "befolkning_alder", _pct, _share80(2025)),
-        MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", "befolkning_alder", _signed_pct, _growth80),
-        MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", "restid", _minutes, _travel("bil")),
+        MapMeasure("invanare_per_vc", "Invånare per vårdcentral", ("utbud", "befolkning"), _int, _from_table("invanare_per_vc")),
+        MapMeasure("listade_per_vc", "Snitt listade per vårdcentral", ("utbud",), _int, _from_table("listade_per_vc")),
+        MapMeasure("vardcentraler", "Antal vårdcentraler", ("utbud",), _int, _from_table("vardcentraler")),
+        MapMeasure("filialer", "Antal filialer", ("utbud",), _int, _from_table("filialer")),
+        MapMeasure("invanare", "Invånare", ("befolkning", "utbud"), _int, _from_table("invanare")),
+        MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", ("befolkning", "utbud"), _signed_pct, _growth_pct),
+        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80(2025)),
+        MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", ("befolkning_alder",), _signed_pct, _growth80),
+        MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", ("restid",), _minutes, _travel("bil")),
         MapMeasure(
             "restid_koll",
             "Restid till närmaste VC med kollektivtrafik (median, min)",
-            "restid",
+            ("restid",),
             _minutes,
             _travel("kollektivtrafik"),
         ),
     )
 }
 DEFAULT_MAP_MEASURE = "invanare_per_vc"
+
+
+def map_ranking(ds: Dataset, values: pd.Series, measure: MapMeasure) -> pd.DataFrame:
+    """The map's values as a table, highest first (the map's text alternative)."""
+    names = ds.kommun_names()
+    v = values.sort_values(ascending=False, na_position="last")
+    return pd.DataFrame({"Kommun": [names.get(k, k) for k in v.index], "Värde": [measure.format(x) for x in v]})
 
 
 def map_values(ds: Dataset, measure: str, variant: str) -> pd.Series:

@@ -95,18 +95,27 @@ def variant() -> str:
     return v if v in population.VARIANTS else population.DEFAULT_VARIANT
 
 
-def sidebar(ds: Dataset) -> None:
-    """Shared chrome, drawn once by app.py for every page."""
+def sidebar(ds: Dataset, url_path: str = "") -> None:
+    """Shared chrome, drawn once by app.py for every page.
+
+    On the Scenario page the forecast is one of the scenario's own assumptions, so
+    the global choice is shown disabled there (still drawn, so its state is kept).
+    """
+    scenario_page = url_path == "scenario"
     with st.sidebar:
         st.radio(
             "Befolkningsprognos",
             options=list(population.VARIANTS),
             format_func=lambda k: population.VARIANTS[k].label_sv,
             key=KEY_VARIANT,
+            disabled=scenario_page,
             help="Två prognoser finns och skiljer sig åt: dialogunderlaget räknar med ca 362 000 invånare 2030, "
-            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor.",
+            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor utom Scenario.",
         )
-        st.caption(population.VARIANTS[variant()].description_sv)
+        if scenario_page:
+            st.caption("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
+        else:
+            st.caption(population.VARIANTS[variant()].description_sv)
         if ds.problems:
             st.warning(
                 f"{len(ds.problems)} datatabell(er) kunde inte läsas. Se sidan Om data.",
@@ -137,6 +146,11 @@ def chart(fig: go.Figure, alt: str, key: str | None = None) -> None:
 def table(df: pd.DataFrame, alt: str, height: int | str = "auto") -> None:
     """A read-only table of preformatted strings (Swedish number format)."""
     st.dataframe(df, hide_index=True, alt=alt, height=height)
+
+
+def text_table(df: pd.DataFrame, alt: str) -> None:
+    """A small static table whose cells wrap (labels and sources, not numbers)."""
+    st.table(df, hide_index=True, border="horizontal", alt=alt)
 
 
 KEY_MAP_MEASURE = "nv_karta_matt"
@@ -171,29 +185,34 @@ def map_section(ds: Dataset, variant: str) -> None:
     from . import mapfig, overview
 
     st.subheader("Karta")
-    measure = st.selectbox(
+    left, right = st.columns([1, 1.4])
+    measure = left.selectbox(
         "Färglägg kommunerna efter",
         options=list(overview.MAP_MEASURES),
         format_func=lambda k: overview.MAP_MEASURES[k].label_sv,
         key=KEY_MAP_MEASURE,
     )
     m = overview.MAP_MEASURES[measure]
-    if not require(ds, "kommuner", m.source):
+    if not require(ds, "kommuner", *m.sources):
         return
     values = overview.map_values(ds, measure, variant)
     gdf = boundaries(ds)
     fig = mapfig.map_figure(gdf, ds.table("kommuner"), values, m.label_sv, m.format, title=m.label_sv)
-    names = ds.kommun_names()
-    alt = f"Karta över kommunerna, {m.label_sv.lower()}: " + ", ".join(
-        f"{names.get(k, k)} {m.format(v)}" for k, v in values.sort_values(ascending=False).items()
-    ) + "."
-    chart(fig, alt, key="nv_karta")
-    source_line(
-        ds,
-        m.source,
-        "kommuner",
-        extra="Kommungränser: SCB, Digitala gränser (CC0)." if gdf is not None else "Förenklad karta: kommungränser saknas.",
-    )
+    ranking = overview.map_ranking(ds, values, m)
+    alt = f"Karta över kommunerna, {m.label_sv.lower()}: " + ", ".join(f"{r.Kommun} {r.Värde}" for r in ranking.itertuples()) + "."
+    with left:
+        st.caption("Värdena på kartan, högst först:")
+        table(ranking, alt=alt)
+        source_line(
+            ds,
+            *m.sources,
+            "kommuner",
+            extra="Kommungränser: SCB, Digitala gränser (CC0)."
+            if gdf is not None
+            else "Förenklad karta: kommungränser saknas (se Om data).",
+        )
+    with right:
+        chart(fig, alt, key="nv_karta")
 
 
 def boundary_section(ds: Dataset) -> None:

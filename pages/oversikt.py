@@ -52,19 +52,16 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
         else "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning.",
     )
 
-    left, right = st.columns([1.05, 1])
-    with left:
-        st.subheader("Per kommun")
-        ui.table(
-            overview.kommun_display(ds, variant),
-            alt="Tabell per kommun: vårdcentraler, filialer, snitt listade per vårdcentral, invånare, "
-            "förändring till 2030 och invånare per vårdcentral.",
-        )
-        ui.source_line(
-            ds,
-            "utbud",
-            *(["befolkning"] if variant == "RH2026" else []),
-            extra="Invånare per VC = invånare / antal vårdcentraler. Listade kan bo i en annan kommun.",
-        )
-    with right:
-        ui.map_section(ds, variant)
+    st.subheader("Per kommun")
+    ui.table(
+        overview.kommun_display(ds, variant),
+        alt="Tabell per kommun: vårdcentraler, filialer, snitt listade per vårdcentral, invånare, "
+        "förändring till 2030 och invånare per vårdcentral.",
+    )
+    ui.source_line(
+        ds,
+        "utbud",
+        *(["befolkning"] if variant == "RH2026" else []),
+        extra="Invånare per VC = invånare / antal vårdcentraler. Listade kan bo i en annan kommun.",
+    )
+    ui.map_section(ds, variant)

@@ -121,7 +121,7 @@ def studio() -> None:
         st.caption(f"**Så räknas det:** {scenario.FORMULAS_SV[out]}")
     with right:
         st.markdown("**Antaganden som gäller**")
-        ui.table(
+        ui.text_table(
             view.assumptions_display(a),
             alt="Antagandena som gäller för resultaten, med källa.",
         )

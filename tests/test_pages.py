@@ -68,6 +68,8 @@ def test_overview_headline_figures():
     halmstad = table[table["Kommun"] == "Halmstad"].iloc[0].map(fmt.plain)
     assert (halmstad["Vårdcentraler"], halmstad["Filialer"], halmstad["Snitt listade per VC"]) == ("14", "5", "7 500")
     assert len(at.get("plotly_chart")) == 1  # the map (fallback without boundaries)
+    ranking = at.dataframe[1].value
+    assert list(ranking["Kommun"])[0] == "Hylte"  # 10 500 inhabitants on one VC
 
 
 def test_overview_in_the_deck_variant():

@@ -34,9 +34,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_default_scenario_headlines():
     at = scenario_page()
     m = metrics(at)
-    assert m["Invånare 80 år och äldre"] == "30 147"
-    assert m["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == "6 029"  # 20 % of 30 147
-    assert m["Inskrivna i särskilt boende (SäBo)"] == "4 522"  # 15 % of 30 147
+    assert m["Invånare 80+"] == "30 147"
+    assert m["Inskrivna, ordinärt boende"] == "6 029"  # 20 % of 30 147
+    assert m["Inskrivna, SäBo"] == "4 522"  # 15 % of 30 147
     assert not at.error
 
 
@@ -44,7 +44,7 @@ def test_slider_changes_headline_and_url():
     at = scenario_page()
     at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
     assert not at.exception
-    assert metrics(at)["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == "7 537"  # 25 % of 30 147
+    assert metrics(at)["Inskrivna, ordinärt boende"] == "7 537"  # 25 % of 30 147
     assert at.query_params["ordinart"] == "0.25"
 
 
@@ -52,7 +52,7 @@ def test_shared_url_restores_the_scenario():
     at = scenario_page({"v": "1", "ordinart": "0.3", "ar": "2040"})
     assert at.slider(key="nv_sc_andel_ordinart").value == 30
     assert at.slider(key="nv_sc_horisont").value == 2040
-    assert metrics(at)["Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"] == fmt.plain(fmt.number(0.3 * 34_165))
+    assert metrics(at)["Inskrivna, ordinärt boende"] == fmt.plain(fmt.number(0.3 * 34_165))
 
 
 def test_hostile_url_warns_and_falls_back_for_bad_values_only():
@@ -71,7 +71,7 @@ def test_preset_fills_in_the_controls():
     assert not at.exception
     assert at.slider(key="nv_sc_horisont").value == 2040
     # the sum of the kommun rows; the published län row says 34 165 (rounded on its own)
-    assert metrics(at)["Invånare 80 år och äldre"] == "34 166"
+    assert metrics(at)["Invånare 80+"] == "34 166"
 
 
 def test_save_open_rename_delete(tmp_path):
@@ -120,5 +120,5 @@ def test_corrupt_store_shows_message_and_page_still_works(tmp_path):
     before = p.read_bytes()
     at = scenario_page()
     assert any("skadad" in e.value for e in at.error)
-    assert metrics(at)["Invånare 80 år och äldre"] == "30 147"
+    assert metrics(at)["Invånare 80+"] == "30 147"
     assert p.read_bytes() == before

@@ -50,6 +50,17 @@ HEADLINES = (
     "vc_behov_exakt",
     "lakare_behov",
 )
+# Short labels for the headline metrics (the full label is in the help tooltip).
+SHORT_LABELS = {
+    "pop_80": "Invånare 80+",
+    "inskrivna_ordinart": "Inskrivna, ordinärt boende",
+    "inskrivna_sabo": "Inskrivna, SäBo",
+    "sabo_platser_behov": "SäBo-platser som behövs",
+    "korttid_platser_behov": "Korttidsplatser som behövs",
+    "listade_per_vc": "Listade per vårdcentral",
+    "vc_behov_exakt": "Vårdcentraler som behövs",
+    "lakare_behov": "Läkare som behövs",
+}
 # Rounding up per kommun makes any growth "need" a whole extra VC, which misleads a
 # room; the headline shows the unrounded figure with one decimal instead.
 DECIMALS = {"vc_behov_exakt": 1}
@@ -148,7 +159,7 @@ def headline_items(res: ScenarioResult) -> list[tuple[str, str, str, str]]:
             delta = f"{fmt.number(c.diff, dec, signed=True)} sedan {res.base_year}"
         else:
             delta = ""
-        out.append((scenario.OUTPUT_LABELS_SV[k], val, delta, scenario.FORMULAS_SV[k]))
+        out.append((SHORT_LABELS[k], val, delta, f"{scenario.OUTPUT_LABELS_SV[k]}. {scenario.FORMULAS_SV[k]}"))
     return out
 
 
