@@ -30,7 +30,8 @@ def base_layout(fig: go.Figure, title: str = "", height: int = HEIGHT, y_title: 
         font=dict(size=FONT_SIZE, family="Source Sans Pro, DejaVu Sans, Arial, sans-serif"),
         template="plotly_white",
         margin=dict(l=10, r=10, t=60 if title else 20, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
+        # legend under the plot: above it, it collides with the title on narrow screens
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title=None),
         hoverlabel=dict(font_size=FONT_SIZE),
     )
     fig.update_yaxes(title=y_title or None, tickformat=",d", rangemode="tozero", gridcolor="#DDDDDD")
@@ -111,6 +112,8 @@ def grouped_bars(
     """
     fig = go.Figure()
     pattern_shapes = ["", "/", ".", "x", "-", "|", "+"]
+    # value labels only while they fit; otherwise hover and the table beside the chart
+    show_text = df[series].nunique() * df[category].nunique() <= 14
     for i, (name, g) in enumerate(df.groupby(series, sort=False)):
         xs, ys = (g[value], g[category]) if horizontal else (g[category], g[value])
         fig.add_trace(
@@ -124,7 +127,7 @@ def grouped_bars(
                     pattern=dict(shape=pattern_shapes[i % len(pattern_shapes)] if patterns else ""),
                 ),
                 text=[value_format(v) for v in g[value]],
-                textposition="outside",
+                textposition="outside" if show_text else "none",
                 cliponaxis=False,
                 hovertemplate=f"%{{{'y' if horizontal else 'x'}}} – {name}: %{{text}}<extra></extra>",
             )
@@ -154,6 +157,7 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
                 text=[fmt.percent(v, 0) for v in g["share"]],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
                 customdata=g["population"],
                 hovertemplate=f"%{{y}}, {grp} år: %{{x:.1f}} %% (%{{customdata:,.0f}} personer)<extra></extra>",
             )
@@ -173,7 +177,10 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
     separate black star with its own legend entry and never joined to the series.
     """
     fig = go.Figure()
+    years = range(int(series["year"].min()), int(series["year"].max()) + 1) if not series.empty else range(0)
     for i, (area, g) in enumerate(series.sort_values("year").groupby("omrade", sort=False)):
+        # a year without a published value is a gap in the line, not a straight join
+        g = g.set_index("year").reindex(years).reset_index()
         fig.add_trace(
             go.Scatter(
                 x=g["year"],

@@ -153,16 +153,15 @@ def pop80_headline(ds: Dataset, variant: str) -> tuple[Figure, Figure]:
 def pop80_wide(ds: Dataset, years: tuple[int, ...] = (2020, 2025, 2030, 2040)) -> pd.DataFrame:
     """80+ per kommun for the given years, with change from the first of them.
 
-    Columns: regionkod, region, then one column per year; kommuner by name, the län
-    row last.
+    Columns: regionkod, region, then one column per year; kommuner in the order of
+    the kommun table, the län row last.
     """
     p = pop80(ds)
     w = p.pivot_table(index=["regionkod", "region"], columns="year", values="population").reset_index()
     w = w[["regionkod", "region", *[y for y in years if y in w.columns]]]
-    lan = ds.region.lanskod
-    w["_order"] = (w["regionkod"] == lan).astype(int)
-    w = w.sort_values(["_order", "region"]).drop(columns="_order").reset_index(drop=True)
-    return w
+    order = {c: i for i, c in enumerate(ds.kommun_codes)} | {ds.region.lanskod: len(ds.kommun_codes)}
+    w["_order"] = w["regionkod"].map(order)
+    return w.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
 def old_age_ratio(ds: Dataset) -> pd.DataFrame:

@@ -33,7 +33,7 @@ if ui.require(ds, "tillganglighet", "indikatorer"):
 
 if ui.require(ds, "tillganglighet_hsu", "nyckeltal"):
     st.subheader("Dialogunderlagets ögonblicksbild")
-    ui.table(view.snapshot_table(ds), alt="Tillgänglighet enligt dialogunderlaget, Halland och riket.")
+    ui.text_table(view.snapshot_table(ds), alt="Tillgänglighet enligt dialogunderlaget, Halland och riket.")
     ui.source_line(ds, "tillganglighet_hsu")
 
     st.subheader("Vad gäller för vårdcentralerna")

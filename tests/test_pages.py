@@ -37,7 +37,7 @@ def page_text(at: AppTest) -> str:
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    for df in at.dataframe:
+    for df in list(at.dataframe) + list(at.table):
         parts.append(df.value.to_string())
     return fmt.plain("\n".join(parts))
 
