@@ -18,10 +18,10 @@ for name, err in ds.problems.items():
     st.error(err.message_sv, icon=":material/error:")
 
 st.subheader("Tabeller")
-ui.table(view.catalogue(ds), alt="Förteckning över datatabeller med källa, period, noter och status.")
+ui.text_table(view.catalogue(ds), alt="Förteckning över datatabeller med källa, period, noter och status.")
 
 st.subheader("Källor")
-ui.table(view.sources(ds), alt="Källdokument med titel, utgivare och datum.")
+ui.text_table(view.sources(ds), alt="Källdokument med titel, utgivare och datum.")
 
 st.subheader("Granska en tabell")
 name = st.selectbox(

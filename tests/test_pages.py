@@ -110,9 +110,11 @@ def test_tillganglighet_figures():
 
 def test_om_data_lists_every_table_with_source():
     at = open_page("pages/om_data.py")
-    cat = at.dataframe[0].value
+    cat = at.table[0].value
     assert len(cat) == 9 and (cat["Status"].str.startswith("OK")).all()
     assert "Information och dialog om framtidens primärvård" in " ".join(cat["Källa"])
+    preview = at.dataframe[0].value  # the first table, kommuner, shown exactly
+    assert list(preview["lat"])[0] == "57,487"
 
 
 def test_missing_data_file_gives_swedish_message_not_a_crash(tmp_path, monkeypatch):

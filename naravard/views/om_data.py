@@ -38,6 +38,15 @@ def sources(ds: Dataset) -> pd.DataFrame:
     )
 
 
+def _decimals(col: pd.Series, most: int = 4) -> int:
+    """How many decimals show every value of a column exactly (at most ``most``)."""
+    vals = col.dropna().astype(float)
+    for d in range(most + 1):
+        if ((vals * 10**d).round(6) % 1 == 0).all():
+            return d
+    return most
+
+
 def preview(ds: Dataset, name: str) -> pd.DataFrame:
     """The raw table as loaded (numbers formatted), for a reviewer to compare with the source."""
     df = ds.tables[name].reset_index()
@@ -48,8 +57,7 @@ def preview(ds: Dataset, name: str) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(out[c]):
             out[c] = out[c].map({True: "ja", False: "nej"})
         elif pd.api.types.is_numeric_dtype(out[c]) and c not in ("year",):
-            decimals = 0 if pd.api.types.is_integer_dtype(out[c]) or (out[c].dropna() % 1 == 0).all() else 1
-            out[c] = out[c].map(lambda v, d=decimals: fmt.number(v, d))
+            out[c] = out[c].map(lambda v, d=_decimals(out[c]): fmt.number(v, d))
         else:
             out[c] = out[c].astype(str).replace({"nan": "", "<NA>": ""})
     return out
