@@ -17,7 +17,7 @@ st.set_page_config(
 )
 
 page = st.navigation(
-    [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(ui.PAGES)]
+    [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(ui.PAGES)]
 )
 ui.sidebar(ui.dataset(), page.url_path)
 page.run()

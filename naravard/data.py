@@ -19,7 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import pandas as pd
 import pandera.pandas as pa
@@ -511,8 +511,21 @@ def _post_process(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+# Source key of tables a user replaced with an own file (``load_dataset(overrides=...)``);
+# every chart built from such a table then cites this instead of the manifest's source.
+USER_SOURCE = Source("EGEN", "Egen data (inläst fil)", "användaren", "denna session")
+USER_FILE_SUFFIX = " (egen data)"
+
+
+def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, bytes] | None = None) -> Dataset:
     """Read and validate every table of the manifest in ``data_dir``.
+
+    ``overrides`` maps table names to the raw bytes of a user's file that replaces
+    that table's file for this load only (nothing is written). Such bytes are parsed
+    leniently by :func:`naravard.importer.read_user_csv` (encodings, separators,
+    decimal commas), then checked by the same schema and consistency rules; the
+    table's info then names the file ``<file> (egen data)`` and cites
+    :data:`USER_SOURCE`. Names not in the manifest are ignored.
 
     Raises :class:`DataError` only when the manifest itself is missing or broken;
     problems with single tables are collected in ``Dataset.problems``.
@@ -532,12 +545,27 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     except (KeyError, TypeError, ValueError) as e:
         raise DataError(MANIFEST_NAME, f"manifest lacks a required field ({e})", f"manifestet saknar fältet {e}") from None
 
+    user = {n: b for n, b in (overrides or {}).items() if n in info}
+    if user:
+        sources.setdefault(USER_SOURCE.key, USER_SOURCE)
+        for n in user:
+            ti = info[n]
+            notes = "Ersatt av en fil som du har laddat in i den här sessionen."
+            info[n] = TableInfo(n, ti.file + USER_FILE_SUFFIX, USER_SOURCE.key, "enligt din fil", ti.title, notes)
+
     ds = Dataset(region=region, sources=sources, info=info)
     raw: dict[str, pd.DataFrame] = {}
     for name, ti in info.items():
         try:
             if ti.source not in sources:
                 raise DataError(ti.file, f"unknown source key {ti.source!r}", f"okänd källa {ti.source}")
+            if name in user:
+                from .importer import read_user_csv  # importer imports this module
+
+                df = validate_table(name, read_user_csv(user[name], ti.file)[0], ti.file)
+                raw[name] = df
+                ds.tables[name] = _post_process(name, df)
+                continue
             path = data_dir / ti.file
             try:
                 content = path.read_bytes()

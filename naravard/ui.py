@@ -14,6 +14,7 @@ own or a future component's.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from . import population
 from .data import DataError, Dataset, load_dataset
 
 KEY_VARIANT = "nv_prognos"
+# The session's own data files: table name → raw bytes (pages/ladda_data.py sets it).
+KEY_DATA_IMPORT = "nv_data_import"
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -36,20 +39,27 @@ PLOTLY_CONFIG = {
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the app; app.py builds the navigation from this list."""
+    """One page of the app; app.py builds the navigation from this list.
+
+    No icon: Streamlit uses a page's Material icon as the browser tab's favicon and
+    fetches it from a Google CDN, which fails offline and leaks visits.
+    ``url_path`` equals the script's file name so that a deep link resolves to the
+    same page in Streamlit's legacy pages/ mode and in st.navigation (see
+    :func:`ensure_frame`).
+    """
 
     script: str
     title: str
-    icon: str
     url_path: str
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", "oversikt"),
-    PageSpec("pages/befolkning.py", "Befolkning", ":material/groups:", "befolkning"),
-    PageSpec("pages/scenario.py", "Scenario", ":material/tune:", "scenario"),
-    PageSpec("pages/tillganglighet.py", "Tillgänglighet", ":material/schedule:", "tillganglighet"),
-    PageSpec("pages/om_data.py", "Om data", ":material/info:", "om-data"),
+    PageSpec("pages/oversikt.py", "Översikt", "oversikt"),
+    PageSpec("pages/befolkning.py", "Befolkning", "befolkning"),
+    PageSpec("pages/scenario.py", "Scenario", "scenario"),
+    PageSpec("pages/tillganglighet.py", "Tillgänglighet", "tillganglighet"),
+    PageSpec("pages/ladda_data.py", "Ladda data", "ladda_data"),
+    PageSpec("pages/om_data.py", "Om data", "om_data"),
 ]
 
 
@@ -59,20 +69,55 @@ def data_dir() -> Path | None:
     return Path(d) if d else None
 
 
-@st.cache_data(show_spinner=False)
-def _cached_dataset(path: str | None) -> Dataset:
-    return load_dataset(path)
+def data_overrides() -> tuple[tuple[str, bytes], ...]:
+    """The session's imported tables as sorted (name, bytes) pairs (hashable for the cache)."""
+    d = st.session_state.get(KEY_DATA_IMPORT)
+    if not isinstance(d, Mapping):
+        return ()
+    return tuple(sorted((k, bytes(v)) for k, v in d.items() if isinstance(k, str) and isinstance(v, (bytes, bytearray))))
+
+
+# Each distinct set of imported files is one entry; the bound keeps many sessions'
+# uploads from growing the cache without limit (the embedded data reloads in ~50 ms).
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_dataset(path: str | None, overrides: tuple[tuple[str, bytes], ...] = ()) -> Dataset:
+    return load_dataset(path, overrides=dict(overrides) or None)
+
+
+def ensure_frame() -> None:
+    """Make sure the page runs inside app.py's frame, even on a fresh server.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder beside the main
+    script: until some session has called ``st.navigation``, a deep link such as
+    ``/scenario`` as the first request after a (re)start runs ``pages/scenario.py``
+    alone, without page config, navigation or the shared sidebar. ``st.navigation``
+    switches that mode off for the process; here we do the same and rerun, so the
+    request goes through app.py. Touches one private flag, guarded: if a future
+    Streamlit drops it, this does nothing (and tests/browser catch the regression).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - Streamlit internals moved
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def dataset() -> Dataset:
     """The validated dataset, or a Swedish error and a stopped page.
 
-    Only a missing/broken manifest stops the page; a single broken table is shown
-    where it is needed (:func:`require`) and in the sidebar banner.
+    Every page calls this first; it also puts a deep-linked page back into the
+    app's frame (:func:`ensure_frame`).
+
+    Tables the user imported this session (:data:`KEY_DATA_IMPORT`) replace the
+    embedded ones. Only a missing/broken manifest stops the page; a single broken
+    table is shown where it is needed (:func:`require`) and in the sidebar banner.
     """
+    ensure_frame()
     d = data_dir()
     try:
-        return _cached_dataset(str(d) if d else None)
+        return _cached_dataset(str(d) if d else None, data_overrides())
     except DataError as e:
         st.error(f"Data kunde inte läsas. {e.message_sv}")
         st.stop()
@@ -116,6 +161,16 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
             st.caption("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
         else:
             st.caption(population.VARIANTS[variant()].description_sv)
+        own = [name for name, _ in data_overrides() if name in ds.info]
+        if own:
+            from .importer import IMPORTABLE
+
+            titles = ", ".join(IMPORTABLE[n].title_sv if n in IMPORTABLE else ds.info[n].title for n in own)
+            st.info(
+                f"Du använder egen data för: {titles}. Den gäller bara din session; "
+                "sidan Ladda data återställer den inbäddade datan.",
+                icon=":material/upload_file:",
+            )
         if ds.problems:
             st.warning(
                 f"{len(ds.problems)} datatabell(er) kunde inte läsas. Se sidan Om data.",
@@ -252,20 +307,20 @@ KEY_SC_WARNINGS = "nv_sc_url_varningar"
 KEY_SC_LAST_QUERY = "nv_sc_senaste_url"
 
 
-@st.cache_data(show_spinner=False)
-def _cached_inputs(path: str | None):
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_inputs(path: str | None, overrides: tuple[tuple[str, bytes], ...] = ()):
     from .scenario import ModelInputs
 
-    return ModelInputs.from_dataset(_cached_dataset(path))
+    return ModelInputs.from_dataset(_cached_dataset(path, overrides))
 
 
 def scenario_inputs(ds: Dataset):
-    """The model's inputs, built once per process from the cached dataset."""
+    """The model's inputs, built once per dataset (embedded or with the session's imports)."""
     from .scenario import AssumptionError
 
     d = data_dir()
     try:
-        return _cached_inputs(str(d) if d else None)
+        return _cached_inputs(str(d) if d else None, data_overrides())
     except (DataError, AssumptionError, ValueError, KeyError) as e:
         msg = getattr(e, "message_sv", None) or "data som modellen behöver saknas eller är felaktiga"
         st.error(f"Scenariomodellen kan inte räknas: {msg}. Se sidan Om data.", icon=":material/error:")

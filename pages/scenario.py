@@ -182,6 +182,20 @@ def _report(e: Exception) -> None:
 
 # Store actions run as callbacks: they may set widget state (opening a scenario fills
 # in the controls), which Streamlit allows only before the widgets are drawn.
+def _save(store) -> None:
+    try:
+        saved = store.save(
+            st.session_state.get("nv_sc_ui_namn", ""),
+            st.session_state.get("nv_sc_ui_grupp", ""),
+            st.session_state.get("nv_sc_ui_anteckning", ""),
+            view.current(st.session_state).to_dict(),
+        )
+    except StoreError as e:
+        st.session_state.setdefault("nv_sc_ui_fel_spara", []).append(e.message_sv)
+    else:
+        st.session_state["nv_sc_ui_sparat"] = f"Sparat som ”{saved.name}”."
+
+
 def _open(store, scenario_id: int) -> None:
     try:
         ui.scenario_apply(view.assumptions_of(store.get(scenario_id)), inputs)
@@ -211,18 +225,14 @@ store = ui.scenario_store()
 if store is not None:
     tab_save, tab_open, tab_compare = st.tabs(["Spara", "Sparade scenarier", "Jämför"])
     with tab_save:
-        with st.form("nv_sc_ui_spara", clear_on_submit=False):
-            name = st.text_input("Namn på scenariot", max_chars=80)
-            group = st.text_input("Grupp eller författare", max_chars=80)
-            note = st.text_area("Anteckning", max_chars=2000)
-            if st.form_submit_button("Spara scenariot", icon=":material/save:"):
-                current = view.current(st.session_state)
-                try:
-                    saved = store.save(name, group, note, current.to_dict())
-                except StoreError as e:
-                    st.error(e.message_sv, icon=":material/error:")
-                else:
-                    st.success(f"Sparat som ”{saved.name}”.")
+        st.text_input("Namn på scenariot", max_chars=80, key="nv_sc_ui_namn")
+        st.text_input("Grupp eller författare", max_chars=80, key="nv_sc_ui_grupp")
+        st.text_area("Anteckning", max_chars=2000, key="nv_sc_ui_anteckning")
+        st.button("Spara scenariot", icon=":material/save:", on_click=_save, args=(store,), key="nv_sc_ui_spara")
+        if msg := st.session_state.pop("nv_sc_ui_sparat", None):
+            st.success(msg)
+        for msg in st.session_state.pop("nv_sc_ui_fel_spara", []):
+            st.error(msg, icon=":material/error:")
     saved_list = []
     try:
         saved_list = store.list()

@@ -81,3 +81,10 @@ def test_streamlit_config_is_safe():
     assert "enableXsrfProtection = true" in cfg
     assert "gatherUsageStats = false" in cfg
     assert re.search(r"maxUploadSize = \d+", cfg)
+
+
+def test_page_url_paths_equal_their_file_names():
+    """Deep links must resolve the same way in Streamlit's legacy pages/ mode (see
+    naravard.ui.ensure_frame) and in st.navigation."""
+    for p in ui.PAGES:
+        assert Path(p.script).stem == p.url_path, p

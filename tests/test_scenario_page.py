@@ -18,7 +18,10 @@ def _isolated(tmp_path, monkeypatch):
 
 
 def scenario_page(query: dict | None = None) -> AppTest:
+    # Start on the main page, as a browser does: app.py's st.navigation takes Streamlit
+    # out of its legacy pages/ mode (AppTest resets it per test; see ui.ensure_frame).
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
     at.switch_page("pages/scenario.py")
     for k, v in (query or {}).items():
         at.query_params[k] = v
@@ -77,10 +80,10 @@ def test_preset_fills_in_the_controls():
 def test_save_open_rename_delete(tmp_path):
     at = scenario_page()
     at.slider(key="nv_sc_andel_sabo").set_value(18).run()
-    at.text_input[0].input("Vänsterns grupp – test")
-    at.text_input[1].input("Åsa")
-    at.text_area[0].input("Högre SäBo-andel")
-    at.button[0].click().run()  # the form's submit button comes first
+    at.text_input(key="nv_sc_ui_namn").input("Vänsterns grupp – test")
+    at.text_input(key="nv_sc_ui_grupp").input("Åsa")
+    at.text_area(key="nv_sc_ui_anteckning").input("Högre SäBo-andel")
+    at.button(key="nv_sc_ui_spara").click().run()
     assert not at.exception
     assert any("Sparat" in s.value for s in at.success)
     store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
