@@ -1,0 +1,49 @@
+"""The scenario studio as a person uses it: move a slider, see the figures change."""
+
+from naravard import fmt
+
+
+def _metric(app, label: str) -> str:
+    m = app.page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return fmt.plain(m.locator('[data-testid="stMetricValue"]').inner_text())
+
+
+def _bars(app) -> list:
+    return app.page.locator('.st-key-nv_sc_diagram .js-plotly-plot').evaluate(
+        "gd => gd._fullData.map(t => Array.from(t.y || []))"
+    )
+
+
+def _press(app, key: str, times: int) -> None:
+    thumb = app.page.locator(f'.st-key-{key} input[type="range"]')
+    thumb.focus()
+    for _ in range(times):
+        thumb.press("ArrowRight")
+    app.wait_idle()
+
+
+def test_slider_moves_headline_and_chart(app):
+    app.open("scenario")
+    app.wait_for_text("Resultat för Halland")
+    assert _metric(app, "Invånare 80+") == "30 147"
+    assert _metric(app, "Inskrivna, ordinärt boende") == "6 029"
+    before = _bars(app)
+
+    _press(app, "nv_sc_horisont", 5)  # 2030 → 2035
+    app.wait_for_text("Resultat för Halland 2025 → 2035")
+    assert _metric(app, "Invånare 80+") == "32 314"  # sum of the kommun rows for 2035
+    after = _bars(app)
+    assert after != before, "the per-kommun chart follows the slider"
+
+    _press(app, "nv_sc_andel_ordinart", 6)  # 20 % → 26 %
+    app.wait_for_text("8 402")  # 26 % of 32 314 = 8 401,6
+    assert _metric(app, "Inskrivna, ordinärt boende") == "8 402"
+    assert "ordinart=0.26" in app.page.url and "ar=2035" in app.page.url, "the URL carries the scenario"
+    assert app.exceptions() == []
+    app.screenshot("scenario-slider")
+
+
+def test_shared_link_opens_the_same_scenario(app):
+    app.open("scenario?v=1&ordinart=0.3&ar=2040")
+    app.wait_for_text("Resultat för Halland 2025 → 2040")
+    assert _metric(app, "Inskrivna, ordinärt boende") == fmt.plain(fmt.number(0.3 * 34_166))
