@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import fmt
 from .population import OBSERVED, PROJECTED
@@ -21,6 +22,20 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
 FONT_SIZE = 16
 HEIGHT = 460
 
+# A small theme of our own instead of "plotly_white": applying plotly's full template
+# costs ~12 ms per chart on every rerun, this one ~1 ms (measured in bench/).
+TEMPLATE_NAME = "naravard"
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout=dict(
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(color="#1A1A1A"),
+        xaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
+        yaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
+        colorway=PALETTE,
+    )
+)
+
 
 def base_layout(fig: go.Figure, title: str = "", height: int = HEIGHT, y_title: str = "", x_title: str = "") -> go.Figure:
     fig.update_layout(
@@ -28,7 +43,7 @@ def base_layout(fig: go.Figure, title: str = "", height: int = HEIGHT, y_title: 
         height=height,
         separators=fmt.PLOTLY_SEPARATORS,
         font=dict(size=FONT_SIZE, family="Source Sans Pro, DejaVu Sans, Arial, sans-serif"),
-        template="plotly_white",
+        template=TEMPLATE_NAME,
         margin=dict(l=10, r=10, t=60 if title else 20, b=10),
         # legend under the plot: above it, it collides with the title on narrow screens
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title=None),

@@ -127,22 +127,7 @@ def studio() -> None:
         )
     with st.expander("Tabell per kommun"):
         ui.table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
-    with st.expander("Så räknas det – alla resultat"):
-        ui.table(view.formulas_table(), alt="Formler för varje resultat.")
     ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden enligt tabellen ovan.")
-
-    st.subheader("Vägval för läkarinsatser till äldre")
-    st.markdown(f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem neutralt, med de siffror ur scenariot som berör dem.")
-    ui.table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
-    cols = st.columns(3)
-    for col, opt in zip(cols, content.VAGVAL):
-        with col.container(border=True):
-            st.markdown(f"**{opt.title}**")
-            st.markdown("\n".join(f"- {p}" for p in opt.points))
-            st.caption(f"Berörs av: {opt.bearing}")
-    st.markdown("**Möjliga komplement:** " + " ".join(content.KOMPLEMENT))
-    st.caption(content.LMH_2023)
-    ui.source_line(ds, "nyckeltal", extra=f"Texterna: dialogunderlaget HSU-2023. {content.CLOSING_QUESTION}")
 
     st.subheader("Dela och exportera")
     st.markdown("Länken i webbläsarens adressfält innehåller scenariots antaganden. Kopiera den för att dela scenariot med din grupp.")
@@ -174,6 +159,9 @@ def studio() -> None:
         on_click="ignore",
     )
     view.remember_current(st.session_state, a)
+    st.subheader("Vägval för läkarinsatser till äldre")
+    st.markdown(f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem neutralt, med de siffror ur scenariot som berör dem.")
+    ui.table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
 
 
 def _report(e: Exception) -> None:
@@ -218,6 +206,20 @@ def _delete(store, scenario_id: int) -> None:
 
 
 studio()
+
+# Static content stays outside the fragment, so a slider step does not redraw it.
+cols = st.columns(3)
+for col, opt in zip(cols, content.VAGVAL):
+    with col.container(border=True):
+        st.markdown(f"**{opt.title}**")
+        st.markdown("\n".join(f"- {p}" for p in opt.points))
+        st.caption(f"Berörs av: {opt.bearing}")
+st.markdown("**Möjliga komplement:** " + " ".join(content.KOMPLEMENT))
+st.caption(content.LMH_2023)
+ui.source_line(ds, "nyckeltal", extra=f"Texterna: dialogunderlaget HSU-2023. {content.CLOSING_QUESTION}")
+
+with st.expander("Så räknas det – alla resultat"):
+    ui.table(view.formulas_table(), alt="Formler för varje resultat.")
 
 st.divider()
 st.subheader("Spara, öppna och jämför scenarier")
