@@ -1,0 +1,254 @@
+"""The importer: lenient reading of a planner's CSV, strict checks, the diff, and
+``load_dataset(overrides=...)`` that uses an accepted file for one load only."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from naravard import importer
+from naravard.data import DEFAULT_DATA_DIR, DataError, load_dataset
+from naravard.importer import IMPORTABLE, check_import, parse_number, read_user_csv, template_csv
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def embedded(name: str, ds) -> bytes:
+    return (DEFAULT_DATA_DIR / ds.info[name].file).read_bytes()
+
+
+# ------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    "text, value, flags",
+    [
+        ("86,1", 86.1, {"decimalkomma"}),
+        ("86.1", 86.1, set()),
+        ("343 000", 343000, {"tusental"}),
+        ("343\u00a0000", 343000, {"tusental"}),
+        ("1\u202f200\u202f000", 1200000, {"tusental"}),
+        ("\u2212340", -340, set()),
+        ("-340", -340, set()),
+        ("+4 850", 4850, {"tusental"}),
+        ("86,1 %", 86.1, {"decimalkomma", "procent"}),
+        ("0", 0, set()),
+    ],
+)
+def test_parse_number_swedish_and_english(text, value, flags):
+    got = parse_number(text)
+    assert got is not None and math.isclose(got[0], value) and got[1] == flags
+
+
+@pytest.mark.parametrize("text", ["", "elva", "1 2", "12 34", "1,2,3", "=SUM(A1)", "1e5", "inf", "NaN", "--1", "1 000,", ",5"])
+def test_parse_number_rejects_non_numbers(text):
+    assert parse_number(text) is None
+
+
+# ------------------------------------------------------------------ reading
+
+
+def test_reader_keeps_codes_as_text_and_converts_numbers():
+    raw = "Regionkod ; Region ; 2030\n1384;Kungsbacka;86 449\n0114;Upplands Väsby;48 000\n".encode("cp1252")
+    df, notes = read_user_csv(raw, "prognos.csv")
+    assert list(df.columns) == ["regionkod", "region", "2030"]
+    assert list(df["regionkod"]) == ["1384", "0114"]  # leading zero kept
+    assert list(df["2030"]) == [86449.0, 48000.0]
+    assert df.loc[1, "region"] == "Upplands Väsby"
+    text = " ".join(notes)
+    assert "Latin-1" in text and "semikolon" in text and "tusental" in text
+
+
+def test_reader_handles_bom_quotes_and_trailing_separators():
+    raw = b'\xef\xbb\xbfkpi_id,omrade,2024,,\nN79179,Halland,"89,8",,\n,,,,\n'
+    df, notes = read_user_csv(raw, "t.csv")
+    assert list(df.columns) == ["kpi_id", "omrade", "2024"]
+    assert df.loc[0, "2024"] == 89.8
+    assert any("BOM" in n for n in notes) and any("tomma rader" in n for n in notes)
+
+
+def test_reader_true_false_columns_become_bool():
+    df, _ = read_user_csv(b"nyckel,ungefarligt\na,true\nb,FALSKT\n", "n.csv")
+    assert df["ungefarligt"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        (b"", ["tom"]),
+        (b"   \n\n", ["tom"]),
+        (b"\xef\xbb\xbf", ["tom"]),
+        (b"a b c\n1 2 3\n", ["bara en kolumn"]),
+        (b"a,b\n", ["inga datarader"]),
+        (b"a,,b\n1,2,3\n", ["kolumn nr 2", "saknar namn"]),
+        (b"a,A\n1,2\n", ["finns 2 gånger"]),
+        (b'a,b\n"1,2\n', ["rad"]),
+        (b"PK\x03\x04rest", ["zip"]),
+        (b"%PDF-1.4", ["PDF"]),
+        (b"a,b\n1,\x002\n", ["binära data"]),
+        (b"a,b\n1,\x072\n", ["rad 2", "U+0007"]),
+    ],
+)
+def test_reader_errors_are_swedish_and_name_the_problem(raw, words):
+    with pytest.raises(DataError) as e:
+        read_user_csv(raw, "min fil.csv")
+    msg = e.value.message_sv
+    assert msg.startswith("Filen min fil.csv kunde inte användas:")
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+def test_reader_size_and_row_limits():
+    big = b"a,b\n" + b"1,2\n" * (importer.MAX_BYTES // 4 + 10)
+    with pytest.raises(DataError, match="limit"):
+        read_user_csv(big, "big.csv")
+    many = b"a,b\n" + b"1,2\n" * (importer.MAX_ROWS + 5)
+    with pytest.raises(DataError) as e:
+        read_user_csv(many, "many.csv")
+    assert "datarader" in e.value.problem_sv or "rader" in e.value.problem_sv
+
+
+def test_filename_is_made_safe_for_markdown():
+    assert importer.safe_filename("../../etc/[x](javascript:alert(1)).csv") == "_x_(javascript_alert(1)).csv"
+    assert importer.safe_filename("") == "filen"
+    with pytest.raises(DataError) as e:
+        read_user_csv(b"", "<img src=x>.csv")
+    assert "<" not in e.value.message_sv
+
+
+# ------------------------------------------------------------------ checking
+
+
+@pytest.mark.parametrize("name", list(IMPORTABLE))
+@pytest.mark.parametrize("excel", [False, True])
+def test_template_round_trip_is_accepted_without_changes(ds, name, excel):
+    raw = template_csv(ds, name, excel=excel)
+    r = check_import(ds, name, raw, f"{name}.csv")
+    assert r.ok, r.problems_sv
+    assert r.changed_values == 0 and r.added_rows == 0 and r.added_columns == ()
+    assert "samma värden" in r.summary_sv
+
+
+@pytest.mark.parametrize("name", list(IMPORTABLE))
+def test_embedded_file_is_accepted_and_loads_identically(ds, name):
+    raw = embedded(name, ds)
+    assert check_import(ds, name, raw, "x.csv").ok
+    ds2 = load_dataset(overrides={name: raw})
+    assert ds2.problems == {}
+    pd.testing.assert_frame_equal(ds2.table(name), ds.table(name), check_dtype=False)
+
+
+def test_importable_tables_have_title_columns_and_example():
+    for name, spec in IMPORTABLE.items():
+        title, cols, example = spec
+        assert title and cols and example.count("\n") >= 2, name
+        assert example.split("\n")[0].replace(";", ",").split(",")[0] in cols, name
+
+
+def test_population_update_shows_the_differences(ds):
+    raw = embedded("befolkning", ds).replace(b"86449", b"86480").replace(b"349997", b"350028")
+    r = check_import(ds, "befolkning", raw, "prognos 2027.csv")
+    assert r.ok, r.problems_sv
+    assert r.changed_values == 2
+    d = r.diff.set_index(["rad", "kolumn"])
+    assert d.loc[("Kungsbacka 1384", "2030"), "tidigare"] == 86449
+    assert d.loc[("Kungsbacka 1384", "2030"), "nytt"] == 86480
+    assert d.loc[("Halland 13", "2030"), "nytt"] == 350028
+    shown = importer.diff_display(r)
+    assert list(shown.columns) == ["Rad", "Kolumn", "Nu", "I filen", "Förändring"]
+    assert "+31" in set(shown["Förändring"])
+    assert "2 värden skiljer sig" in r.message_sv and "prognos 2027.csv" in r.message_sv
+    pv = importer.preview_display(r)
+    assert pv.loc[pv["regionkod"] == "1384", "2030"].iloc[0] == "86\u00a0480"
+
+
+def test_new_year_column_is_accepted_and_reported(ds):
+    text = embedded("tillganglighet", ds).decode()
+    lines = text.strip().split("\n")
+    lines = [lines[0] + ",2026"] + [ln + ",90.5" for ln in lines[1:]]
+    r = check_import(ds, "tillganglighet", ("\n".join(lines) + "\n").encode(), "t.csv")
+    assert r.ok, r.problems_sv
+    assert r.added_columns == ("2026",) and r.changed_values == len(lines) - 1
+
+
+def test_big_changes_give_a_notice_but_are_accepted(ds):
+    raw = embedded("utbud", ds).replace(b",7800,", b",17800,")
+    r = check_import(ds, "utbud", raw, "u.csv")
+    assert r.ok
+    assert any("mer än 25" in n and "Kungsbacka 1384 listade_per_vc: 7\u00a0800 → 17\u00a0800" in n for n in r.notices_sv)
+
+
+def test_utbud_totals_must_match_the_key_figures(ds):
+    raw = embedded("utbud", ds).replace(b"1380,Halmstad,14,5", b"1380,Halmstad,15,5")
+    r = check_import(ds, "utbud", raw, "u.csv")
+    assert not r.ok and "summerar till 48" in r.problems_sv[0] and "47" in r.problems_sv[0]
+
+
+def test_other_table_becoming_inconsistent_is_a_notice(ds):
+    """A new population forecast is accepted even though the age table no longer adds
+    up; the planner is told to load that one too (either order would otherwise block)."""
+    raw = embedded("befolkning", ds).replace(b"86449", b"86600").replace(b"349997", b"350148")
+    r = check_import(ds, "befolkning", raw, "b.csv")
+    assert r.ok
+    assert any("Folkmängd per kommun och åldersgrupp" in n and "inte längre" in n for n in r.notices_sv)
+
+
+def test_name_differing_from_kommun_table_is_a_notice(ds):
+    raw = embedded("utbud", ds).replace(b"1384,Kungsbacka", b"1384,Kungsbacka kommun")
+    r = check_import(ds, "utbud", raw, "u.csv")
+    assert r.ok and any("Kungsbacka kommun" in n and "kommuntabellen" in n for n in r.notices_sv)
+
+
+def test_unknown_table_and_unexpected_input_types(ds):
+    r = check_import(ds, "kommuner", b"kommunkod,kommun\n", "k.csv")
+    assert not r.ok and "kan inte laddas in här" in r.problems_sv[0]
+    r = check_import(ds, "utbud", "inte bytes", "u.csv")  # type: ignore[arg-type]
+    assert not r.ok and r.unexpected == ""
+
+
+def test_check_import_from_a_data_dir_with_session_overrides(ds):
+    new_bef = embedded("befolkning", ds).replace(b"86449", b"86480").replace(b"349997", b"350028")
+    # Against the embedded data the age table's sum rule holds within 50 persons …
+    r = check_import(None, "befolkning_alder", embedded("befolkning_alder", ds), "a.csv", overrides={"befolkning": new_bef})
+    assert r.ok
+    # … and the session's population file is what the diff compares with.
+    r = check_import(None, "befolkning", new_bef, "b.csv", overrides={"befolkning": new_bef})
+    assert r.ok and r.changed_values == 0
+
+
+# ------------------------------------------------------------------ load_dataset(overrides=...)
+
+
+def test_override_replaces_the_table_for_one_load_and_cites_the_user(ds):
+    raw = embedded("befolkning", ds).replace(b"86449", b"86480").replace(b"349997", b"350028")
+    ds2 = load_dataset(overrides={"befolkning": raw})
+    b = ds2.table("befolkning")
+    assert b[(b["regionkod"] == "1384") & (b["year"] == 2030)]["population"].item() == 86480
+    assert ds2.info["befolkning"].file == "befolkning_total.csv (egen data)"
+    assert ds2.source_of("befolkning").title.startswith("Egen data")
+    # the next plain load is the embedded data again
+    b0 = load_dataset().table("befolkning")
+    assert b0[(b0["regionkod"] == "1384") & (b0["year"] == 2030)]["population"].item() == 86449
+    assert "EGEN" not in load_dataset().sources
+
+
+def test_override_that_fails_is_a_problem_naming_the_users_data():
+    ds2 = load_dataset(overrides={"utbud": b"kommunkod;kommun\n1384;Kungsbacka\n", "okand": b"x"})
+    assert "utbud" in ds2.problems and not ds2.has("utbud")
+    msg = ds2.problems["utbud"].message_sv
+    assert "hsu2023_utbud.csv (egen data)" in msg and "saknas" in msg
+    assert ds2.has("befolkning")
+
+
+def test_override_parsed_leniently_semicolons_decimal_commas_latin1():
+    text = (DEFAULT_DATA_DIR / "tillganglighet_kolada.csv").read_text(encoding="utf-8")
+    sv = "\r\n".join(";".join(c.replace(".", ",") for c in ln.split(",")) for ln in text.strip().split("\n"))
+    ds2 = load_dataset(overrides={"tillganglighet": sv.encode("cp1252")})
+    assert ds2.problems == {}
+    t = ds2.table("tillganglighet")
+    assert t[(t["kpi_id"] == "N79179") & (t["omrade"] == "Halland") & (t["year"] == 2025)]["value"].item() == 89.8
