@@ -15,6 +15,33 @@ from .data import Dataset
 from .population import age_groups, total_population
 
 
+@dataclass(frozen=True)
+class Supply:
+    """Halland's supply headline: the deck's figures, or the sums of an imported table."""
+
+    vardcentraler: int
+    filialer: int
+    listade_per_vc: float
+    approximate: bool  # the deck's "ca 7 400"
+    source_table: str
+
+
+def supply_headline(ds: Dataset) -> Supply:
+    """VCs, filialer and listed per VC for the region.
+
+    With the embedded data the kommun rows are validated to sum to the deck's totals
+    (47 and 11), so the sums are the deck's figures and the average is its 'ca 7 400'.
+    With an imported supply table the sums and a listed-weighted average are shown.
+    """
+    u = ds.table("utbud")
+    vc, fil = int(u["vardcentraler"].sum()), int(u["filialer"].sum())
+    if ds.has("nyckeltal") and ds.info["utbud"].source == ds.info["nyckeltal"].source:
+        f = ds.fact("listade_per_vc")
+        return Supply(vc, fil, f.value, f.approximate, "nyckeltal")
+    avg = float((u["listade_per_vc"] * u["vardcentraler"]).sum() / vc) if vc else float("nan")
+    return Supply(vc, fil, avg, False, "utbud")
+
+
 def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
     """One row per kommun: supply from the HSU-2023 deck, population in the variant.
 
@@ -59,7 +86,7 @@ def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[s
     return {
         "vardcentraler": vc,
         "filialer": float(table["filialer"].sum()),
-        "listade_per_vc": ds.fact("listade_per_vc").value,
+        "listade_per_vc": supply_headline(ds).listade_per_vc,
         "invanare": inv,
         "forandring_2030": change,
         "invanare_per_vc": inv / vc if vc else float("nan"),
@@ -180,5 +207,7 @@ def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
     ]
     out = display(t, cols)
     # the deck's Halland average listing is 'ca 7 400'
-    out.loc[out.index[-1], "Snitt listade per VC"] = fmt.number(total["listade_per_vc"], approx=True)
+    out.loc[out.index[-1], "Snitt listade per VC"] = fmt.number(
+        total["listade_per_vc"], approx=supply_headline(ds).approximate
+    )
     return out

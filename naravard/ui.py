@@ -158,9 +158,10 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
             "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor utom Scenario.",
         )
         if scenario_page:
-            st.caption("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
+            # markdown, not caption: grey caption text on the grey sidebar fails WCAG contrast
+            st.markdown("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
         else:
-            st.caption(population.VARIANTS[variant()].description_sv)
+            st.markdown(population.VARIANTS[variant()].description_sv)
         own = [name for name, _ in data_overrides() if name in ds.info]
         if own:
             from .importer import IMPORTABLE
@@ -176,7 +177,7 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
                 f"{len(ds.problems)} datatabell(er) kunde inte läsas. Se sidan Om data.",
                 icon=":material/warning:",
             )
-        st.caption(f"{ds.region.organisation} · Primärvårdens kapacitet")
+        st.markdown(f"{ds.region.organisation} · Primärvårdens kapacitet")
 
 
 def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:

@@ -36,17 +36,18 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
         delta=fmt.percent(100 * (old_later.value / old_now.value - 1), 0, signed=True),
         delta_color="off",
     )
-    vc, fil, lpv = ds.fact("vardcentraler"), ds.fact("filialer"), ds.fact("listade_per_vc")
-    c[3].metric("Vårdcentraler / filialer", f"{fmt.number(vc.value)} / {fmt.number(fil.value)}")
+    supply = overview.supply_headline(ds)
+    c[3].metric("Vårdcentraler / filialer", f"{fmt.number(supply.vardcentraler)} / {fmt.number(supply.filialer)}")
     c = st.columns(4)
-    c[0].metric("Snitt listade per vårdcentral", fmt.number(lpv.value, approx=lpv.approximate))
+    c[0].metric("Snitt listade per vårdcentral", fmt.number(supply.listade_per_vc, approx=supply.approximate))
     c[1].metric("Längsta avstånd till vårdcentral", f"{fmt.number(ds.fact('max_avstand_vc_km').value)}\u00a0km")
     c[2].metric("Längsta avstånd till filial", f"{fmt.number(ds.fact('max_avstand_filial_km').value)}\u00a0km")
     c[3].metric("Besök på vårdcentralerna 2022", fmt.number(ds.fact("vc_besok").value, approx=True))
     ui.source_line(
         ds,
         "nyckeltal",
-        "befolkning" if variant == "RH2026" else "utbud",
+        "utbud",
+        *(["befolkning"] if variant == "RH2026" else []),
         extra="80+ enligt dialogunderlaget: ca 20 000 idag och ca 30 000 år 2030."
         if variant == "RH2026"
         else "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning.",

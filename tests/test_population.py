@@ -3,7 +3,7 @@
 import pytest
 
 from naravard import fmt, overview, population
-from naravard.data import load_dataset
+from naravard.data import DEFAULT_DATA_DIR, load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +79,19 @@ def test_map_measures_cover_all_kommuner(ds):
     v = overview.map_values(ds, "restid_bil", "RH2026")
     assert v["1315"] == 12
     assert overview.map_values(ds, "andel80", "RH2026")["1315"] == pytest.approx(100 * 734 / (2394 + 5241 + 1728 + 734))
+
+
+def test_supply_headline_is_the_deck_for_embedded_data(ds):
+    s = overview.supply_headline(ds)
+    assert (s.vardcentraler, s.filialer, s.listade_per_vc, s.approximate) == (47, 11, 7_400, True)
+
+
+def test_imported_supply_may_differ_from_the_deck():
+    raw = (DEFAULT_DATA_DIR / "hsu2023_utbud.csv").read_bytes()
+    new = raw.replace(b"1380,Halmstad,14,5,7500", b"1380,Halmstad,15,5,7000")
+    d = load_dataset(overrides={"utbud": new})
+    assert "utbud" not in d.problems
+    s = overview.supply_headline(d)
+    assert (s.vardcentraler, s.filialer, s.approximate) == (48, 11, False)
+    assert s.listade_per_vc == pytest.approx((337_300 - 14 * 7_500 + 15 * 7_000) / 48)
+    assert d.source_of("utbud").key == "EGEN"
