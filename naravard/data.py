@@ -24,6 +24,8 @@ from typing import Callable, Mapping
 import pandas as pd
 import pandera.pandas as pa
 
+from . import fmt
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST_NAME = "manifest.toml"
 
@@ -428,7 +430,7 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
                 fail(
                     "utbud",
                     f"column {col} sums to {total:.0f}, the stated total is {stated:.0f}",
-                    f"kolumnen {col} summerar till {total:.0f} men totalen i nyckeltalen är {stated:.0f}",
+                    f"kolumnen {col} summerar till {fmt.number(total)} men totalen i nyckeltalen är {fmt.number(stated)}",
                 )
                 break
 
@@ -443,7 +445,7 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
                     fail(
                         "befolkning",
                         f"kommun rows for {y} sum to {s:.0f}, the län row says {t:.0f}",
-                        f"kommunerna summerar till {s:.0f} år {y} men länsraden säger {t:.0f}",
+                        f"kommunerna summerar till {fmt.number(s)} år {y} men länsraden säger {fmt.number(t)}",
                     )
                     break
 
@@ -462,7 +464,7 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
                         fail(
                             "befolkning_alder",
                             f"{grp} kommun rows for {y} sum to {s:.0f}, the län row says {t:.0f}",
-                            f"åldersgrupp {grp} summerar till {s:.0f} år {y} men länsraden säger {t:.0f}",
+                            f"åldersgrupp {grp} summerar till {fmt.number(s)} år {y} men länsraden säger {fmt.number(t)}",
                         )
                         break
                 if "befolkning_alder" in ds.problems:
