@@ -1,0 +1,205 @@
+"""Every page of the real app, in a real browser: it renders, without errors, with its key figures.
+
+The page list comes from ``naravard.ui.PAGES`` (``spec`` is parametrised in conftest.py),
+so a new page is covered automatically by the generic checks; its key figures are
+added to ``KEY_FIGURES`` below.
+
+Key figures are compared after normalising no-break spaces (Swedish number format
+uses U+00A0) to plain spaces; table cells are read from the data grid's accessible
+copy (see ``StreamlitPage.text``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from naravard import ui
+
+pytestmark = pytest.mark.browser
+
+# Strings that must be visible on a page (embedded data, default forecast RH2026), by page title.
+KEY_FIGURES: dict[str, list[str]] = {
+    "Översikt": ["47 / 11", "ca 7 400", "25 km", "21 km", "346 088"],
+    "Befolkning": ["19 815", "30 147"],
+    # The deck's telephone figure is rendered with one decimal in the snapshot table
+    # and the chart's text alternative: "92,0 %".
+    "Tillgänglighet": ["45 timmar", "92,0 %", "86,1 %"],
+    "Om data": ["Information och dialog om framtidens primärvård"],
+}
+
+# Metric label -> value on Översikt (exact, after normalisation), default forecast RH2026.
+OVERSIKT_METRICS = {
+    "Invånare 2025": "346 088",
+    "Vårdcentraler / filialer": "47 / 11",
+    "Snitt listade per vårdcentral": "ca 7 400",
+    "Längsta avstånd till vårdcentral": "25 km",
+    "Längsta avstånd till filial": "21 km",
+}
+
+# --- console noise we ignore; each entry is narrow and says why -------------------------
+#
+# 1. Streamlit's frontend finds the server's base path by probing the page URL first:
+#    on /befolkning it requests /befolkning/_stcore/health and .../host-config, gets 404,
+#    then uses /. Chromium logs each 404 as a console error. Nothing the app can change.
+# 2. Failed loads of resources on *other* hosts (e.g. the favicon of a ``:material/...``
+#    page icon, which Streamlit fetches from fonts.gstatic.com). The tests run offline,
+#    so these fail with ERR_NAME_NOT_RESOLVED; they are not ignored but reported once,
+#    with the URL, by ``test_no_requests_leave_the_machine`` instead of in every test.
+
+
+def benign(message: str, base_url: str) -> bool:
+    base = re.escape(base_url)
+    if re.fullmatch(
+        rf"console\.error: Failed to load resource: the server responded with a status of 404 \(Not Found\) "
+        rf"@ {base}/[\w-]+/_stcore/(health|host-config):\d*",
+        message,
+    ):
+        return True
+    m = re.fullmatch(r"console\.error: Failed to load resource: net::ERR_\w+ @ (https?://[^/]+)/.*", message)
+    return bool(m and m.group(1) != base_url)
+
+
+def url_of(spec) -> str:
+    """The page's URL path. app.py makes ui.PAGES[0] the default page, which Streamlit
+    serves at ``/`` (its own url_path is not routed: /oversikt falls back to the main
+    page with the console error "The page that you have requested does not seem to exist")."""
+    return "" if spec == ui.PAGES[0] else spec.url_path
+
+
+def metrics(app) -> dict[str, str]:
+    out = {}
+    for m in app.page.locator('[data-testid="stMetric"]').all():
+        label = app.text_of(m.locator('[data-testid="stMetricLabel"]'))
+        out[label] = app.text_of(m.locator('[data-testid="stMetricValue"]'))
+    return out
+
+
+def check_page(app, spec) -> str:
+    """Open a page and run the generic checks; return its normalised text."""
+    app.open(url_of(spec))
+    assert app.exceptions() == [], f"{spec.title}: Streamlit shows an exception"
+    assert app.page.locator('[data-testid="stAlertContentError"]').count() == 0, (
+        f"{spec.title}: error message(s) on the page: "
+        + "; ".join(app.page.locator('[data-testid="stAlertContentError"]').all_inner_texts())
+    )
+    errors = [e for e in app.console_errors if not benign(e, app.server.url)]
+    assert errors == [], f"{spec.title}: browser console errors:\n" + "\n".join(errors)
+    new_tb = app.new_tracebacks()
+    assert new_tb == [], f"{spec.title}: the server logged tracebacks:\n" + "\n\n".join(new_tb)
+    # The page ran inside app.py's frame: its title is the selected nav entry and the shared
+    # sidebar (forecast radio) is there.
+    assert app.page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().strip().endswith(
+        spec.title
+    ), f"{spec.title}: not the selected page in the sidebar navigation"
+    assert app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos").count() == 1, (
+        f"{spec.title}: the shared sidebar (Befolkningsprognos) is missing"
+    )
+    assert app.page.locator("h1").count() >= 1, f"{spec.title}: no page title"
+    return app.text()
+
+
+def test_key_figures_name_existing_pages():
+    """A renamed page must not silently lose its key-figure checks."""
+    titles = [p.title for p in ui.PAGES]
+    assert set(KEY_FIGURES) <= set(titles), f"KEY_FIGURES names pages not in ui.PAGES: {set(KEY_FIGURES) - set(titles)}"
+
+
+def test_page_renders(app, app_projector, spec):
+    text = check_page(app, spec)
+    missing = [k for k in KEY_FIGURES.get(spec.title, []) if k not in text]
+    if missing:
+        app.screenshot(f"{spec.url_path}-FAILED")
+    assert not missing, f"{spec.title}: key figures not visible: {missing}\npage text: {text}"
+    app.screenshot(spec.url_path)
+
+    # The same page at projector size (1920×1080, what the room sees: viewport only).
+    check_page(app_projector, spec)
+    app_projector.screenshot(f"{spec.url_path}-1920x1080", full_page=False)
+
+
+def test_oversikt_metrics_and_map(app):
+    app.open(url_of(ui.PAGES[0]))
+    got = metrics(app)
+    for label, value in OVERSIKT_METRICS.items():
+        assert got.get(label) == value, f"metric {label!r}: {got.get(label)!r} != {value!r} (all: {got})"
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
+    assert chart.count() == 1, "the map (plotly chart with key nv_karta) is missing"
+    assert chart.locator(".main-svg").count() >= 1, "the map is not drawn"
+    # Empty boundary cache: the simplified map with its visible note.
+    assert "Förenklad karta: kommungränser saknas" in app.text()
+
+
+def test_forecast_variant_switch(app):
+    app.open(url_of(ui.PAGES[0]))
+    radio = app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos")
+    radio.get_by_text("Dialogunderlaget 2023 (HSU)", exact=True).click()
+    app.wait_for_text("ca 362 000")
+    text = app.text()
+    for want in ("ca 343 000", "ca 362 000"):
+        assert want in text, f"{want!r} not shown after switching to the dialogue forecast"
+    assert "346 088" not in text, "the RH2026 figure is still shown after switching the forecast"
+    got = metrics(app)
+    assert got.get("Invånare 2030 (prognos)") == "ca 362 000", got
+    assert app.page.get_by_role("radio", name="Dialogunderlaget 2023 (HSU)").is_checked()
+    errors = [e for e in app.console_errors if not benign(e, app.server.url)]
+    assert errors == [], "\n".join(errors)
+    app.screenshot("oversikt-hsu2023")
+
+
+def test_map_with_imported_boundaries(app_with_map):
+    """With boundaries in the cache the map draws the kommun polygons, not the fallback."""
+    app = app_with_map
+    app.open(url_of(ui.PAGES[0]))
+    assert app.exceptions() == []
+    text = app.text()
+    assert "Förenklad karta" not in text, "the fallback map is shown although boundaries were imported"
+    assert "Kommungränser: SCB" in text
+    polygons = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"] .js-plotly-plot').evaluate(
+        "gd => gd.data.filter(t => t.fill === 'toself').length"
+    )
+    assert polygons >= 6, f"expected at least one filled polygon trace per kommun (6), got {polygons}"
+    errors = [e for e in app.console_errors if not benign(e, app.server.url)]
+    assert errors == [], "\n".join(errors)
+    app.screenshot("oversikt-karta")
+
+
+def test_deep_link_on_fresh_server(fresh_app):
+    """A bookmark to a page, as the very first request after a (re)start, still runs app.py.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder next to the main
+    script: until some session has executed ``st.navigation``, a URL that matches a
+    file in ``pages/`` runs that file *alone* (no set_page_config, no shared sidebar,
+    Streamlit's file-name navigation). The other tests share a server that has long
+    run app.py and would not notice, so this one gets a server of its own.
+    """
+    app = fresh_app
+    target = ui.PAGES[1]
+    app.open(target.url_path)
+    nav = app.text('[data-testid="stSidebarNav"]')
+    has_radio = app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos").count() == 1
+    app.screenshot("deep-link-fresh-server", full_page=False)
+    assert has_radio and ui.PAGES[0].title in nav, (
+        f"/{target.url_path} as the first request ran {target.script} without app.py: "
+        f"sidebar navigation {nav!r}, shared sidebar {'present' if has_radio else 'missing'}"
+    )
+
+
+def test_no_requests_leave_the_machine(app):
+    """The app must work offline and must not leak visits to third parties: every request
+    of every page goes to the app's own server."""
+    external: dict[str, set[str]] = {}
+    current = [""]
+    app.page.on(
+        "request",
+        lambda r: external.setdefault(current[0], set()).add(r.url)
+        if not r.url.startswith((app.server.url, "data:", "blob:"))
+        else None,
+    )
+    for spec in ui.PAGES:
+        current[0] = spec.title
+        app.open(url_of(spec))
+    assert not external, "requests to other hosts:\n" + "\n".join(
+        f"  {page}: {sorted(urls)}" for page, urls in external.items()
+    )
