@@ -96,13 +96,14 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
     base_layout(fig, title, y_title="Invånare")
     fig.update_yaxes(rangemode="normal")
     fig.add_annotation(
+        # beside the legend under the plot, where it cannot cover a line
         text="Streckad linje = prognos",
         xref="paper",
         yref="paper",
         x=1,
-        y=0,
+        y=-0.12,
         xanchor="right",
-        yanchor="bottom",
+        yanchor="top",
         showarrow=False,
         font=dict(size=FONT_SIZE - 2, color="#444444"),
     )
@@ -160,7 +161,9 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
     a = ages[ages["year"] == year].copy()
     a["share"] = 100 * a["population"] / a.groupby("regionkod")["population"].transform("sum")
     fig = go.Figure()
-    pattern_shapes = ["", "/", ".", "x"]
+    # Segments are told apart by their order and their labels, so no fill patterns
+    # (text on a pattern is hard to read); dark text on the light colours.
+    text_colors = ["white", "black", "white", "black"]
     for i, (grp, g) in enumerate(a.groupby("aldersgrupp", sort=True)):
         fig.add_trace(
             go.Bar(
@@ -168,8 +171,9 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
                 x=g["share"],
                 name=f"{grp} år",
                 orientation="h",
-                marker=dict(color=PALETTE[i], pattern=dict(shape=pattern_shapes[i])),
+                marker=dict(color=PALETTE[i]),
                 text=[fmt.percent(v, 0) for v in g["share"]],
+                textfont=dict(color=text_colors[i % len(text_colors)]),
                 textposition="inside",
                 insidetextanchor="middle",
                 textangle=0,
@@ -178,7 +182,7 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
             )
         )
     base_layout(fig, title, x_title="Andel av befolkningen (%)")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal", y=-0.2))
     fig.update_xaxes(range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(tickformat=None, autorange="reversed")
     return fig

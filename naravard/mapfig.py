@@ -353,7 +353,7 @@ def seat_symbols(
         bounds = (300_000.0, 6_250_000.0, 450_000.0, 6_400_000.0)
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 50_000.0)
     # Room for the labels beside the circles, and the note at the bottom.
-    _layout(fig, title, bounds, (0.45 * span, 0.18 * span), height, "seat_symbols")
+    _layout(fig, title, bounds, (0.7 * span, 0.18 * span), height, "seat_symbols")
     fig.add_annotation(
         text=FALLBACK_NOTE,
         xref="paper",

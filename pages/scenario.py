@@ -56,7 +56,7 @@ def studio() -> None:
     )
     c1.caption(scenario.PRESET_DESCRIPTIONS_SV.get(st.session_state.get("nv_sc_ui_forval", "Som idag"), ""))
     c2.radio(
-        PARAMS["prognos"].label_sv,
+        f"{PARAMS['prognos'].label_sv} i scenariot",
         options=list(scenario.PROGNOSER),
         format_func=scenario.PROGNOS_LABELS_SV.get,
         key=view.key("prognos"),

@@ -373,7 +373,7 @@ def _warm_up(browser, server: AppServer) -> AppServer:
 
     Until then Streamlit treats an app with a ``pages/`` folder as a legacy multipage
     app, and a deep link runs the page file without app.py. That first-request
-    behaviour is tested on its own (test_pages.py::test_deep_link_on_fresh_server);
+    behaviour is tested on its own (test_browser_pages.py::test_deep_link_on_fresh_server);
     every other test should not depend on which test happens to run first.
     """
     ctx, sp = _new_app_page(browser, server, VIEWPORT)

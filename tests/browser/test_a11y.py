@@ -45,7 +45,7 @@ ALLOWED: list[Allowed] = [
 
 
 def url_of(spec) -> str:
-    # ui.PAGES[0] is app.py's default page, served by Streamlit at "/" (see test_pages.url_of).
+    # ui.PAGES[0] is app.py's default page, served by Streamlit at "/" (see test_browser_pages.url_of).
     return "" if spec == ui.PAGES[0] else spec.url_path
 
 
