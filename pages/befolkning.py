@@ -25,6 +25,8 @@ if ui.require(ds, "befolkning", "utbud"):
     )
     fig, alt = view.population_chart(ds, variant, kommuner)
     ui.chart(fig, alt)
+    with st.expander("Visa siffrorna som tabell"):
+        ui.table(view.population_table(ds, variant, kommuner), alt="Invånare per kommun och år.")
     ui.source_line(ds, "befolkning" if variant == "RH2026" else "utbud", extra=view.variant_note(ds, variant))
     with st.expander("Jämför prognoserna för 2030"):
         ui.table(view.variant_comparison(ds), alt="Invånare 2030 per kommun enligt båda prognoserna.")
@@ -45,9 +47,13 @@ if ui.require(ds, "befolkning_alder"):
         ) or ds.region.basar
         fig, alt = view.age_chart(ds, int(year))
         ui.chart(fig, alt)
+        with st.expander("Visa siffrorna som tabell"):
+            ui.table(view.age_table(ds, int(year)), alt=f"Invånare per åldersgrupp och kommun {year}.")
         ui.source_line(ds, "befolkning_alder")
     with right:
         st.subheader("80+ per 100 i arbetsför ålder")
         fig, alt = view.ratio_chart(ds)
         ui.chart(fig, alt)
+        with st.expander("Visa siffrorna som tabell"):
+            ui.table(view.ratio_table(ds), alt="Invånare 80+ per 100 invånare 20–64 år, per område och år.")
         ui.source_line(ds, "befolkning_alder", extra="Kvot: invånare 80+ per 100 invånare 20–64 år.")

@@ -136,3 +136,12 @@ def test_missing_manifest_stops_with_a_message(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert "manifestet saknas" in " ".join(e.value for e in at.error)
+
+
+def test_every_chart_has_its_numbers_as_a_table():
+    """Accessibility: each chart's figures can also be read as a table."""
+    at = open_page("pages/befolkning.py")
+    tables = [fmt.plain(df.value.to_string()) for df in at.dataframe]
+    assert any("Hylte" in t and "10 094" in t for t in tables)  # population per kommun, 2025
+    assert any("6 146 (" in t for t in tables)  # Kungsbacka 80+ 2025 in the age table
+    assert any("Halland" in t and "10,9" in t for t in tables)  # 80+ per 100 aged 20–64, Halland 2020: 19 815 / 181 924

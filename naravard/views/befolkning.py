@@ -129,3 +129,43 @@ def ratio_chart(ds: Dataset) -> tuple[go.Figure, str]:
         f"{one_decimal(reg.get(2020))} år 2020, {one_decimal(reg.get(2030))} år 2030 och {one_decimal(reg.get(2040))} år 2040."
     )
     return fig, alt
+
+
+# ------------------------------------------------------- the charts' numbers as tables
+
+
+def population_table(ds: Dataset, variant: str, kommuner: list[str]) -> pd.DataFrame:
+    """The population chart's numbers: one row per area, one column per year."""
+    pop = population.total_population(ds, variant)
+    pop = pop[pop["regionkod"].isin(kommuner)]
+    w = pop.pivot_table(index="region", columns="year", values="population", sort=False).reset_index()
+    years = [c for c in w.columns if c != "region"]
+    first_proj = ds.region.basar + 1 if variant == "RH2026" else 2030
+    cols = [("region", "Kommun", None)] + [(y, f"{y}" + (" (prognos)" if y >= first_proj else ""), integer) for y in years]
+    return display(w, cols)
+
+
+def age_table(ds: Dataset, year: int) -> pd.DataFrame:
+    """The age-structure chart's numbers: persons and share per age group."""
+    a = population.age_groups(ds)
+    a = a[a["year"] == year]
+    w = a.pivot_table(index="kommun", columns="aldersgrupp", values="population", sort=False)
+    total = w.sum(axis=1)
+    out = pd.DataFrame({"Kommun": w.index})
+    for g in w.columns:
+        out[f"{g} år"] = [f"{fmt.number(v)} ({fmt.percent(100 * v / t, 1)})" for v, t in zip(w[g], total)]
+    return out
+
+
+def ratio_table(ds: Dataset) -> pd.DataFrame:
+    """The old-age ratio chart's numbers: 80+ per 100 aged 20–64."""
+    r = population.old_age_ratio(ds)
+    w = r.pivot_table(index=["regionkod", "kommun"], columns="year", values="per_100").reset_index()
+    order = {c: i for i, c in enumerate([*ds.kommun_codes, ds.region.lanskod])}
+    w = w.sort_values("regionkod", key=lambda s: s.map(order)).reset_index(drop=True)
+    cols = [("kommun", "Område", None)] + [
+        (y, f"{y}" + (" (prognos)" if y > ds.region.basar else ""), one_decimal)
+        for y in w.columns
+        if y not in ("kommun", "regionkod")
+    ]
+    return display(w, cols)
