@@ -15,8 +15,9 @@ import plotly.io as pio
 from . import fmt
 from .population import OBSERVED, PROJECTED
 
-# Okabe & Ito (2008), "Color Universal Design"; black left out (used for text).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+# Okabe & Ito (2008), "Color Universal Design"; black left out (used for text) and
+# their yellow replaced by Tol's wine (#882255): yellow lines vanish on white.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
 FONT_SIZE = 16
