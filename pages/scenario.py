@@ -126,7 +126,7 @@ def studio() -> None:
             alt="Antagandena som gäller för resultaten, med källa.",
         )
     with st.expander("Tabell per kommun"):
-        ui.table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
+        ui.text_table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
     ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden enligt tabellen ovan.")
 
     st.subheader("Dela och exportera")
@@ -161,7 +161,7 @@ def studio() -> None:
     view.remember_current(st.session_state, a)
     st.subheader("Vägval för läkarinsatser till äldre")
     st.markdown(f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem neutralt, med de siffror ur scenariot som berör dem.")
-    ui.table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
+    ui.text_table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
 
 
 def _report(e: Exception) -> None:
