@@ -189,18 +189,24 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
     return fig
 
 
-def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> go.Figure:
-    """An indicator's yearly values for several areas (percent), optional snapshot.
-
-    ``series``: omrade, year, value. ``snapshot`` = (label, year, value): the deck's
-    figure, measured differently (a season or another survey dimension), drawn as a
-    separate black star with its own legend entry and never joined to the series.
+def area_lines(
+    series: pd.DataFrame,
+    title: str = "",
+    y_title: str = "",
+    hover_unit: str = "",
+    highlight: str | None = None,
+    yearly_gaps: bool = False,
+) -> go.Figure:
+    """One line per area (``omrade``, ``year``, ``value``), told apart by colour, dash
+    and marker. ``highlight`` names an area drawn thick and black (the region).
+    ``yearly_gaps``: a year without a value is a gap in the line, not a straight join.
     """
     fig = go.Figure()
     years = range(int(series["year"].min()), int(series["year"].max()) + 1) if not series.empty else range(0)
     for i, (area, g) in enumerate(series.sort_values("year").groupby("omrade", sort=False)):
-        # a year without a published value is a gap in the line, not a straight join
-        g = g.set_index("year").reindex(years).reset_index()
+        if yearly_gaps:
+            g = g.set_index("year").reindex(years).reset_index()
+        strong = area == highlight
         fig.add_trace(
             go.Scatter(
                 x=g["year"],
@@ -208,11 +214,28 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
                 name=area,
                 mode="lines+markers",
                 connectgaps=False,
-                line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=DASHES[i % len(DASHES)]),
+                line=dict(
+                    color="#000000" if strong else PALETTE[i % len(PALETTE)],
+                    width=5 if strong else 3,
+                    dash=DASHES[i % len(DASHES)],
+                ),
                 marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=9),
-                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} %<extra></extra>",
+                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} {hover_unit}<extra></extra>",
             )
         )
+    base_layout(fig, title, y_title=y_title)
+    fig.update_yaxes(tickformat=None, rangemode="normal")
+    return fig
+
+
+def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> go.Figure:
+    """An indicator's yearly values for several areas (percent), optional snapshot.
+
+    ``series``: omrade, year, value. ``snapshot`` = (label, year, value): the deck's
+    figure, measured differently (a season or another survey dimension), drawn as a
+    separate black star with its own legend entry and never joined to the series.
+    """
+    fig = area_lines(series, title, y_title="Procent", hover_unit="%", yearly_gaps=True)
     if snapshot is not None:
         label, year, value = snapshot
         fig.add_trace(
@@ -225,7 +248,6 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
                 hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
             )
         )
-    base_layout(fig, title, y_title="Procent")
-    fig.update_yaxes(tickformat=None, ticksuffix=" %", rangemode="normal")
+    fig.update_yaxes(ticksuffix=" %")
     fig.update_xaxes(dtick=1)
     return fig

@@ -102,26 +102,9 @@ def age_chart(ds: Dataset, year: int) -> tuple[go.Figure, str]:
 
 def ratio_chart(ds: Dataset) -> tuple[go.Figure, str]:
     r = population.old_age_ratio(ds).rename(columns={"kommun": "omrade", "per_100": "value"})
-    fig = go.Figure()
-    for i, (area, g) in enumerate(r.sort_values("year").groupby("omrade", sort=False)):
-        is_region = g["regionkod"].iloc[0] == ds.region.lanskod
-        fig.add_trace(
-            go.Scatter(
-                x=g["year"],
-                y=g["value"],
-                name=area,
-                mode="lines+markers",
-                line=dict(
-                    color="#000000" if is_region else figures.PALETTE[i % len(figures.PALETTE)],
-                    width=5 if is_region else 2.5,
-                    dash=figures.DASHES[i % len(figures.DASHES)],
-                ),
-                marker=dict(symbol=figures.SYMBOLS[i % len(figures.SYMBOLS)], size=8),
-                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} per 100<extra></extra>",
-            )
-        )
-    figures.base_layout(fig, "80+ per 100 invånare 20–64 år", y_title="Per 100")
-    fig.update_yaxes(tickformat=None)
+    fig = figures.area_lines(
+        r, "80+ per 100 invånare 20–64 år", y_title="Per 100", hover_unit="per 100", highlight=ds.region.kort_namn
+    )
     fig.add_vline(x=ds.region.basar + 0.5, line_dash="dot", line_color="#777777", annotation_text="prognos →")
     reg = r[r["regionkod"] == ds.region.lanskod].set_index("year")["value"]
     alt = (

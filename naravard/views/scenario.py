@@ -93,6 +93,14 @@ def _widget_value(param: str, value: Any) -> Any:
     return value
 
 
+def _default_rates(inputs: scenario.ModelInputs) -> dict[str, dict[str, float]]:
+    """The own-forecast rates a kommun gets when the user has not changed it."""
+    return {
+        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
+        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
+    }
+
+
 def state_from_assumptions(a: Assumptions, codes: list[str], inputs: scenario.ModelInputs) -> dict[str, Any]:
     """Widget values that show ``a`` (shares as whole percent)."""
     st: dict[str, Any] = {key(k): _widget_value(k, getattr(a, k)) for k in SCALARS}
@@ -102,10 +110,7 @@ def state_from_assumptions(a: Assumptions, codes: list[str], inputs: scenario.Mo
         m = getattr(a, param)
         for c in codes:
             st[key(param, c)] = int(m.get(c, 0))
-    rates = {
-        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
-        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
-    }
+    rates = _default_rates(inputs)
     for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
         m = getattr(a, param)
         for c in codes:
@@ -125,10 +130,7 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
         kw["listade_per_vc_mal"] = float(state.get(KEY_MAL, default_target(inputs)))
     for param in ("vc_forandring", "filial_forandring"):
         kw[param] = {c: int(state.get(key(param, c), 0)) for c in codes if int(state.get(key(param, c), 0)) != 0}
-    rates = {
-        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
-        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
-    }
+    rates = _default_rates(inputs)
     for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
         m = {}
         for c in codes:
