@@ -11,6 +11,7 @@ copy (see ``StreamlitPage.text``).
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 import re
 
 import pytest
@@ -93,9 +94,13 @@ def check_page(app, spec) -> str:
     assert app.page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().strip().endswith(
         spec.title
     ), f"{spec.title}: not the selected page in the sidebar navigation"
-    assert app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos").count() == 1, (
-        f"{spec.title}: the shared sidebar (Befolkningsprognos) is missing"
-    )
+    # waited for, not counted at once: seen once in CI (1 of 6 pages, not reproduced in
+    # 3 reruns) while the sidebar was still being redrawn after the page went idle
+    radio = app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos")
+    try:
+        expect(radio).to_have_count(1, timeout=15_000)
+    except AssertionError:
+        raise AssertionError(f"{spec.title}: the shared sidebar (Befolkningsprognos) is missing") from None
     assert app.page.locator("h1").count() >= 1, f"{spec.title}: no page title"
     return app.text()
 
