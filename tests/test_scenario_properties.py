@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from strategies import param_values
 from naravard.data import load_dataset
 from naravard.scenario import (
     KOMMUN_OUTPUTS,
@@ -28,11 +29,7 @@ CODES = INPUTS.kommunkod
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _num(key: str, integer: bool = False):
-    p = PARAMS[key]
-    if integer:
-        return st.integers(int(p.min), int(p.max))
-    return st.floats(p.min, p.max, allow_nan=False, allow_infinity=False)
+_num = param_values
 
 
 @st.composite

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from strategies import param_values
 from naravard.scenario import PARAMS, PROGNOSER, Assumptions
 from naravard.share import (
     FIELD_OF_KEY,
@@ -24,11 +25,7 @@ CODES = ("1384", "1383", "1382", "1380", "1381", "1315")
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _num(key: str, integer: bool = False):
-    p = PARAMS[key]
-    if integer:
-        return st.integers(int(p.min), int(p.max))
-    return st.floats(p.min, p.max, allow_nan=False, allow_infinity=False)
+_num = param_values
 
 
 @st.composite

@@ -64,18 +64,8 @@ SHORT_LABELS = {
 # Rounding up per kommun makes any growth "need" a whole extra VC, which misleads a
 # room; the headline shows the unrounded figure with one decimal instead.
 DECIMALS = {"vc_behov_exakt": 1}
-# Outputs a user can chart per kommun.
-CHARTABLE = (
-    "pop_80",
-    "inskrivna_ordinart",
-    "inskrivna_sabo",
-    "sabo_platser_behov",
-    "korttid_platser_behov",
-    "listade_per_vc",
-    "vc_behov_exakt",
-    "lakare_behov",
-    "pop_total",
-)
+# Outputs a user can chart per kommun: the headlines plus the population.
+CHARTABLE = (*HEADLINES, "pop_total")
 
 
 def key(param: str, kommunkod: str | None = None) -> str:
@@ -143,8 +133,15 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
 
 
 def default_target(inputs: scenario.ModelInputs) -> float:
-    """A starting value for the Halland-wide listing target: the deck's 'ca 7 400'."""
-    return 7400.0
+    """Starting value for the Halland-wide listing target, shown when the user ticks it.
+
+    Today's average from the deck's kommun table (listed per VC × VCs, summed, over
+    all VCs), rounded to the widget's step, so it is traceable rather than typed in.
+    """
+    vc = float(inputs.vardcentraler.sum())
+    avg = float((inputs.listade_per_vc * inputs.vardcentraler).sum()) / vc if vc else 7400.0
+    step = float(PARAMS["listade_per_vc_mal"].step or 1)
+    return round(avg / step) * step
 
 
 # ------------------------------------------------------------------ presentation
