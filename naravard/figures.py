@@ -8,6 +8,8 @@ only carrier of meaning.
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -23,36 +25,70 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
 FONT_SIZE = 16
 HEIGHT = 460
 
-# A small theme of our own instead of "plotly_white": applying plotly's full template
-# costs ~12 ms per chart on every rerun, this one ~1 ms (measured in bench/).
+# A small theme of our own instead of "plotly_white" (plotly's full template is ~9/10
+# of a small figure's JSON). It is written into each figure's layout as a plain dict:
+# figures are built without plotly's validation (see :func:`figure`), which is also
+# what would turn a registered template's name into its content.
 TEMPLATE_NAME = "naravard"
-pio.templates[TEMPLATE_NAME] = go.layout.Template(
-    layout=dict(
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        font=dict(color="#1A1A1A"),
-        xaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
-        yaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
-        colorway=PALETTE,
-    )
+TEMPLATE_LAYOUT = dict(
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    font=dict(color="#1A1A1A"),
+    xaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
+    yaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
+    colorway=PALETTE,
 )
+TEMPLATE = dict(layout=TEMPLATE_LAYOUT)
+pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=TEMPLATE_LAYOUT)
 
 
-def base_layout(fig: go.Figure, title: str = "", height: int = HEIGHT, y_title: str = "", x_title: str = "") -> go.Figure:
-    fig.update_layout(
+def _merge(base: dict, extra: dict) -> dict:
+    """``base`` updated with ``extra``, nested dicts merged key by key (a new dict)."""
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def layout(title: str = "", height: int = HEIGHT, y_title: str = "", x_title: str = "", **extra) -> dict:
+    """The common layout as a plain dict; ``extra`` is merged into it (nested keys too).
+
+    Figures are specified as plain dicts and handed to plotly once (:func:`figure`):
+    plotly validates every ``update_layout``/``add_trace`` call property by property,
+    which made one small chart cost 35–70 ms per rerun; one validated construction
+    from a dict costs ~5 ms (measured with bench/figure timings, see docs/performance.md).
+    """
+    base = dict(
         title=dict(text=title, font=dict(size=FONT_SIZE + 4)) if title else None,
         height=height,
         separators=fmt.PLOTLY_SEPARATORS,
         font=dict(size=FONT_SIZE, family="Source Sans Pro, DejaVu Sans, Arial, sans-serif"),
-        template=TEMPLATE_NAME,
+        template=TEMPLATE,
         margin=dict(l=10, r=10, t=60 if title else 20, b=10),
         # legend under the plot: above it, it collides with the title on narrow screens
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title=None),
-        hoverlabel=dict(font_size=FONT_SIZE),
+        hoverlabel=dict(font=dict(size=FONT_SIZE)),
+        yaxis=dict(title=dict(text=y_title) if y_title else None, tickformat=",d", rangemode="tozero", gridcolor="#DDDDDD"),
+        xaxis=dict(title=dict(text=x_title) if x_title else None),
     )
-    fig.update_yaxes(title=y_title or None, tickformat=",d", rangemode="tozero", gridcolor="#DDDDDD")
-    fig.update_xaxes(title=x_title or None)
-    return fig
+    return _merge(base, extra)
+
+
+# Plotly checks every property of a figure it is given (~8 ms for a 12-trace chart,
+# on every rerun). Our specs come from this module, never from user input, so the app
+# skips that check and the tests switch it on (tests/conftest.py sets the variable;
+# tests/test_figures.py builds every chart with it), which catches a wrong property.
+VALIDATE = os.environ.get("NARAVARD_VALIDATE_FIGURES") == "1"
+
+
+def figure(traces: list[dict], fig_layout: dict, annotations: list[dict] | None = None) -> go.Figure:
+    """One plotly Figure from plain trace and layout dicts (validated if :data:`VALIDATE`)."""
+    if annotations:
+        fig_layout = {**fig_layout, "annotations": annotations}
+    if VALIDATE:
+        return go.Figure(data=traces, layout=fig_layout)
+    # plotly's documented-in-code switch for trusted specs (BaseFigure.__init__)
+    return go.Figure(data=traces, layout=fig_layout, _validate=False)
 
 
 def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
@@ -60,7 +96,7 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
 
     ``pop``: regionkod, region, year, population, kind.
     """
-    fig = go.Figure()
+    traces = []
     for i, (region, g) in enumerate(pop.sort_values("year").groupby("region", sort=False)):
         color = PALETTE[i % len(PALETTE)]
         obs = g[g["kind"] == OBSERVED]
@@ -68,10 +104,11 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
         # the projection line starts at the last observed point so the two join
         if not obs.empty and not proj.empty:
             proj = pd.concat([obs.tail(1), proj])
-        fig.add_trace(
-            go.Scatter(
-                x=obs["year"],
-                y=obs["population"],
+        traces.append(
+            dict(
+                type="scatter",
+                x=obs["year"].tolist(),
+                y=obs["population"].tolist(),
                 name=region,
                 legendgroup=region,
                 mode="lines+markers",
@@ -81,10 +118,11 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
             )
         )
         if not proj.empty:
-            fig.add_trace(
-                go.Scatter(
-                    x=proj["year"],
-                    y=proj["population"],
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=proj["year"].tolist(),
+                    y=proj["population"].tolist(),
                     name=f"{region} (prognos)",
                     legendgroup=region,
                     showlegend=False,
@@ -94,9 +132,7 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
                     hovertemplate=f"{region} %{{x}} (prognos): %{{y:,.0f}} invånare<extra></extra>",
                 )
             )
-    base_layout(fig, title, y_title="Invånare")
-    fig.update_yaxes(rangemode="normal")
-    fig.add_annotation(
+    note = dict(
         # beside the legend under the plot, where it cannot cover a line
         text="Streckad linje = prognos",
         xref="paper",
@@ -108,7 +144,7 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
         showarrow=False,
         font=dict(size=FONT_SIZE - 2, color="#444444"),
     )
-    return fig
+    return figure(traces, layout(title, y_title="Invånare", yaxis=dict(rangemode="normal")), [note])
 
 
 def grouped_bars(
@@ -121,20 +157,23 @@ def grouped_bars(
     value_format=fmt.number,
     horizontal: bool = False,
     patterns: bool = True,
+    height: int = HEIGHT,
 ) -> go.Figure:
     """Bars of ``value`` per ``category`` for each ``series``, labelled with the value.
 
     Bars carry their value as text and (for several series) a fill pattern, so
     neither colour nor reading an axis is needed to tell them apart.
     """
-    fig = go.Figure()
+    traces = []
     pattern_shapes = ["", "/", ".", "x", "-", "|", "+"]
     # value labels only while they fit; otherwise hover and the table beside the chart
     show_text = df[series].nunique() * df[category].nunique() <= 14
     for i, (name, g) in enumerate(df.groupby(series, sort=False)):
-        xs, ys = (g[value], g[category]) if horizontal else (g[category], g[value])
-        fig.add_trace(
-            go.Bar(
+        cats, vals = g[category].tolist(), g[value].tolist()
+        xs, ys = (vals, cats) if horizontal else (cats, vals)
+        traces.append(
+            dict(
+                type="bar",
                 x=xs,
                 y=ys,
                 name=str(name),
@@ -143,33 +182,34 @@ def grouped_bars(
                     color=PALETTE[i % len(PALETTE)],
                     pattern=dict(shape=pattern_shapes[i % len(pattern_shapes)] if patterns else ""),
                 ),
-                text=[value_format(v) for v in g[value]],
+                text=[value_format(v) for v in vals],
                 textposition="outside" if show_text else "none",
                 cliponaxis=False,
                 hovertemplate=f"%{{{'y' if horizontal else 'x'}}} – {name}: %{{text}}<extra></extra>",
             )
         )
-    base_layout(fig, title, y_title="" if horizontal else y_title, x_title=y_title if horizontal else "")
-    fig.update_layout(barmode="group", uniformtext=dict(minsize=FONT_SIZE - 4, mode="show"))
+    extra: dict = dict(barmode="group", uniformtext=dict(minsize=FONT_SIZE - 4, mode="show"))
     if horizontal:
-        fig.update_yaxes(tickformat=None, autorange="reversed", rangemode="normal")
-        fig.update_xaxes(tickformat=",d", rangemode="tozero")
-    return fig
+        extra["yaxis"] = dict(tickformat=None, autorange="reversed", rangemode="normal")
+        extra["xaxis"] = dict(tickformat=",d", rangemode="tozero")
+    fig_layout = layout(title, height=height, y_title="" if horizontal else y_title, x_title=y_title if horizontal else "", **extra)
+    return figure(traces, fig_layout)
 
 
 def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
     """Stacked horizontal bars: each kommun's population split into age groups (%)."""
     a = ages[ages["year"] == year].copy()
     a["share"] = 100 * a["population"] / a.groupby("regionkod")["population"].transform("sum")
-    fig = go.Figure()
+    traces = []
     # Segments are told apart by their order and their labels, so no fill patterns
     # (text on a pattern is hard to read); dark text on the light colours.
     text_colors = ["white", "black", "white", "black"]
     for i, (grp, g) in enumerate(a.groupby("aldersgrupp", sort=True)):
-        fig.add_trace(
-            go.Bar(
-                y=g["kommun"],
-                x=g["share"],
+        traces.append(
+            dict(
+                type="bar",
+                y=g["kommun"].tolist(),
+                x=g["share"].tolist(),
                 name=f"{grp} år",
                 orientation="h",
                 marker=dict(color=PALETTE[i]),
@@ -178,39 +218,34 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
                 textposition="inside",
                 insidetextanchor="middle",
                 textangle=0,
-                customdata=g["population"],
+                customdata=g["population"].tolist(),
                 hovertemplate=f"%{{y}}, {grp} år: %{{x:.1f}} %% (%{{customdata:,.0f}} personer)<extra></extra>",
             )
         )
-    base_layout(fig, title, x_title="Andel av befolkningen (%)")
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal", y=-0.2))
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
-    fig.update_yaxes(tickformat=None, autorange="reversed")
-    return fig
+    fig_layout = layout(
+        title,
+        x_title="Andel av befolkningen (%)",
+        barmode="stack",
+        legend=dict(traceorder="normal", y=-0.2),
+        xaxis=dict(range=[0, 100], ticksuffix=" %"),
+        yaxis=dict(tickformat=None, autorange="reversed"),
+    )
+    return figure(traces, fig_layout)
 
 
-def area_lines(
-    series: pd.DataFrame,
-    title: str = "",
-    y_title: str = "",
-    hover_unit: str = "",
-    highlight: str | None = None,
-    yearly_gaps: bool = False,
-) -> go.Figure:
-    """One line per area (``omrade``, ``year``, ``value``), told apart by colour, dash
-    and marker. ``highlight`` names an area drawn thick and black (the region).
-    ``yearly_gaps``: a year without a value is a gap in the line, not a straight join.
-    """
-    fig = go.Figure()
+def _area_traces(series: pd.DataFrame, hover_unit: str, highlight: str | None, yearly_gaps: bool) -> list[dict]:
+    traces = []
     years = range(int(series["year"].min()), int(series["year"].max()) + 1) if not series.empty else range(0)
     for i, (area, g) in enumerate(series.sort_values("year").groupby("omrade", sort=False)):
         if yearly_gaps:
             g = g.set_index("year").reindex(years).reset_index()
         strong = area == highlight
-        fig.add_trace(
-            go.Scatter(
-                x=g["year"],
-                y=g["value"],
+        traces.append(
+            dict(
+                type="scatter",
+                x=g["year"].tolist(),
+                # a missing year is None (a gap), not NaN (which JSON cannot carry)
+                y=[None if pd.isna(v) else float(v) for v in g["value"]],
                 name=area,
                 mode="lines+markers",
                 connectgaps=False,
@@ -223,9 +258,34 @@ def area_lines(
                 hovertemplate=f"{area} %{{x}}: %{{y:.1f}} {hover_unit}<extra></extra>",
             )
         )
-    base_layout(fig, title, y_title=y_title)
-    fig.update_yaxes(tickformat=None, rangemode="normal")
-    return fig
+    return traces
+
+
+def area_lines(
+    series: pd.DataFrame,
+    title: str = "",
+    y_title: str = "",
+    hover_unit: str = "",
+    highlight: str | None = None,
+    yearly_gaps: bool = False,
+    divider: tuple[float, str] | None = None,
+) -> go.Figure:
+    """One line per area (``omrade``, ``year``, ``value``), told apart by colour, dash
+    and marker. ``highlight`` names an area drawn thick and black (the region).
+    ``yearly_gaps``: a year without a value is a gap in the line, not a straight join.
+    ``divider`` = (x, label): a dotted vertical line with a label at the top (e.g.
+    where the projection starts).
+    """
+    traces = _area_traces(series, hover_unit, highlight, yearly_gaps)
+    extra: dict = dict(yaxis=dict(tickformat=None, rangemode="normal"))
+    notes = []
+    if divider is not None:
+        x, label = divider
+        extra["shapes"] = [
+            dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(dash="dot", color="#777777"))
+        ]
+        notes.append(dict(text=label, xref="x", yref="paper", x=x, y=1, xanchor="left", yanchor="top", showarrow=False))
+    return figure(traces, layout(title, y_title=y_title, **extra), notes)
 
 
 def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> go.Figure:
@@ -235,11 +295,12 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
     figure, measured differently (a season or another survey dimension), drawn as a
     separate black star with its own legend entry and never joined to the series.
     """
-    fig = area_lines(series, title, y_title="Procent", hover_unit="%", yearly_gaps=True)
+    traces = _area_traces(series, "%", None, yearly_gaps=True)
     if snapshot is not None:
         label, year, value = snapshot
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[year],
                 y=[value],
                 name=label,
@@ -248,6 +309,5 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
                 hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
             )
         )
-    fig.update_yaxes(ticksuffix=" %")
-    fig.update_xaxes(dtick=1)
-    return fig
+    fig_layout = layout(title, y_title="Procent", yaxis=dict(tickformat=None, rangemode="normal", ticksuffix=" %"), xaxis=dict(dtick=1))
+    return figure(traces, fig_layout)

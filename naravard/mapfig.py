@@ -31,6 +31,7 @@ from pyproj import Transformer
 from shapely.ops import polylabel
 
 from . import fmt as _fmt
+from .figures import figure
 
 MAP_CRS = "EPSG:3006"
 #: Reversed viridis: low values light yellow, high values dark — "darker is more".
@@ -106,10 +107,11 @@ def _nice_ticks(vmin: float, vmax: float, target: int = 5) -> list[float]:
     return [round(t, 10) for t in ticks] or [vmin, vmax]
 
 
-def _colorbar_trace(vmin: float, vmax: float, scale: list, value_label: str, fmt: Formatter) -> go.Scatter:
+def _colorbar_trace(vmin: float, vmax: float, scale: list, value_label: str, fmt: Formatter) -> dict:
     """An invisible marker trace whose only job is to show the colour bar."""
     ticks = _nice_ticks(vmin, vmax)
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=[None],
         y=[None],
         mode="markers",
@@ -135,10 +137,10 @@ def _colorbar_trace(vmin: float, vmax: float, scale: list, value_label: str, fmt
     )
 
 
-def _layout(fig: go.Figure, title: str, bounds, pad: tuple[float, float], height: int, kind: str) -> None:
+def _layout(title: str, bounds, pad: tuple[float, float], height: int, kind: str) -> dict:
     """Shared layout: hidden equal-aspect axes, white background, projector fonts."""
-    minx, miny, maxx, maxy = bounds
-    fig.update_layout(
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+    return dict(
         title=dict(text=title, font=dict(size=TITLE_SIZE), x=0.01, xanchor="left") if title else None,
         height=height,
         margin=dict(l=10, r=10, t=56 if title else 10, b=10),
@@ -163,19 +165,24 @@ def _layout(fig: go.Figure, title: str, bounds, pad: tuple[float, float], height
     )
 
 
-def _source_annotation(fig: go.Figure, source: str | None) -> None:
-    if source:
-        fig.add_annotation(
-            text=f"Källa: {source}",
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=0,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=NOTE_SIZE - 2, color="#555555"),
-        )
+def _note(text: str, left: bool, size: int, color: str, **box) -> dict:
+    """A text annotation in a bottom corner of the map (``box``: background, border)."""
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0 if left else 1,
+        y=0,
+        xanchor="left" if left else "right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=size, color=color),
+        **box,
+    )
+
+
+def _source_notes(source: str | None) -> list[dict]:
+    return [_note(f"Källa: {source}", left=False, size=NOTE_SIZE - 2, color="#555555")] if source else []
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -228,7 +235,7 @@ def choropleth(
     present = vals.reindex(gdf["kommunkod"]).dropna()
     vmin, vmax = (float(present.min()), float(present.max())) if len(present) else (0.0, 1.0)
 
-    fig = go.Figure()
+    traces: list[dict] = []
     lx, ly, ltext, lhover = [], [], [], []
     for _, row in gdf.iterrows():
         code = row["kommunkod"]
@@ -239,8 +246,9 @@ def choropleth(
         shown = fmt(v) if has else MISSING_TEXT
         hover = f"<b>{name}</b><br>{value_label}: {shown}"
         xs, ys = _rings(row.geometry)
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -262,8 +270,9 @@ def choropleth(
         ltext.append(f"<b>{name}</b><br>{shown}")
         lhover.append(hover)
 
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=lx,
             y=ly,
             mode="text",
@@ -276,12 +285,10 @@ def choropleth(
         )
     )
     if len(present):
-        fig.add_trace(_colorbar_trace(vmin, vmax, scale, value_label, fmt))
+        traces.append(_colorbar_trace(vmin, vmax, scale, value_label, fmt))
     bounds = gdf.total_bounds
-    pad = 0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    _layout(fig, title, bounds, (pad, pad), height, "choropleth")
-    _source_annotation(fig, source)
-    return fig
+    pad = float(0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
+    return figure(traces, _layout(title, bounds, (pad, pad), height, "choropleth"), _source_notes(source))
 
 
 def seat_symbols(
@@ -328,11 +335,11 @@ def seat_symbols(
         # Labels point away from the middle of the region so neighbours do not collide.
         positions.append("middle left" if r["x"] <= xmid else "middle right")
 
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=k["x"],
-            y=k["y"],
+    traces: list[dict] = [
+        dict(
+            type="scatter",
+            x=k["x"].tolist(),
+            y=k["y"].tolist(),
             mode="markers+text",
             name="centralorter",
             text=texts,
@@ -340,37 +347,31 @@ def seat_symbols(
             textfont=dict(size=LABEL_SIZE, color=TEXT_DARK, shadow=LABEL_HALO),
             hovertext=hovers,
             hovertemplate="%{hovertext}<extra></extra>",
-            customdata=k["kommunkod"],
+            customdata=k["kommunkod"].tolist(),
             marker=dict(size=sizes, color=colors, opacity=0.9, line=dict(color="#333333", width=1)),
             showlegend=False,
         )
-    )
+    ]
     if len(present):
-        fig.add_trace(_colorbar_trace(vmin, vmax, scale, value_label, fmt))
+        traces.append(_colorbar_trace(vmin, vmax, scale, value_label, fmt))
     if len(k):
         bounds = (k["x"].min(), k["y"].min(), k["x"].max(), k["y"].max())
     else:
         bounds = (300_000.0, 6_250_000.0, 450_000.0, 6_400_000.0)
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 50_000.0)
     # Room for the labels beside the circles, and the note at the bottom.
-    _layout(fig, title, bounds, (0.7 * span, 0.18 * span), height, "seat_symbols")
-    fig.add_annotation(
-        text=FALLBACK_NOTE,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font=dict(size=NOTE_SIZE, color=TEXT_DARK),
+    fallback = _note(
+        FALLBACK_NOTE,
+        left=True,
+        size=NOTE_SIZE,
+        color=TEXT_DARK,
         bgcolor="rgba(255,255,255,0.85)",
         bordercolor="#999999",
         borderwidth=1,
         borderpad=4,
     )
-    _source_annotation(fig, source)
-    return fig
+    fig_layout = _layout(title, bounds, (0.7 * span, 0.18 * span), height, "seat_symbols")
+    return figure(traces, fig_layout, [fallback, *_source_notes(source)])
 
 
 def map_figure(

@@ -6,7 +6,7 @@ assumption mapping and all tables/figures are naravard.views.scenario.
 
 import streamlit as st
 
-from naravard import content, export, fmt, scenario, ui
+from naravard import content, scenario, ui
 from naravard.scenario import PARAMS, PRESETS
 from naravard.store import StoreError
 from naravard.views import scenario as view
@@ -43,52 +43,64 @@ def _param_slider(k: str, container=st) -> None:
         )
 
 
-@st.fragment
-def studio() -> None:
-    """Controls and results; a fragment, so moving a control reruns only this part."""
-    c1, c2, c3 = st.columns([1.1, 1, 1])
-    c1.selectbox(
-        "Utgå från",
-        options=list(PRESETS),
-        key="nv_sc_ui_forval",
-        on_change=lambda: ui.scenario_apply(PRESETS[st.session_state["nv_sc_ui_forval"]], inputs),
-        help="Förval fyller i antagandena; du kan sedan ändra dem.",
-    )
-    c1.caption(scenario.PRESET_DESCRIPTIONS_SV.get(st.session_state.get("nv_sc_ui_forval", "Som idag"), ""))
-    c2.radio(
-        f"{PARAMS['prognos'].label_sv} i scenariot",
-        options=list(scenario.PROGNOSER),
-        format_func=scenario.PROGNOS_LABELS_SV.get,
-        key=view.key("prognos"),
-        help=PARAMS["prognos"].source_sv,
-    )
-    c3.slider(PARAMS["horisont"].label_sv, scenario.HORISONT_MIN, scenario.HORISONT_MAX, step=1, key=view.key("horisont"))
-    c1, c2 = st.columns(2)
-    _param_slider("andel_ordinart", c1)
-    _param_slider("andel_sabo", c2)
+# Controls that change rarely, and whose change must redraw other controls (a preset
+# fills in every widget; the own forecast adds per-kommun inputs), sit outside the
+# fragment: changing one reruns the whole page. The frequently moved sliders and the
+# results sit inside it, so a slider step redraws only what it changes.
+c1, c2 = st.columns([1.1, 2])
+c1.selectbox(
+    "Utgå från",
+    options=list(PRESETS),
+    key="nv_sc_ui_forval",
+    on_change=lambda: ui.scenario_apply(PRESETS[st.session_state["nv_sc_ui_forval"]], inputs),
+    help="Förval fyller i antagandena; du kan sedan ändra dem.",
+)
+c1.caption(scenario.PRESET_DESCRIPTIONS_SV.get(st.session_state.get("nv_sc_ui_forval", "Som idag"), ""))
+c2.radio(
+    f"{PARAMS['prognos'].label_sv} i scenariot",
+    options=list(scenario.PROGNOSER),
+    format_func=scenario.PROGNOS_LABELS_SV.get,
+    key=view.key("prognos"),
+    help=PARAMS["prognos"].source_sv,
+)
 
-    with st.expander("Fler antaganden: platser, listning, läkare, vårdcentraler per kommun"):
-        a1, a2, a3 = st.columns(3)
-        _param_slider("sabo_platser_per_inskriven", a1)
-        _param_slider("korttid_per_1000_80", a2)
-        _param_slider("invanare_per_lakare", a3)
-        st.checkbox(
-            "Ett gemensamt mål för listade per vårdcentral i hela Halland (annars kommunens snitt idag)",
-            key=view.KEY_MAL_ON,
-        )
-        if st.session_state.get(view.KEY_MAL_ON):
-            _param_slider("listade_per_vc_mal")
-        st.markdown("**Vårdcentraler och filialer som tillkommer (+) eller läggs ned (−)**")
+with st.expander("Fler antaganden: platser, listning, läkare, vårdcentraler per kommun"):
+    a1, a2, a3 = st.columns(3)
+    _param_slider("sabo_platser_per_inskriven", a1)
+    _param_slider("korttid_per_1000_80", a2)
+    _param_slider("invanare_per_lakare", a3)
+    st.checkbox(
+        "Ett gemensamt mål för listade per vårdcentral i hela Halland (annars kommunens snitt idag)",
+        key=view.KEY_MAL_ON,
+    )
+    if st.session_state.get(view.KEY_MAL_ON):
+        _param_slider("listade_per_vc_mal")
+    st.markdown("**Vårdcentraler och filialer som tillkommer (+) eller läggs ned (−)**")
+    cols = st.columns(len(codes))
+    for col, c in zip(cols, codes):
+        col.number_input(f"VC {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("vc_forandring", c))
+        col.number_input(f"Filialer {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("filial_forandring", c))
+    if st.session_state.get(view.key("prognos")) == scenario.PROGNOS_EGEN:
+        st.markdown("**Egen prognos: årlig förändring i procent** (förifyllt med Region Hallands takt 2025–2030)")
         cols = st.columns(len(codes))
         for col, c in zip(cols, codes):
-            col.number_input(f"VC {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("vc_forandring", c))
-            col.number_input(f"Filialer {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("filial_forandring", c))
-        if st.session_state.get(view.key("prognos")) == scenario.PROGNOS_EGEN:
-            st.markdown("**Egen prognos: årlig förändring i procent** (förifyllt med Region Hallands takt 2025–2030)")
-            cols = st.columns(len(codes))
-            for col, c in zip(cols, codes):
-                col.number_input(f"Alla {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_total", c))
-                col.number_input(f"80+ {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_80", c))
+            col.number_input(f"Alla {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_total", c))
+            col.number_input(f"80+ {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_80", c))
+
+
+@st.fragment
+def studio() -> None:
+    """The main sliders and the results; a fragment, so a slider step reruns only this part.
+
+    What it draws per step is kept small on purpose (a step's cost grows with every
+    element redrawn): the headline, one view chosen with "Visa" (chart by default),
+    and the notes. Exports and the vägval texts live outside and read the current
+    assumptions when used.
+    """
+    c1, c2, c3 = st.columns(3)
+    c1.slider(PARAMS["horisont"].label_sv, scenario.HORISONT_MIN, scenario.HORISONT_MAX, step=1, key=view.key("horisont"))
+    _param_slider("andel_ordinart", c2)
+    _param_slider("andel_sabo", c3)
 
     try:
         a = view.assumptions_from_state(st.session_state, codes, inputs)
@@ -97,6 +109,7 @@ def studio() -> None:
         return
     res = scenario.run(inputs, a)
     ui.scenario_remember(a)
+    view.remember_current(st.session_state, a)
 
     st.subheader(f"Resultat för {res.region_namn} {res.base_year} → {res.horizon}")
     items = view.headline_items(res)
@@ -104,64 +117,45 @@ def studio() -> None:
         cols = st.columns(4)
         for col, (label, value, delta, help_) in zip(cols, row):
             col.metric(label, value, delta=delta or None, delta_color="off", help=help_)
-    for label, text in view.gap_items(res):
-        st.markdown(f"- **{label}:** {text}")
-    st.info("**Bra att veta om beräkningen**\n\n" + "\n".join(f"- {n}" for n in res.notes_sv), icon=":material/info:")
+    st.markdown(view.gap_markdown(res))
 
-    left, right = st.columns([2, 1])
-    with left:
-        out = st.selectbox(
-            "Visa per kommun",
-            options=list(view.CHARTABLE),
-            format_func=scenario.OUTPUT_LABELS_SV.get,
-            key="nv_sc_ui_utdata",
-        )
-        fig, alt = view.kommun_chart(res, out)
-        ui.chart(fig, alt, key="nv_sc_diagram")
-        st.caption(f"**Så räknas det:** {scenario.FORMULAS_SV[out]}")
-    with right:
-        st.markdown("**Antaganden som gäller**")
-        ui.text_table(
-            view.assumptions_display(a),
-            alt="Antagandena som gäller för resultaten, med källa.",
-        )
-    with st.expander("Tabell per kommun"):
+    shown = st.segmented_control(
+        "Visa",
+        options=list(view.VIEWS),
+        format_func=view.VIEWS.get,
+        default=next(iter(view.VIEWS)),
+        required=True,
+        key=view.KEY_VIEW,
+        help="Välj vad som visas under nyckeltalen. Alla vyer följer antagandena.",
+    )
+    if shown == "diagram":
+        left, right = st.columns([2, 1])
+        with left:
+            out = st.selectbox(
+                "Resultat per kommun",
+                options=list(view.CHARTABLE),
+                format_func=scenario.OUTPUT_LABELS_SV.get,
+                key="nv_sc_ui_utdata",
+            )
+            fig, alt = view.kommun_chart(res, out)
+            ui.chart(fig, alt, key="nv_sc_diagram")
+            st.caption(f"**Så räknas det:** {scenario.FORMULAS_SV[out]} Siffrorna: välj *Tabell per kommun* ovan.")
+        with right:
+            st.markdown("**Antaganden som gäller**")
+            st.markdown(view.assumptions_markdown(a))
+    elif shown == "tabell":
         ui.text_table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
-    ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden enligt tabellen ovan.")
-
-    st.subheader("Dela och exportera")
-    st.markdown("Länken i webbläsarens adressfält innehåller scenariots antaganden. Kopiera den för att dela scenariot med din grupp.")
-    title = f"Scenario {res.region_namn} {res.base_year}–{res.horizon}"
-    rows = view.assumption_rows(a)
-    e1, e2, e3 = st.columns(3)
-    e1.download_button(
-        "Ladda ned Excel",
-        data=lambda: export.to_excel_bytes(view.export_sheets(res), rows, title, view.export_sources(ds)),
-        file_name="naravard_scenario.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table:",
-        on_click="ignore",
-    )
-    e2.download_button(
-        "Ladda ned CSV (per kommun och år)",
-        data=lambda: export.to_csv_bytes(view.export_sheets(res)["Per kommun och år"]),
-        file_name="naravard_scenario.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    e3.download_button(
-        "Ladda ned antagandena (CSV)",
-        data=lambda: export.assumptions_csv_bytes(rows),
-        file_name="naravard_antaganden.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    view.remember_current(st.session_state, a)
-    st.subheader("Vägval för läkarinsatser till äldre")
-    st.markdown(f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem neutralt, med de siffror ur scenariot som berör dem.")
-    ui.text_table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
+    elif shown == "vagval":
+        st.markdown(
+            "Inskrivna i ordinärt boende är patientgruppen för Läkarmedverkan i hemsjukvården; "
+            "korttidsplatserna är där den har medicinskt ansvar; SäBo-boende möter sin vårdcentral."
+        )
+        ui.text_table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
+    else:
+        ui.text_table(view.assumptions_display_sources(a), alt="Antagandena som gäller för resultaten, med källa.")
+    with st.expander("Bra att veta om beräkningen", icon=":material/info:"):
+        st.markdown("\n".join(f"- {n}" for n in res.notes_sv))
+    ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden enligt listan ovan.")
 
 
 def _report(e: Exception) -> None:
@@ -207,7 +201,44 @@ def _delete(store, scenario_id: int) -> None:
 
 studio()
 
-# Static content stays outside the fragment, so a slider step does not redraw it.
+# Exports sit outside the fragment; each file is built when its button is clicked,
+# from the assumptions the fragment last used (a plain object in the session, read
+# without Streamlit's script context, which a deferred download does not have).
+st.subheader("Dela och exportera")
+st.markdown("Länken i webbläsarens adressfält innehåller scenariots antaganden. Kopiera den för att dela scenariot med din grupp.")
+current = view.current_holder(st.session_state)
+sources = view.export_sources(ds)
+e1, e2, e3 = st.columns(3)
+e1.download_button(
+    "Ladda ned Excel",
+    data=lambda: view.excel_bytes(inputs, view.current(current), sources),
+    file_name="naravard_scenario.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table:",
+    on_click="ignore",
+)
+e2.download_button(
+    "Ladda ned CSV (per kommun och år)",
+    data=lambda: view.csv_bytes(inputs, view.current(current)),
+    file_name="naravard_scenario.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+e3.download_button(
+    "Ladda ned antagandena (CSV)",
+    data=lambda: view.assumptions_csv_bytes(view.current(current)),
+    file_name="naravard_antaganden.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+
+st.subheader("Vägval för läkarinsatser till äldre")
+st.markdown(
+    f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem "
+    "neutralt. Scenariots siffror per kommun som berör dem: välj *Underlag för vägvalen* under Resultat."
+)
 cols = st.columns(3)
 for col, opt in zip(cols, content.VAGVAL):
     with col.container(border=True):
@@ -219,7 +250,7 @@ st.caption(content.LMH_2023)
 ui.source_line(ds, "nyckeltal", extra=f"Texterna: dialogunderlaget HSU-2023. {content.CLOSING_QUESTION}")
 
 with st.expander("Så räknas det – alla resultat"):
-    ui.table(view.formulas_table(), alt="Formler för varje resultat.")
+    ui.text_table(view.formulas_table(), alt="Formler för varje resultat.")
 
 st.divider()
 st.subheader("Spara, öppna och jämför scenarier")

@@ -379,3 +379,25 @@ def test_excel_years_and_codes_have_no_thousands_separator():
     assert [c.number_format for c in ws[2]] == ["0", "0", "#,##0", "#,##0.00", "#,##0.0"]
     assert ws["A2"].value == 2025 and ws["B3"].value == 1384
     assert ws["E2"].value == pytest.approx(7176.595744)  # full precision kept
+
+
+def test_scenario_exports_read_the_current_box_at_call_time():
+    """The page's download callables hold the CurrentScenario box, not a result: a
+    later slider step (which only replaces the box's content) changes the file."""
+    from naravard.data import load_dataset
+    from naravard.scenario import Assumptions, ModelInputs
+    from naravard.views import scenario as view
+
+    inputs = ModelInputs.from_dataset(load_dataset(None))
+    state: dict = {}
+    box = view.current_holder(state)
+    make_csv = lambda: view.csv_bytes(inputs, view.current(box))  # noqa: E731 - as on the page
+    first = make_csv().decode("utf-8-sig")
+    assert ";2030;" in first and ";2035;" not in first
+    view.remember_current(state, Assumptions(horisont=2035))
+    assert view.current_holder(state) is box
+    later = make_csv().decode("utf-8-sig")
+    assert ";2035;" in later
+    xlsx = view.excel_bytes(inputs, view.current(box), ["Källa"])
+    assert xlsx[:2] == b"PK"
+    assert "2035" in view.assumptions_csv_bytes(view.current(box)).decode("utf-8-sig")

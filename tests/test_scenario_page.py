@@ -125,3 +125,43 @@ def test_corrupt_store_shows_message_and_page_still_works(tmp_path):
     assert any("skadad" in e.value for e in at.error)
     assert metrics(at)["Invånare 80+"] == "30 147"
     assert p.read_bytes() == before
+
+
+def _table_text(at: AppTest) -> str:
+    return " ".join(fmt.plain(str(v)) for t in at.table for v in t.value.to_numpy().ravel())
+
+
+def test_view_switch_shows_each_view_and_follows_the_sliders():
+    at = scenario_page()
+    assert at.segmented_control(key="nv_sc_ui_visa").value == "diagram"
+    assert len(at.get("plotly_chart")) == 1  # the per-kommun chart is the default view
+
+    at.slider(key="nv_sc_horisont").set_value(2035).run()
+    at.segmented_control(key="nv_sc_ui_visa").set_value("tabell").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 0, "only the chosen view is drawn"
+    text = _table_text(at)
+    assert "Kungsbacka" in text and "Hylte" in text
+
+    at.segmented_control(key="nv_sc_ui_visa").set_value("vagval").run()
+    text = _table_text(at)
+    assert "→" in text and "Laholm" in text
+    assert metrics(at)["Inskrivna, ordinärt boende"] == "6 463"  # 20 % of 32 314 (80+ in 2035)
+
+    at.segmented_control(key="nv_sc_ui_visa").set_value("antaganden").run()
+    text = _table_text(at)
+    assert "2035" in text and "Dialogunderlaget HSU-2023" in text
+
+
+def test_exports_follow_the_sliders_without_a_full_rerun():
+    """The export buttons sit outside the studio fragment; their files are built on
+    click from the assumptions the studio used last."""
+    from naravard.views import scenario as view
+
+    at = scenario_page()
+    at.slider(key="nv_sc_horisont").set_value(2035).run()
+    at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
+    a = view.current(at.session_state[view.KEY_CURRENT])
+    assert a.horisont == 2035 and a.andel_ordinart == pytest.approx(0.25)
+    rows = view.assumption_rows(a)
+    assert ("Framskrivning till år", "2035") in [(r[0], r[1]) for r in rows]

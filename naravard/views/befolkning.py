@@ -103,9 +103,13 @@ def age_chart(ds: Dataset, year: int) -> tuple[go.Figure, str]:
 def ratio_chart(ds: Dataset) -> tuple[go.Figure, str]:
     r = population.old_age_ratio(ds).rename(columns={"kommun": "omrade", "per_100": "value"})
     fig = figures.area_lines(
-        r, "80+ per 100 invånare 20–64 år", y_title="Per 100", hover_unit="per 100", highlight=ds.region.kort_namn
+        r,
+        "80+ per 100 invånare 20–64 år",
+        y_title="Per 100",
+        hover_unit="per 100",
+        highlight=ds.region.kort_namn,
+        divider=(ds.region.basar + 0.5, "prognos →"),
     )
-    fig.add_vline(x=ds.region.basar + 0.5, line_dash="dot", line_color="#777777", annotation_text="prognos →")
     reg = r[r["regionkod"] == ds.region.lanskod].set_index("year")["value"]
     alt = (
         f"Linjediagram, invånare 80+ per 100 i åldern 20–64. {ds.region.kort_namn}: "

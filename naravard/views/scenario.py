@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures, fmt, scenario
+from .. import export, figures, fmt, scenario
 from ..scenario import PARAMS, Assumptions, ScenarioResult
 from ..tables import display
 
@@ -66,6 +66,16 @@ SHORT_LABELS = {
 DECIMALS = {"vc_behov_exakt": 1}
 # Outputs a user can chart per kommun: the headlines plus the population.
 CHARTABLE = (*HEADLINES, "pop_total")
+
+# What the studio shows under the headline, one at a time ("Visa"): a slider step
+# redraws only the view in use, so each step stays cheap.
+VIEWS = {
+    "diagram": "Diagram per kommun",
+    "tabell": "Tabell per kommun",
+    "vagval": "Underlag för vägvalen",
+    "antaganden": "Antaganden och källor",
+}
+KEY_VIEW = PREFIX + "ui_visa"
 
 
 def key(param: str, kommunkod: str | None = None) -> str:
@@ -179,6 +189,11 @@ def gap_items(res: ScenarioResult) -> list[tuple[str, str]]:
     return items
 
 
+def gap_markdown(res: ScenarioResult) -> str:
+    """The Halland-only place comparisons as one Markdown list (one element to redraw)."""
+    return "\n".join(f"- **{label}:** {text}" for label, text in gap_items(res))
+
+
 def assumption_rows(a: Assumptions) -> list[tuple[str, str, str]]:
     """(label, value, source) for every assumption in force — shown beside results and exported."""
     rows = []
@@ -288,8 +303,16 @@ def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, go.Figure
     table = pd.DataFrame(rows)
     df = pd.DataFrame(long)
     df = df[df["Resultat"].isin([scenario.OUTPUT_LABELS_SV[k] for k in ("inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad")])]
-    fig = figures.grouped_bars(df, "Resultat", "Scenario", "v", title="Jämförelse, Halland vid respektive horisont", horizontal=True, value_format=lambda v: fmt.number(v))
-    fig.update_layout(height=120 + 90 * df["Resultat"].nunique() * max(1, len(names)) // 2)
+    fig = figures.grouped_bars(
+        df,
+        "Resultat",
+        "Scenario",
+        "v",
+        title="Jämförelse, Halland vid respektive horisont",
+        horizontal=True,
+        value_format=lambda v: fmt.number(v),
+        height=120 + 90 * df["Resultat"].nunique() * max(1, len(names)) // 2,
+    )
     alt = "Jämförelse av scenarier: " + "; ".join(
         f"{n}: " + ", ".join(f"{scenario.OUTPUT_LABELS_SV[k].lower()} {fmt.number(results[n].level(k))}" for k in ("inskrivna_ordinart", "inskrivna_sabo"))
         for n in names
@@ -323,20 +346,67 @@ def vagval_table(res: ScenarioResult) -> pd.DataFrame:
 
 # ------------------------------------------------------------- state, store, export
 
-KEY_CURRENT = PREFIX + "ui_aktuellt"  # the Assumptions in force (a plain object, not a widget)
+KEY_CURRENT = PREFIX + "ui_aktuellt"  # a CurrentScenario (a plain object, not a widget)
+
+
+class CurrentScenario:
+    """The assumptions the studio last computed, in a box that outlives one rerun.
+
+    The box itself stays in the session state and only its content changes, so code
+    that holds the box (an export built on click, outside any script run and without
+    access to ``st.session_state``) always reads the latest assumptions.
+    """
+
+    __slots__ = ("assumptions",)
+
+    def __init__(self) -> None:
+        self.assumptions = Assumptions()
+
+
+def current_holder(state: Any) -> CurrentScenario:
+    box = state.get(KEY_CURRENT)
+    if not isinstance(box, CurrentScenario):
+        box = CurrentScenario()
+        state[KEY_CURRENT] = box
+    return box
 
 
 def remember_current(state: Any, a: Assumptions) -> None:
-    state[KEY_CURRENT] = a
+    current_holder(state).assumptions = a
 
 
-def current(state: Mapping[str, Any]) -> Assumptions:
-    a = state.get(KEY_CURRENT)
-    return a if isinstance(a, Assumptions) else Assumptions()
+def current(state: Any) -> Assumptions:
+    """The assumptions in force: from the session state or from a held box."""
+    box = state if isinstance(state, CurrentScenario) else state.get(KEY_CURRENT)
+    return box.assumptions if isinstance(box, CurrentScenario) else Assumptions()
 
 
-def assumptions_display(a: Assumptions) -> pd.DataFrame:
-    return pd.DataFrame([{"Antagande": l, "Värde": v} for l, v, _ in assumption_rows(a)])
+def assumptions_markdown(a: Assumptions) -> str:
+    """The assumptions in force as a short Markdown list (beside the chart)."""
+    return "\n".join(f"- {label}: **{value}**" for label, value, _ in assumption_rows(a))
+
+
+def assumptions_display_sources(a: Assumptions) -> pd.DataFrame:
+    return pd.DataFrame([{"Antagande": l, "Värde": v, "Källa": src} for l, v, src in assumption_rows(a)])
+
+
+def export_title(res: ScenarioResult) -> str:
+    return f"Scenario {res.region_namn} {res.base_year}–{res.horizon}"
+
+
+def excel_bytes(inputs, a: Assumptions, sources: list[str]) -> bytes:
+    """The scenario as an Excel workbook: assumptions sheet plus per kommun/år and totals."""
+    res = scenario.run(inputs, a)
+    return export.to_excel_bytes(export_sheets(res), assumption_rows(a), export_title(res), sources)
+
+
+def csv_bytes(inputs, a: Assumptions) -> bytes:
+    """Per kommun and year as CSV (Excel-friendly, formula injection neutralised)."""
+    return export.to_csv_bytes(export_sheets(scenario.run(inputs, a))["Per kommun och år"])
+
+
+def assumptions_csv_bytes(a: Assumptions) -> bytes:
+    return export.assumptions_csv_bytes(assumption_rows(a))
 
 
 def export_sources(ds) -> list[str]:

@@ -71,7 +71,10 @@ _PAGE_STATE_JS = """() => {
     const script = app && app.getAttribute('data-test-script-state');
     const running = !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
     return {
-        ready: script === 'notRunning' && !running && drawn === charts.length && filled === tables.length,
+        // A page has content: right after (re)connecting the script state is briefly
+        // notRunning with an empty main area, which must not count as "finished".
+        ready: script === 'notRunning' && !running && drawn === charts.length && filled === tables.length
+            && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]'),
         script, running,
         elements: document.querySelectorAll('[data-testid="stElementContainer"]').length,
         charts: charts.length, drawn, tables: tables.length, filled,
@@ -261,8 +264,9 @@ class StreamlitPage:
         """Wait until the script run is over and the page has finished drawing.
 
         "Finished" means: the app is connected and its script state is ``notRunning``
-        (``data-test-script-state`` on ``stApp``), no "Running…" icon is shown, every
-        Plotly chart has its SVG, every table outside a collapsed expander has its cells,
+        (``data-test-script-state`` on ``stApp``), no "Running…" icon is shown, the main
+        area holds at least one element (right after connecting it is empty and
+        ``notRunning`` for a moment), every Plotly chart has its SVG, every table outside a collapsed expander has its cells,
         and none of that has changed for ``SETTLE_MS``. The settle window is needed because
         Plotly and the data grid are lazy-loaded components: when the run ends their
         element containers exist but the components mount 0.5–2 s later (their

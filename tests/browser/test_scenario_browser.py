@@ -47,3 +47,18 @@ def test_shared_link_opens_the_same_scenario(app):
     app.open("scenario?v=1&ordinart=0.3&ar=2040")
     app.wait_for_text("Resultat för Halland 2025 → 2040")
     assert _metric(app, "Inskrivna, ordinärt boende") == fmt.plain(fmt.number(0.3 * 34_166))
+
+
+def test_download_after_a_slider_step_has_the_new_scenario(app):
+    """The export buttons are outside the studio fragment (a slider step does not redraw
+    them); the file is built on click, from what the sliders show now."""
+    app.open("scenario")
+    app.wait_for_text("Resultat för Halland")
+    _press(app, "nv_sc_horisont", 3)  # 2030 → 2033
+    app.wait_for_text("Resultat för Halland 2025 → 2033")
+    with app.page.expect_download(timeout=30_000) as dl:
+        app.page.get_by_role("button", name="Ladda ned CSV (per kommun och år)").click()
+    text = open(dl.value.path(), encoding="utf-8-sig").read()
+    years = {line.split(";")[2] for line in text.splitlines()[1:] if line}
+    assert max(years) == "2033", f"the CSV ends at the horizon on screen, got years {sorted(years)}"
+    assert app.exceptions() == []
