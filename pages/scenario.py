@@ -146,16 +146,13 @@ def studio() -> None:
     elif shown == "tabell":
         ui.text_table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
     elif shown == "vagval":
-        st.markdown(
-            "Inskrivna i ordinärt boende är patientgruppen för Läkarmedverkan i hemsjukvården; "
-            "korttidsplatserna är där den har medicinskt ansvar; SäBo-boende möter sin vårdcentral."
-        )
+        st.markdown(view.VAGVAL_VIEW_INTRO)
         ui.text_table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
     else:
         ui.text_table(view.assumptions_display_sources(a), alt="Antagandena som gäller för resultaten, med källa.")
     with st.expander("Bra att veta om beräkningen", icon=":material/info:"):
         st.markdown("\n".join(f"- {n}" for n in res.notes_sv))
-    ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden enligt listan ovan.")
+    ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden: reglagen ovan och vyn Antaganden och källor.")
 
 
 def _report(e: Exception) -> None:

@@ -76,6 +76,11 @@ VIEWS = {
     "antaganden": "Antaganden och källor",
 }
 KEY_VIEW = PREFIX + "ui_visa"
+# Why the vägval view shows these figures (the deck's description of the options).
+VAGVAL_VIEW_INTRO = (
+    "Inskrivna i ordinärt boende är patientgruppen för Läkarmedverkan i hemsjukvården; "
+    "korttidsplatserna är där den har medicinskt ansvar; SäBo-boende möter sin vårdcentral."
+)
 
 
 def key(param: str, kommunkod: str | None = None) -> str:
