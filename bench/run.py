@@ -78,7 +78,7 @@ QUICK = dict(loads=3, steps=6, mem_sessions=4, concurrency=(3, 5), model_runs=20
 #   * the status widget ("Running…", connection problems) is gone,
 #   * no lazy-loading skeleton (stSkeleton) and no stale element is left,
 #   * every st.plotly_chart holds a drawn Plotly graph (.js-plotly-plot with _fullLayout
-#     and its SVG),
+#     and its SVG) and every st.vega_lite_chart a Vega SVG with at least one mark,
 #   * and, when armed for a slider step, the watched signature (metric texts, or the
 #     Plotly line paths for the reference) differs from the one before the key press;
 # and this has held, with no DOM mutation at all, for QUIET ms. The reported time is the
@@ -101,6 +101,11 @@ WATCHER_JS = r"""
     for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
       const gd = c.querySelector('.js-plotly-plot');
       if (!gd || !gd._fullLayout || !gd.querySelector('svg.main-svg')) return false;
+    }
+    // a Vega-Lite chart is embedded without data first, then given its data: drawn
+    // means at least one mark item in its SVG
+    for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+      if (!c.querySelector('svg.marks g.role-mark > *')) return false;
     }
     return true;
   }

@@ -1,18 +1,30 @@
-"""Plotly figure builders for the pages (maps live in :mod:`naravard.mapfig`).
+"""Chart builders for the pages: Vega-Lite specs (maps live in :mod:`naravard.mapfig`).
+
+Why Vega-Lite and not Plotly: measured on 2026-11-29 (docs/performance.md), a page with
+a Vega-Lite chart was ready about 1,6 s sooner than the same page with a Plotly chart
+(plotly.js alone is several MB of JavaScript to parse), and Streamlit updates a
+Vega-Lite chart's data in place when its spec is unchanged, whereas it remounts a Plotly
+chart whenever the figure changes. A slider step on the scenario page therefore only
+swaps the data of the chart.
+
+Each builder returns a :class:`Chart`: the spec *without* data, the data as a
+DataFrame, and a title that the UI shows above the chart as text. Keeping data and
+title out of the spec keeps the spec identical across reruns, which is what lets
+Streamlit skip the remount.
 
 One theme for all charts: the Okabe–Ito colour-blind-safe palette, large fonts for a
-projector, Swedish separators (decimal comma, space for thousands), no chart junk.
-Series are also told apart by line dash and marker symbol, so colour is never the
-only carrier of meaning.
+projector, Swedish numbers (decimal comma, space between thousands, through the spec's
+``config.locale``; value labels and tooltips are preformatted by :mod:`naravard.fmt`),
+no chart junk. Series are also told apart by line dash and point shape, so colour is
+never the only carrier of meaning.
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from . import fmt
 from .population import OBSERVED, PROJECTED
@@ -20,131 +32,148 @@ from .population import OBSERVED, PROJECTED
 # Okabe & Ito (2008), "Color Universal Design"; black left out (used for text) and
 # their yellow replaced by Tol's wine (#882255): yellow lines vanish on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross"]
-DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+#: Vega point shapes, in the order series get them.
+SHAPES = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "triangle-right"]
+#: A five-pointed star as an SVG path in Vega's unit box (Vega has no built-in star).
+STAR = "M0,-1L0.2245,-0.309L0.9511,-0.309L0.3633,0.118L0.5878,0.809L0,0.382L-0.5878,0.809L-0.3633,0.118L-0.9511,-0.309L-0.2245,-0.309Z"
+#: Vega stroke dash arrays ([] is a solid line), in the order series get them.
+DASHES: list[list[int]] = [[], [8, 4], [2, 3], [8, 3, 2, 3], [14, 4], [14, 4, 2, 4], [1, 0]]
+HIGHLIGHT_COLOR = "#000000"
+TEXT_COLOR = "#1A1A1A"
 FONT_SIZE = 16
-HEIGHT = 460
+FONT_FAMILY = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
+HEIGHT = 420
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+#: Text on the projection part of a line chart's legend.
+PROJECTION_LABEL = "Prognos"
+OBSERVED_LABEL = "Utfall"
 
-# A small theme of our own instead of "plotly_white" (plotly's full template is ~9/10
-# of a small figure's JSON). It is written into each figure's layout as a plain dict:
-# figures are built without plotly's validation (see :func:`figure`), which is also
-# what would turn a registered template's name into its content.
-TEMPLATE_NAME = "naravard"
-TEMPLATE_LAYOUT = dict(
-    paper_bgcolor="white",
-    plot_bgcolor="white",
-    font=dict(color="#1A1A1A"),
-    xaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
-    yaxis=dict(gridcolor="#DDDDDD", linecolor="#444444", zerolinecolor="#BBBBBB", ticks="", automargin=True),
-    colorway=PALETTE,
-)
-TEMPLATE = dict(layout=TEMPLATE_LAYOUT)
-pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=TEMPLATE_LAYOUT)
+#: The theme, written into every spec (the app passes ``theme=None`` to Streamlit, so
+#: what is drawn is exactly what is specified here and checked by the tests).
+CONFIG: dict[str, Any] = {
+    "locale": {
+        "number": {"decimal": ",", "thousands": fmt.NBSP, "grouping": [3], "currency": ["", f"{fmt.NBSP}kr"], "minus": fmt.MINUS}
+    },
+    "font": FONT_FAMILY,
+    "background": "white",
+    "view": {"stroke": None},
+    "range": {"category": PALETTE, "symbol": SHAPES},
+    "axis": {
+        "labelFontSize": FONT_SIZE - 2,
+        "titleFontSize": FONT_SIZE,
+        "titleFontWeight": "normal",
+        "labelColor": TEXT_COLOR,
+        "titleColor": TEXT_COLOR,
+        "gridColor": "#DDDDDD",
+        "domainColor": "#444444",
+        "tickColor": "#444444",
+        "labelLimit": 260,
+    },
+    "legend": {
+        "orient": "bottom",
+        "direction": "horizontal",
+        "labelFontSize": FONT_SIZE - 1,
+        "titleFontSize": FONT_SIZE - 1,
+        "labelColor": TEXT_COLOR,
+        "labelLimit": 420,
+        "symbolSize": 160,
+        "symbolStrokeWidth": 2,
+        "columnPadding": 18,
+        "columns": 4,
+        "title": None,
+    },
+    "text": {"fontSize": FONT_SIZE - 2, "color": TEXT_COLOR},
+    "line": {"strokeWidth": 3},
+    "point": {"size": 80, "filled": True},
+}
 
 
-def _merge(base: dict, extra: dict) -> dict:
-    """``base`` updated with ``extra``, nested dicts merged key by key (a new dict)."""
-    out = dict(base)
-    for k, v in extra.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite chart: ``spec`` without data, ``data`` for it, ``title`` shown above.
 
-
-def layout(title: str = "", height: int = HEIGHT, y_title: str = "", x_title: str = "", **extra) -> dict:
-    """The common layout as a plain dict; ``extra`` is merged into it (nested keys too).
-
-    Figures are specified as plain dicts and handed to plotly once (:func:`figure`):
-    plotly validates every ``update_layout``/``add_trace`` call property by property,
-    which made one small chart cost 35–70 ms per rerun; one validated construction
-    from a dict costs ~5 ms (measured with bench/figure timings, see docs/performance.md).
+    ``spec`` depends only on the chart's kind and fixed labels, never on the values,
+    so it stays the same while a slider moves and only ``data`` changes.
     """
-    base = dict(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 4)) if title else None,
-        height=height,
-        separators=fmt.PLOTLY_SEPARATORS,
-        font=dict(size=FONT_SIZE, family="Source Sans Pro, DejaVu Sans, Arial, sans-serif"),
-        template=TEMPLATE,
-        margin=dict(l=10, r=10, t=60 if title else 20, b=10),
-        # legend under the plot: above it, it collides with the title on narrow screens
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title=None),
-        hoverlabel=dict(font=dict(size=FONT_SIZE)),
-        yaxis=dict(title=dict(text=y_title) if y_title else None, tickformat=",d", rangemode="tozero", gridcolor="#DDDDDD"),
-        xaxis=dict(title=dict(text=x_title) if x_title else None),
-    )
-    return _merge(base, extra)
+
+    spec: dict
+    #: None when the spec carries its data inline (the maps, :mod:`naravard.mapfig`).
+    data: pd.DataFrame | None
+    title: str = ""
+    #: What kind of chart, in Swedish, for the chart's accessible name. Stable on
+    #: purpose: the chart's text alternative is a caption under it (it changes with
+    #: the values, and a changed accessible name makes Streamlit re-embed the chart).
+    kind_sv: str = "Diagram"
+    meta: dict = field(default_factory=dict)
+
+    def full_spec(self) -> dict:
+        """The spec with the data inline, as Vega-Lite gets it (tests validate this)."""
+        if self.data is None:
+            return self.spec
+        rows = self.data.astype(object).where(self.data.notna(), None).to_dict(orient="records")
+        return {**self.spec, "data": {"values": rows}}
 
 
-# Plotly checks every property of a figure it is given (~8 ms for a 12-trace chart,
-# on every rerun). Our specs come from this module, never from user input, so the app
-# skips that check and the tests switch it on (tests/conftest.py sets the variable;
-# tests/test_figures.py builds every chart with it), which catches a wrong property.
-VALIDATE = os.environ.get("NARAVARD_VALIDATE_FIGURES") == "1"
+def spec(layers: list[dict], height: int = HEIGHT, **extra) -> dict:
+    """A layered spec with the theme; ``extra`` goes in at the top level (e.g. resolve)."""
+    return {"$schema": SCHEMA, "height": height, "config": CONFIG, "layer": layers, **extra}
 
 
-def figure(traces: list[dict], fig_layout: dict, annotations: list[dict] | None = None) -> go.Figure:
-    """One plotly Figure from plain trace and layout dicts (validated if :data:`VALIDATE`)."""
-    if annotations:
-        fig_layout = {**fig_layout, "annotations": annotations}
-    if VALIDATE:
-        return go.Figure(data=traces, layout=fig_layout)
-    # plotly's documented-in-code switch for trusted specs (BaseFigure.__init__)
-    return go.Figure(data=traces, layout=fig_layout, _validate=False)
+def _scale(domain: list, values: list) -> dict:
+    """An explicit ordinal scale: series keep their colour/shape/dash whatever the data."""
+    return {"domain": domain, "range": [values[i % len(values)] for i in range(len(domain))]}
 
 
-def population_lines(pop: pd.DataFrame, title: str = "") -> go.Figure:
+def _year_axis(title: str | None = None) -> dict:
+    # "d": a year is 2030, not 2 030
+    return {"field": "year", "type": "quantitative", "title": title, "scale": {"zero": False, "nice": False, "padding": 12},
+            "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": "greedy", "labelSeparation": 8}}
+
+
+def _tooltip(*fields: tuple[str, str]) -> list[dict]:
+    return [{"field": f, "type": "nominal", "title": t} for f, t in fields]
+
+
+def population_lines(pop: pd.DataFrame, title: str = "") -> Chart:
     """Population per area over years; projections dashed and marked as such.
 
-    ``pop``: regionkod, region, year, population, kind.
+    ``pop``: regionkod, region, year, population, kind. Each area has its colour and
+    point shape; observed years are a solid line, projected ones a dashed line that
+    starts at the last observed point (so the two join). The legend names both.
     """
-    traces = []
-    for i, (region, g) in enumerate(pop.sort_values("year").groupby("region", sort=False)):
-        color = PALETTE[i % len(PALETTE)]
-        obs = g[g["kind"] == OBSERVED]
-        proj = g[g["kind"] == PROJECTED]
-        # the projection line starts at the last observed point so the two join
+    rows = []
+    regions = list(dict.fromkeys(pop.sort_values("year")["region"]))
+    for region, g in pop.sort_values("year").groupby("region", sort=False):
+        obs, proj = g[g["kind"] == OBSERVED], g[g["kind"] == PROJECTED]
         if not obs.empty and not proj.empty:
             proj = pd.concat([obs.tail(1), proj])
-        traces.append(
-            dict(
-                type="scatter",
-                x=obs["year"].tolist(),
-                y=obs["population"].tolist(),
-                name=region,
-                legendgroup=region,
-                mode="lines+markers",
-                line=dict(color=color, width=3),
-                marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=8),
-                hovertemplate=f"{region} %{{x}}: %{{y:,.0f}} invånare<extra></extra>",
-            )
-        )
-        if not proj.empty:
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=proj["year"].tolist(),
-                    y=proj["population"].tolist(),
-                    name=f"{region} (prognos)",
-                    legendgroup=region,
-                    showlegend=False,
-                    mode="lines+markers",
-                    line=dict(color=color, width=3, dash="dash"),
-                    marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=8, line=dict(width=1, color="white")),
-                    hovertemplate=f"{region} %{{x}} (prognos): %{{y:,.0f}} invånare<extra></extra>",
-                )
-            )
-    note = dict(
-        # beside the legend under the plot, where it cannot cover a line
-        text="Streckad linje = prognos",
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=-0.12,
-        xanchor="right",
-        yanchor="top",
-        showarrow=False,
-        font=dict(size=FONT_SIZE - 2, color="#444444"),
-    )
-    return figure(traces, layout(title, y_title="Invånare", yaxis=dict(rangemode="normal")), [note])
+        for part, label in ((obs, OBSERVED_LABEL), (proj, PROJECTION_LABEL)):
+            for r in part.itertuples():
+                rows.append({"region": region, "year": int(r.year), "population": float(r.population), "del": label,
+                             "text": f"{region} {int(r.year)}: {fmt.number(r.population)} invånare"
+                             + (" (prognos)" if r.kind == PROJECTED else "")})
+    data = pd.DataFrame(rows, columns=["region", "year", "population", "del", "text"])
+    color = {"field": "region", "type": "nominal", "sort": None, "scale": _scale(regions, PALETTE), "title": None}
+    shape = {"field": "region", "type": "nominal", "sort": None, "scale": _scale(regions, SHAPES), "title": None}
+    x = _year_axis()
+    y = {"field": "population", "type": "quantitative", "title": "Invånare", "scale": {"zero": False}, "axis": {"format": ",d"}}
+    layers = [
+        {
+            "mark": {"type": "line"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": color,
+                "strokeDash": {"field": "del", "type": "nominal", "scale": _scale([OBSERVED_LABEL, PROJECTION_LABEL], [[], [7, 4]]), "title": None},
+                "detail": {"field": "del"},
+            },
+        },
+        {
+            "mark": {"type": "point", "size": 90},
+            "encoding": {"x": x, "y": y, "color": color, "shape": shape, "tooltip": _tooltip(("text", "Invånare"))},
+        },
+    ]
+    return Chart(spec(layers), data, title, kind_sv="Linjediagram")
 
 
 def grouped_bars(
@@ -158,107 +187,130 @@ def grouped_bars(
     horizontal: bool = False,
     patterns: bool = True,
     height: int = HEIGHT,
-) -> go.Figure:
+) -> Chart:
     """Bars of ``value`` per ``category`` for each ``series``, labelled with the value.
 
-    Bars carry their value as text and (for several series) a fill pattern, so
-    neither colour nor reading an axis is needed to tell them apart.
+    Several series are told apart by colour *and* by a shape at the foot of each bar
+    (the legend shows both), so neither colour nor reading an axis is needed.
+    ``patterns=False`` leaves the shapes out. Value labels are shown while they fit
+    (at most 14 bars); otherwise the tooltip and the table beside the chart carry them.
     """
-    traces = []
-    pattern_shapes = ["", "/", ".", "x", "-", "|", "+"]
-    # value labels only while they fit; otherwise hover and the table beside the chart
-    show_text = df[series].nunique() * df[category].nunique() <= 14
-    for i, (name, g) in enumerate(df.groupby(series, sort=False)):
-        cats, vals = g[category].tolist(), g[value].tolist()
-        xs, ys = (vals, cats) if horizontal else (cats, vals)
-        traces.append(
-            dict(
-                type="bar",
-                x=xs,
-                y=ys,
-                name=str(name),
-                orientation="h" if horizontal else "v",
-                marker=dict(
-                    color=PALETTE[i % len(PALETTE)],
-                    pattern=dict(shape=pattern_shapes[i % len(pattern_shapes)] if patterns else ""),
-                ),
-                text=[value_format(v) for v in vals],
-                textposition="outside" if show_text else "none",
-                cliponaxis=False,
-                hovertemplate=f"%{{{'y' if horizontal else 'x'}}} – {name}: %{{text}}<extra></extra>",
-            )
-        )
-    extra: dict = dict(barmode="group", uniformtext=dict(minsize=FONT_SIZE - 4, mode="show"))
-    if horizontal:
-        extra["yaxis"] = dict(tickformat=None, autorange="reversed", rangemode="normal")
-        extra["xaxis"] = dict(tickformat=",d", rangemode="tozero")
-    fig_layout = layout(title, height=height, y_title="" if horizontal else y_title, x_title=y_title if horizontal else "", **extra)
-    return figure(traces, fig_layout)
+    # No category or series names in the spec (data order, colours and shapes from the
+    # theme's ranges): the scenario chart's series are named after the horizon, and a
+    # spec that changed with them would make Streamlit re-embed the chart on every step.
+    n_names, n_cats = df[series].nunique(), df[category].nunique()
+    data = pd.DataFrame(
+        {
+            "kategori": df[category].astype(str).to_numpy(),
+            "serie": df[series].astype(str).to_numpy(),
+            "v": pd.to_numeric(df[value], errors="coerce").astype(float).to_numpy(),
+        }
+    )
+    data["text"] = [value_format(v) for v in data["v"]]
+    show_text = n_names * n_cats <= 14
+    cat_ch, val_ch, off_ch = ("y", "x", "yOffset") if horizontal else ("x", "y", "xOffset")
+    cat_enc = {"field": "kategori", "type": "nominal", "sort": None, "title": None}
+    if not horizontal:
+        cat_enc["axis"] = {"labelAngle": 0, "labelFontSize": FONT_SIZE - 1}
+    val_enc = {"field": "v", "type": "quantitative", "title": y_title or None, "axis": {"format": ",d"}, "stack": None}
+    off_enc = {"field": "serie", "type": "nominal", "sort": None, "scale": {"paddingInner": 0.08}}
+    color = {"field": "serie", "type": "nominal", "sort": None, "title": None}
+    tip = [{"field": "kategori", "type": "nominal", "title": "Kategori"}, {"field": "serie", "type": "nominal", "title": "Serie"},
+           {"field": "text", "type": "nominal", "title": "Värde"}]
+    enc = {cat_ch: cat_enc, val_ch: val_enc, off_ch: off_enc}
+    layers: list[dict] = [{"mark": {"type": "bar"}, "encoding": {**enc, "color": color, "tooltip": tip}}]
+    if show_text:
+        label = {"type": "text", **({"align": "left", "dx": 4} if horizontal else {"baseline": "bottom", "dy": -3})}
+        layers.append({"mark": label, "encoding": {**enc, "text": {"field": "text"}}})
+    if patterns and n_names > 1:
+        # a white-edged dark shape at the foot of each bar, matching the legend
+        foot = {"type": "point", "filled": True, "size": 70, "stroke": "white", "strokeWidth": 1.5, "opacity": 1,
+                **({"dx": 9} if horizontal else {"dy": -9})}
+        layers.append({
+            "mark": foot,
+            "encoding": {cat_ch: cat_enc, val_ch: {"datum": 0, "type": "quantitative"}, off_ch: off_enc,
+                         "shape": {"field": "serie", "type": "nominal", "sort": None, "title": None},
+                         "fill": {"value": TEXT_COLOR}},
+        })
+    return Chart(spec(layers, height=height), data, title, kind_sv="Stapeldiagram")
 
 
-def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> go.Figure:
-    """Stacked horizontal bars: each kommun's population split into age groups (%)."""
+def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> Chart:
+    """Stacked horizontal bars: each kommun's population split into age groups (%).
+
+    Segments are told apart by their order and their percent labels (no shapes on a
+    segment; text on a pattern is hard to read); dark text on the light colours.
+    """
     a = ages[ages["year"] == year].copy()
     a["share"] = 100 * a["population"] / a.groupby("regionkod")["population"].transform("sum")
-    traces = []
-    # Segments are told apart by their order and their labels, so no fill patterns
-    # (text on a pattern is hard to read); dark text on the light colours.
+    a = a.sort_values(["aldersgrupp"], kind="stable")
+    groups = [f"{g} år" for g in sorted(a["aldersgrupp"].unique())]
+    kommuner = list(dict.fromkeys(ages[ages["year"] == year]["kommun"]))
+    a["grupp"] = a["aldersgrupp"].map(lambda g: f"{g} år")
+    a["start"] = a.groupby("regionkod")["share"].cumsum() - a["share"]
+    a["end"] = a["start"] + a["share"]
+    a["mid"] = (a["start"] + a["end"]) / 2
     text_colors = ["white", "black", "white", "black"]
-    for i, (grp, g) in enumerate(a.groupby("aldersgrupp", sort=True)):
-        traces.append(
-            dict(
-                type="bar",
-                y=g["kommun"].tolist(),
-                x=g["share"].tolist(),
-                name=f"{grp} år",
-                orientation="h",
-                marker=dict(color=PALETTE[i]),
-                text=[fmt.percent(v, 0) for v in g["share"]],
-                textfont=dict(color=text_colors[i % len(text_colors)]),
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                customdata=g["population"].tolist(),
-                hovertemplate=f"%{{y}}, {grp} år: %{{x:.1f}} %% (%{{customdata:,.0f}} personer)<extra></extra>",
-            )
-        )
-    fig_layout = layout(
-        title,
-        x_title="Andel av befolkningen (%)",
-        barmode="stack",
-        legend=dict(traceorder="normal", y=-0.2),
-        xaxis=dict(range=[0, 100], ticksuffix=" %"),
-        yaxis=dict(tickformat=None, autorange="reversed"),
-    )
-    return figure(traces, fig_layout)
+    a["textfarg"] = a["grupp"].map({g: text_colors[i % len(text_colors)] for i, g in enumerate(groups)})
+    a["etikett"] = [fmt.percent(v, 0) if v >= 4 else "" for v in a["share"]]
+    a["text"] = [f"{k}, {g}: {fmt.percent(s, 1)} ({fmt.number(p)} personer)" for k, g, s, p in zip(a["kommun"], a["grupp"], a["share"], a["population"])]
+    data = a[["kommun", "grupp", "start", "end", "mid", "textfarg", "etikett", "text"]].reset_index(drop=True)
+    y = {"field": "kommun", "type": "nominal", "sort": kommuner, "title": None, "axis": {"labelFontSize": FONT_SIZE - 1}}
+    layers = [
+        {
+            "mark": {"type": "bar", "stroke": "white", "strokeWidth": 1},
+            "encoding": {
+                "y": y,
+                "x": {"field": "start", "type": "quantitative", "title": "Andel av befolkningen (%)", "scale": {"domain": [0, 100]},
+                      "axis": {"labelExpr": "datum.value + ' %'"}},
+                "x2": {"field": "end"},
+                "color": {"field": "grupp", "type": "nominal", "sort": groups, "scale": _scale(groups, PALETTE), "title": None},
+                "tooltip": _tooltip(("text", "Andel")),
+            },
+        },
+        {
+            "mark": {"type": "text", "fontSize": FONT_SIZE - 2},
+            "encoding": {"y": y, "x": {"field": "mid", "type": "quantitative"}, "text": {"field": "etikett"},
+                         "color": {"field": "textfarg", "type": "nominal", "scale": None}},
+        },
+    ]
+    return Chart(spec(layers), data, title, kind_sv="Staplat stapeldiagram")
 
 
-def _area_traces(series: pd.DataFrame, hover_unit: str, highlight: str | None, yearly_gaps: bool) -> list[dict]:
-    traces = []
+def _area_data(series: pd.DataFrame, unit: str, yearly_gaps: bool, percent: bool) -> tuple[pd.DataFrame, list[str]]:
+    areas = list(dict.fromkeys(series.sort_values("year")["omrade"]))
     years = range(int(series["year"].min()), int(series["year"].max()) + 1) if not series.empty else range(0)
-    for i, (area, g) in enumerate(series.sort_values("year").groupby("omrade", sort=False)):
+    parts = []
+    for area, g in series.sort_values("year").groupby("omrade", sort=False):
+        g = g[["year", "value"]]
         if yearly_gaps:
+            # a year without a value becomes a row with a missing value: a gap in the line
             g = g.set_index("year").reindex(years).reset_index()
-        strong = area == highlight
-        traces.append(
-            dict(
-                type="scatter",
-                x=g["year"].tolist(),
-                # a missing year is None (a gap), not NaN (which JSON cannot carry)
-                y=[None if pd.isna(v) else float(v) for v in g["value"]],
-                name=area,
-                mode="lines+markers",
-                connectgaps=False,
-                line=dict(
-                    color="#000000" if strong else PALETTE[i % len(PALETTE)],
-                    width=5 if strong else 3,
-                    dash=DASHES[i % len(DASHES)],
-                ),
-                marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=9),
-                hovertemplate=f"{area} %{{x}}: %{{y:.1f}} {hover_unit}<extra></extra>",
-            )
-        )
-    return traces
+        g = g.assign(serie=area)
+        parts.append(g)
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["year", "value", "serie"])
+    show = (lambda v: fmt.percent(v, 1)) if percent else (lambda v: f"{fmt.number(v, 1)} {unit}".strip())
+    data["text"] = [f"{s} {int(y)}: {show(v)}" if pd.notna(v) else f"{s} {int(y)}: inget värde" for s, y, v in zip(data["serie"], data["year"], data["value"])]
+    data["year"] = data["year"].astype(int)
+    return data[["serie", "year", "value", "text"]], areas
+
+
+def _area_layers(domain: list[str], highlight: str | None, y: dict, snapshot: str | None = None) -> list[dict]:
+    colors = [HIGHLIGHT_COLOR if s in (highlight, snapshot) else PALETTE[i % len(PALETTE)] for i, s in enumerate(domain)]
+    shapes = [STAR if s == snapshot else SHAPES[i % len(SHAPES)] for i, s in enumerate(domain)]
+    color = {"field": "serie", "type": "nominal", "sort": domain, "scale": {"domain": domain, "range": colors}, "title": None}
+    dash = {"field": "serie", "type": "nominal", "sort": domain, "scale": _scale(domain, DASHES), "title": None}
+    shape = {"field": "serie", "type": "nominal", "sort": domain, "scale": {"domain": domain, "range": shapes}, "title": None}
+    width = {"condition": {"test": {"field": "serie", "equal": highlight}, "value": 5}, "value": 3} if highlight else {"value": 3}
+    size = {"condition": {"test": {"field": "serie", "equal": snapshot}, "value": 320}, "value": 90} if snapshot else {"value": 90}
+    x = _year_axis()
+    line = {"mark": {"type": "line", "invalid": "break-paths-show-domains"},
+            "encoding": {"x": x, "y": y, "color": color, "strokeDash": dash, "strokeWidth": width}}
+    if snapshot:
+        line["transform"] = [{"filter": {"not": {"field": "serie", "equal": snapshot}}}]
+    points = {"mark": {"type": "point"}, "encoding": {"x": x, "y": y, "color": color, "shape": shape, "size": size,
+                                                      "tooltip": _tooltip(("text", "Värde"))}}
+    return [line, points]
 
 
 def area_lines(
@@ -269,45 +321,42 @@ def area_lines(
     highlight: str | None = None,
     yearly_gaps: bool = False,
     divider: tuple[float, str] | None = None,
-) -> go.Figure:
+) -> Chart:
     """One line per area (``omrade``, ``year``, ``value``), told apart by colour, dash
-    and marker. ``highlight`` names an area drawn thick and black (the region).
+    and point shape. ``highlight`` names an area drawn thick and black (the region).
     ``yearly_gaps``: a year without a value is a gap in the line, not a straight join.
     ``divider`` = (x, label): a dotted vertical line with a label at the top (e.g.
     where the projection starts).
     """
-    traces = _area_traces(series, hover_unit, highlight, yearly_gaps)
-    extra: dict = dict(yaxis=dict(tickformat=None, rangemode="normal"))
-    notes = []
+    data, areas = _area_data(series, hover_unit, yearly_gaps, percent=False)
+    y = {"field": "value", "type": "quantitative", "title": y_title or None, "scale": {"zero": False}}
+    layers = _area_layers(areas, highlight, y)
     if divider is not None:
         x, label = divider
-        extra["shapes"] = [
-            dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(dash="dot", color="#777777"))
+        layers += [
+            {"data": {"values": [{"x": x}]}, "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#777777", "strokeWidth": 1.5},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+            {"data": {"values": [{"x": x, "label": label}]},
+             "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "y": 2, "fontSize": FONT_SIZE - 2, "color": "#444444"},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "text": {"field": "label"}}},
         ]
-        notes.append(dict(text=label, xref="x", yref="paper", x=x, y=1, xanchor="left", yanchor="top", showarrow=False))
-    return figure(traces, layout(title, y_title=y_title, **extra), notes)
+    return Chart(spec(layers), data, title, kind_sv="Linjediagram", meta={"divider": divider})
 
 
-def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> go.Figure:
+def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> Chart:
     """An indicator's yearly values for several areas (percent), optional snapshot.
 
     ``series``: omrade, year, value. ``snapshot`` = (label, year, value): the deck's
     figure, measured differently (a season or another survey dimension), drawn as a
     separate black star with its own legend entry and never joined to the series.
     """
-    traces = _area_traces(series, "%", None, yearly_gaps=True)
+    data, areas = _area_data(series, "%", yearly_gaps=True, percent=True)
+    snap_name = None
     if snapshot is not None:
-        label, year, value = snapshot
-        traces.append(
-            dict(
-                type="scatter",
-                x=[year],
-                y=[value],
-                name=label,
-                mode="markers",
-                marker=dict(symbol="star", size=18, color="#000000"),
-                hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
-            )
-        )
-    fig_layout = layout(title, y_title="Procent", yaxis=dict(tickformat=None, rangemode="normal", ticksuffix=" %"), xaxis=dict(dtick=1))
-    return figure(traces, fig_layout)
+        snap_name, year, value = snapshot
+        snap = pd.DataFrame([{"serie": snap_name, "year": int(year), "value": float(value), "text": f"{snap_name}: {fmt.percent(value, 1)}"}])
+        data = pd.concat([data, snap], ignore_index=True)
+        areas = [*areas, snap_name]
+    y = {"field": "value", "type": "quantitative", "title": "Procent", "scale": {"zero": False},
+         "axis": {"labelExpr": "format(datum.value, ',.0f') + ' %'"}}
+    return Chart(spec(_area_layers(areas, None, y, snapshot=snap_name)), data, title, kind_sv="Linjediagram")

@@ -12,8 +12,6 @@ import math
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
-# Plotly's layout.separators: decimal separator then thousands separator.
-PLOTLY_SEPARATORS = ", "
 
 
 def _is_missing(x) -> bool:
@@ -55,3 +53,13 @@ def share(x, decimals: int = 0, approx: bool = False) -> str:
 def plain(text: str) -> str:
     """Turn no-break spaces into ordinary ones (for tests and plain-text exports)."""
     return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")
+
+
+def markdown_escape(text: str) -> str:
+    """Backslash-escape Markdown's special characters, so a label (a kommun name from an
+    imported file, a scenario name) is shown as written and never becomes a link,
+    emphasis or a heading."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)

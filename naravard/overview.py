@@ -180,6 +180,22 @@ def map_ranking(ds: Dataset, values: pd.Series, measure: MapMeasure) -> pd.DataF
     return pd.DataFrame({"Kommun": [names.get(k, k) for k in v.index], "Värde": [measure.format(x) for x in v]})
 
 
+def map_message(ds: Dataset, values: pd.Series, measure: MapMeasure) -> str:
+    """The map's main message (its caption): where the value is highest and lowest."""
+    names = ds.kommun_names()
+    v = values.dropna().sort_values(ascending=False)
+    head = f"Karta över kommunerna, {measure.label_sv.lower()}"
+    if v.empty:
+        return f"{head}: uppgift saknas för alla kommuner."
+    hi, lo = v.index[0], v.index[-1]
+    missing = len(values) - len(v)
+    tail = f" Uppgift saknas för {missing} kommun{'er' if missing > 1 else ''}." if missing else ""
+    return (
+        f"{head}: högst i {names.get(hi, hi)} ({measure.format(v.iloc[0])}), lägst i {names.get(lo, lo)} "
+        f"({measure.format(v.iloc[-1])}).{tail} Alla värden står i tabellen."
+    )
+
+
 def map_values(ds: Dataset, measure: str, variant: str) -> pd.Series:
     """The chosen measure per kommunkod (kommun rows only)."""
     m = MAP_MEASURES[measure]

@@ -15,26 +15,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from . import population
+from . import figures, fmt, population
 from .data import DataError, Dataset, load_dataset
 
 KEY_VARIANT = "nv_prognos"
 # The session's own data files: table name → raw bytes (pages/ladda_data.py sets it).
 KEY_DATA_IMPORT = "nv_data_import"
 
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "locale": "sv",
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+#: The accessible name of every chart ends with this (see :func:`chart`).
+CHART_ALT_POINTER = "Vad diagrammet visar står i texten under det."
+
 
 
 @dataclass(frozen=True)
@@ -194,9 +191,23 @@ def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
     st.caption(text)
 
 
-def chart(fig: go.Figure, alt: str, key: str | None = None) -> None:
-    """A Plotly chart with a text alternative (read by screen readers)."""
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, alt=alt, key=key)
+def chart(c: figures.Chart, alt: str, key: str | None = None) -> None:
+    """A Vega-Lite chart: its title above it, its text alternative as a caption under it.
+
+    ``alt`` states the chart's main message from the data; it is shown (and read by
+    screen readers) as the caption. The chart's own accessible name stays the same
+    whatever the values (its kind and a pointer to the caption): Streamlit re-embeds
+    a Vega-Lite chart when its spec or accessible name changes and otherwise swaps
+    the data in place, which is what keeps a slider step cheap. For the same reason
+    the title is text outside the spec, and ``theme=None`` because the theme is in the
+    spec (:data:`naravard.figures.CONFIG`). ``key`` names a container around all three
+    (CSS class ``st-key-<key>``).
+    """
+    with st.container(key=key) if key else nullcontext():
+        if c.title:
+            st.markdown(f"**{fmt.markdown_escape(c.title)}**")
+        st.vega_lite_chart(c.data, c.spec, width="stretch", theme=None, alt=f"{c.kind_sv}. {CHART_ALT_POINTER}")
+        st.caption(fmt.markdown_escape(alt))
 
 
 def table(df: pd.DataFrame, alt: str, height: int | str = "auto") -> None:
@@ -256,6 +267,7 @@ def map_section(ds: Dataset, variant: str) -> None:
     fig = mapfig.map_figure(gdf, ds.table("kommuner"), values, m.label_sv, m.format, title=m.label_sv)
     ranking = overview.map_ranking(ds, values, m)
     alt = f"Karta över kommunerna, {m.label_sv.lower()}: " + ", ".join(f"{r.Kommun} {r.Värde}" for r in ranking.itertuples()) + "."
+    message = overview.map_message(ds, values, m)
     with left:
         st.caption("Värdena på kartan, högst först:")
         table(ranking, alt=alt)
@@ -268,7 +280,7 @@ def map_section(ds: Dataset, variant: str) -> None:
             else "Förenklad karta: kommungränser saknas (se Om data).",
         )
     with right:
-        chart(fig, alt, key="nv_karta")
+        chart(fig, message, key="nv_karta")
 
 
 def boundary_section(ds: Dataset) -> None:

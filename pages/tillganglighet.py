@@ -24,7 +24,6 @@ if ui.require(ds, "tillganglighet", "indikatorer"):
     )
     fig, alt = view.indicator_chart(ds, kpi)
     ui.chart(fig, alt)
-    st.caption(alt)
     with st.expander("Visa siffrorna som tabell"):
         ui.table(view.indicator_table(ds, kpi), alt=f"Värden per år för indikatorn {kpi}.")
     row = ind.set_index("kpi_id").loc[kpi]

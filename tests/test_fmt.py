@@ -17,3 +17,11 @@ def test_swedish_percent():
     assert fmt.plain(fmt.share(0.2)) == "20 %"
     assert fmt.plain(fmt.percent(-13, 0, signed=True)) == "\u221213 %"
     assert fmt.number(-0.04, 1) == "0,0"  # no "−0,0"
+
+
+def test_markdown_escape_shows_labels_as_written():
+    from naravard.fmt import markdown_escape
+
+    assert markdown_escape("80+ per 100 invånare 20–64 år") == "80\\+ per 100 invånare 20–64 år"
+    assert markdown_escape("[klicka](http://x) *fet* #rubrik") == "\\[klicka\\]\\(http://x\\) \\*fet\\* \\#rubrik"
+    assert markdown_escape("Halland") == "Halland"

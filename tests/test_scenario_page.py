@@ -134,12 +134,12 @@ def _table_text(at: AppTest) -> str:
 def test_view_switch_shows_each_view_and_follows_the_sliders():
     at = scenario_page()
     assert at.segmented_control(key="nv_sc_ui_visa").value == "diagram"
-    assert len(at.get("plotly_chart")) == 1  # the per-kommun chart is the default view
+    assert len(at.get("vega_lite_chart")) == 1  # the per-kommun chart is the default view
 
     at.slider(key="nv_sc_horisont").set_value(2035).run()
     at.segmented_control(key="nv_sc_ui_visa").set_value("tabell").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 0, "only the chosen view is drawn"
+    assert len(at.get("vega_lite_chart")) == 0, "only the chosen view is drawn"
     text = _table_text(at)
     assert "Kungsbacka" in text and "Hylte" in text
 
@@ -165,3 +165,20 @@ def test_exports_follow_the_sliders_without_a_full_rerun():
     assert a.horisont == 2035 and a.andel_ordinart == pytest.approx(0.25)
     rows = view.assumption_rows(a)
     assert ("Framskrivning till år", "2035") in [(r[0], r[1]) for r in rows]
+
+
+def test_slider_step_changes_the_charts_data_not_its_spec():
+    """Streamlit re-embeds a Vega-Lite chart when its spec or accessible name changes;
+    otherwise it swaps the data in place. So a slider step must leave both as they were
+    (no horizon in series names, scales or a title inside the spec; the values are
+    stated in the caption, not in the accessible name)."""
+    at = scenario_page()
+    before = at.get("vega_lite_chart")[0].proto
+    spec, alt, data = before.spec, before.alt, bytes(before.data.data)
+    at.slider(key="nv_sc_horisont").set_value(2035).run()
+    at.slider(key="nv_sc_andel_ordinart").set_value(26).run()
+    assert not at.exception
+    after = at.get("vega_lite_chart")[0].proto
+    assert after.spec == spec
+    assert after.alt == alt, "a changed accessible name re-embeds the chart too; the message is in the caption"
+    assert bytes(after.data.data) != data, "the chart shows the new values"

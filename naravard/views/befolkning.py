@@ -7,7 +7,6 @@ the chart's main message from the data (for screen readers and as a caption).
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import figures, fmt, population
 from ..data import Dataset
@@ -16,7 +15,7 @@ from ..tables import display, integer, one_decimal, signed
 AGE_YEARS = [2020, 2025, 2030, 2040]
 
 
-def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[go.Figure, str]:
+def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[figures.Chart, str]:
     pop = population.total_population(ds, variant)
     pop = pop[pop["regionkod"].isin(kommuner)]
     title = f"Invånare per kommun – {population.VARIANTS[variant].label_sv}"
@@ -58,7 +57,7 @@ def variant_comparison(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def pop80_chart(ds: Dataset) -> tuple[go.Figure, str]:
+def pop80_chart(ds: Dataset) -> tuple[figures.Chart, str]:
     p = population.pop80(ds)
     p = p[(p["regionkod"] != ds.region.lanskod) & (p["year"].isin(AGE_YEARS))].copy()
     p["serie"] = p["year"].map(lambda y: f"{y}" + (" (prognos)" if y > ds.region.basar else ""))
@@ -87,7 +86,7 @@ def pop80_display(ds: Dataset) -> pd.DataFrame:
     return display(w, cols)
 
 
-def age_chart(ds: Dataset, year: int) -> tuple[go.Figure, str]:
+def age_chart(ds: Dataset, year: int) -> tuple[figures.Chart, str]:
     a = population.age_groups(ds)
     fig = figures.age_structure(a, year, title=f"Åldersstruktur {year}" + (" (prognos)" if year > ds.region.basar else ""))
     y = a[a["year"] == year]
@@ -100,7 +99,7 @@ def age_chart(ds: Dataset, year: int) -> tuple[go.Figure, str]:
     return fig, alt
 
 
-def ratio_chart(ds: Dataset) -> tuple[go.Figure, str]:
+def ratio_chart(ds: Dataset) -> tuple[figures.Chart, str]:
     r = population.old_age_ratio(ds).rename(columns={"kommun": "omrade", "per_100": "value"})
     fig = figures.area_lines(
         r,

@@ -13,7 +13,6 @@ import math
 from typing import Any, Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import export, figures, fmt, scenario
 from ..scenario import PARAMS, Assumptions, ScenarioResult
@@ -225,7 +224,7 @@ def assumption_rows(a: Assumptions) -> list[tuple[str, str, str]]:
     return rows
 
 
-def kommun_chart(res: ScenarioResult, output: str) -> tuple[go.Figure, str]:
+def kommun_chart(res: ScenarioResult, output: str) -> tuple[figures.Chart, str]:
     """Base year vs horizon per kommun for one output."""
     t = res.horizon_table(output)
     t = t[t["kommunkod"].notna()]
@@ -287,7 +286,7 @@ def formulas_table() -> pd.DataFrame:
 COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov_exakt", "lakare_behov")
 
 
-def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, go.Figure, str]:
+def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, figures.Chart, str]:
     """Key Halland outputs at each scenario's horizon, differences to the first."""
     names = list(results)
     first = results[names[0]]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import access, figures, fmt
 from ..data import Dataset
 from ..tables import display, pct1
 
 
-def indicator_chart(ds: Dataset, kpi_id: str) -> tuple[go.Figure, str]:
+def indicator_chart(ds: Dataset, kpi_id: str) -> tuple[figures.Chart, str]:
     ind = access.indicators(ds).set_index("kpi_id")
     name = str(ind.loc[kpi_id, "indikator"])
     series = access.indicator_series(ds, kpi_id)
@@ -53,7 +52,7 @@ def snapshot_table(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def travel_chart(ds: Dataset) -> tuple[go.Figure, str]:
+def travel_chart(ds: Dataset) -> tuple[figures.Chart, str]:
     t = ds.table("restid")
     labels = {"bil": "Bil", "cykel": "Cykel", "kollektivtrafik": "Kollektivtrafik", "gang": "Gång"}
     long = t.melt(id_vars=["regionkod", "omrade"], value_vars=list(labels), var_name="satt", value_name="min")

@@ -63,10 +63,12 @@ SETTLE_MS = 1_000
 # What wait_idle() watches: readiness plus a signature that must stay unchanged.
 _PAGE_STATE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
     const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .filter(t => !t.closest('details:not([open])'));
-    const drawn = charts.filter(c => c.querySelector('.js-plotly-plot .main-svg')).length;
+    // drawn: a Vega view with at least one mark (it is first embedded without data,
+    // then given its data)
+    const drawn = charts.filter(c => c.querySelector('svg.marks g.role-mark > *')).length;
     const filled = tables.filter(t => t.querySelector('canvas table [role="row"]')).length;
     const script = app && app.getAttribute('data-test-script-state');
     const running = !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');

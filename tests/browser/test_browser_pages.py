@@ -150,9 +150,10 @@ def test_oversikt_metrics_and_map(app):
         app.screenshot("oversikt-metrics-FAILED")
     for label, value in OVERSIKT_METRICS.items():
         assert got.get(label) == value, f"metric {label!r}: {got.get(label)!r} != {value!r} (all: {got}); url {app.page.url}; page text: {app.text()[:600]}"
-    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
-    assert chart.count() == 1, "the map (plotly chart with key nv_karta) is missing"
-    assert chart.locator(".main-svg").count() >= 1, "the map is not drawn"
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"]')
+    assert chart.count() == 1, "the map (chart in the container with key nv_karta) is missing"
+    circles = chart.locator("svg.marks g.mark-symbol.role-mark path").count()
+    assert circles == 6, f"the simplified map draws one circle per kommun, got {circles}"
     # Empty boundary cache: the simplified map with its visible note.
     assert "Förenklad karta: kommungränser saknas" in app.text()
 
@@ -182,10 +183,8 @@ def test_map_with_imported_boundaries(app_with_map):
     text = app.text()
     assert "Förenklad karta" not in text, "the fallback map is shown although boundaries were imported"
     assert "Kommungränser: SCB" in text
-    polygons = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"] .js-plotly-plot').evaluate(
-        "gd => gd.data.filter(t => t.fill === 'toself').length"
-    )
-    assert polygons >= 6, f"expected at least one filled polygon trace per kommun (6), got {polygons}"
+    polygons = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"] svg.marks g.mark-shape.role-mark path').count()
+    assert polygons == 6, f"expected one filled shape per kommun (6), got {polygons}"
     errors = [e for e in app.console_errors if not benign(e, app.server.url)]
     assert errors == [], "\n".join(errors)
     app.screenshot("oversikt-karta")

@@ -9,8 +9,9 @@ def _metric(app, label: str) -> str:
 
 
 def _bars(app) -> list:
-    return app.page.locator('.st-key-nv_sc_diagram .js-plotly-plot').evaluate(
-        "gd => gd._fullData.map(t => Array.from(t.y || []))"
+    """The value labels on the per-kommun chart's bars (Vega draws them as SVG text)."""
+    return app.page.locator('.st-key-nv_sc_diagram [data-testid="stVegaLiteChart"]').evaluate(
+        "c => Array.from(c.querySelectorAll('svg.marks g.mark-text.role-mark text')).map(t => t.textContent)"
     )
 
 
@@ -28,12 +29,19 @@ def test_slider_moves_headline_and_chart(app):
     assert _metric(app, "Invånare 80+") == "30 147"
     assert _metric(app, "Inskrivna, ordinärt boende") == "6 029"
     before = _bars(app)
+    # labels in data order: the six kommuner in 2025, then in 2030; Kungsbacka first
+    assert len(before) == 12 and (fmt.plain(before[0]), fmt.plain(before[6])) == ("6 146", "7 346")
+    chart = app.page.locator('.st-key-nv_sc_diagram [data-testid="stVegaLiteChart"]')
+    chart.evaluate("c => { window.__nvChartSvg = c.querySelector('svg.marks'); }")
 
     _press(app, "nv_sc_horisont", 5)  # 2030 → 2035
     app.wait_for_text("Resultat för Halland 2025 → 2035")
     assert _metric(app, "Invånare 80+") == "32 314"  # sum of the kommun rows for 2035
     after = _bars(app)
     assert after != before, "the per-kommun chart follows the slider"
+    assert fmt.plain(after[0]) == "6 146" and fmt.plain(after[6]) != "7 346"
+    # updated in place (Vega swaps the data), not torn down and embedded again
+    assert chart.evaluate("c => c.querySelector('svg.marks') === window.__nvChartSvg")
 
     _press(app, "nv_sc_andel_ordinart", 6)  # 20 % → 26 %
     app.wait_for_text("8 402")  # 26 % of 32 314 = 8 401,6
