@@ -141,8 +141,7 @@ def studio() -> None:
             ui.chart(fig, alt, key="nv_sc_diagram")
             st.caption(f"**Så räknas det:** {scenario.FORMULAS_SV[out]} Siffrorna: välj *Tabell per kommun* ovan.")
         with right:
-            st.markdown("**Antaganden som gäller**")
-            st.markdown(view.assumptions_markdown(a))
+            st.markdown("**Antaganden som gäller**\n\n" + view.assumptions_markdown(a))
     elif shown == "tabell":
         ui.text_table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
     elif shown == "vagval":
@@ -152,7 +151,6 @@ def studio() -> None:
         ui.text_table(view.assumptions_display_sources(a), alt="Antagandena som gäller för resultaten, med källa.")
     with st.expander("Bra att veta om beräkningen", icon=":material/info:"):
         st.markdown("\n".join(f"- {n}" for n in res.notes_sv))
-    ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden: reglagen ovan och vyn Antaganden och källor.")
 
 
 def _report(e: Exception) -> None:
@@ -197,6 +195,8 @@ def _delete(store, scenario_id: int) -> None:
 
 
 studio()
+# static, so outside the fragment (every element a slider step redraws costs browser time)
+ui.source_line(ds, "utbud", "befolkning", "befolkning_alder", "nyckeltal", extra="Antaganden: reglagen ovan och vyn Antaganden och källor.")
 
 # Exports sit outside the fragment; each file is built when its button is clicked,
 # from the assumptions the fragment last used (a plain object in the session, read
