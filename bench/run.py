@@ -62,6 +62,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1366, "height": 900}
 SCENARIO_URL_PATH = "scenario"
 REFERENCE_SCRIPT = "bench/reference_app.py"
+FLOOR_SCRIPT = "bench/floor_app.py"
 
 # Targets (see docs/performance.md). Ratios are app / reference.
 TARGET_PAGE_READY_RATIO = 1.2
@@ -93,6 +94,11 @@ WATCHER_JS = r"""
   const SIGS = {
     metrics: () => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
       .map(e => e.textContent).join('|'),
+    // marks and axis labels: with a proportional change a line can keep its pixels
+    // while the axis is relabelled
+    vega: () => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks'))
+      .map(svg => Array.from(svg.querySelectorAll('g.role-mark path')).map(p => p.getAttribute('d')).join(';')
+        + '#' + Array.from(svg.querySelectorAll('text')).map(t => t.textContent).join(';')).join('|'),
     plot: () => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
       Array.from(gd.querySelectorAll('.scatterlayer path.js-line')).map(p => p.getAttribute('d')).join(';')
       + '#' + ((gd.querySelector('.gtitle') || {}).textContent || '')).join('|'),
@@ -440,7 +446,8 @@ def app_pages() -> tuple[list[tuple[str, str, bool]], str | None]:
         return [], f"unexpected output from naravard.ui: {e}"
 
 
-async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pages: list[tuple[str, str, bool]], log) -> dict:
+async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pages: list[tuple[str, str, bool]], log,
+                          floor: Server | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict[str, Any] = {}
@@ -452,11 +459,15 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
     app_targets = [Target(f"app:{u}", t, app, "/" if default else f"/{u}", "metrics") for u, t, default in pages]
     scenario = next((t for t in app_targets if t.key == f"app:{SCENARIO_URL_PATH}"), None)
     mem_target = scenario or app_targets[0]
+    # floor probes (bench/floor_app.py): information on what Streamlit itself costs
+    floor_vega = Target("floor:vega", "Reference drawn with Vega-Lite", floor, "/?p=vega", "vega") if floor else None
+    floor_layout = Target("floor:layout", "Scenario layout, fixed content", floor, "/?p=layout", "metrics") if floor else None
+    floors = [t for t in (floor_vega, floor_layout) if t is not None]
     q = cfg.quiet_ms
     T = cfg.timeout
 
     def errs_for(t: Target) -> Errors:
-        return ref_errors if t is reference else errors
+        return ref_errors if t is reference or t in floors else errors
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
@@ -480,10 +491,11 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
 
             # -- 3. page ready, every page and the reference, fresh context per load,
             #       interleaved; the order is reversed every other round.
-            log(f"page loads: {cfg.loads} rounds × {len(app_targets) + 1} targets …")
-            loads: dict[str, list[float]] = {t.key: [] for t in app_targets + [reference]}
-            first: dict[str, list[float]] = {t.key: [] for t in app_targets + [reference]}
-            wall: dict[str, list[float]] = {t.key: [] for t in app_targets + [reference]}
+            refs = [reference] + ([floor_vega] if floor_vega else [])
+            log(f"page loads: {cfg.loads} rounds × {len(app_targets) + len(refs)} targets …")
+            loads: dict[str, list[float]] = {t.key: [] for t in app_targets + refs}
+            first: dict[str, list[float]] = {t.key: [] for t in app_targets + refs}
+            wall: dict[str, list[float]] = {t.key: [] for t in app_targets + refs}
             # warm each page once so the first measured load is not a cold import
             for t in app_targets:
                 s = Session(browser, t.url, t.key + " (warm-up)", errs_for(t), q)
@@ -491,7 +503,7 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
                 await s.load(T * 2)
                 await s.close()
             for i in range(cfg.loads):
-                order = [reference] + app_targets if i % 2 == 0 else app_targets[::-1] + [reference]
+                order = refs + app_targets if i % 2 == 0 else app_targets[::-1] + refs[::-1]
                 for t in order:
                     s = Session(browser, t.url, t.key, errs_for(t), q)
                     await s.open()
@@ -507,11 +519,11 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
             out["page_ready_ms"] = {k: summary(v) for k, v in loads.items()}
             out["page_first_content_ms"] = {k: summary(v) for k, v in first.items()}
             out["page_ready_wall_ms"] = {k: summary(v) for k, v in wall.items()}
-            out["pages"] = {t.key: {"title": t.title, "url_path": t.path} for t in app_targets + [reference]}
+            out["pages"] = {t.key: {"title": t.title, "url_path": t.path} for t in app_targets + refs}
 
             # -- 4. slider step → updated, app scenario page and reference, alternating
             log(f"slider: {cfg.steps} steps each …")
-            out["slider_ms"], out["slider_note"] = await _slider(browser, scenario, reference, cfg, errs_for, q)
+            out["slider_ms"], out["slider_note"] = await _slider(browser, scenario, reference, cfg, errs_for, q, floors)
 
             # -- 5. concurrency: N simultaneous sessions, load + 3 slider steps each;
             #       app and reference in ABBA order over the levels.
@@ -572,13 +584,14 @@ async def _memory(browser, targets: list[Target], cfg, errs_for, q) -> dict:
     return res
 
 
-async def _slider(browser, scenario: Target | None, reference: Target, cfg, errs_for, q) -> tuple[dict, str | None]:
+async def _slider(browser, scenario: Target | None, reference: Target, cfg, errs_for, q,
+                  floors: list[Target] = ()) -> tuple[dict, str | None]:
     note = None
     if scenario is None:
         note = (f"Scenario page not measured (no url_path '{SCENARIO_URL_PATH}' in naravard.ui.PAGES, or left out "
                 "with --pages): slider steps on the app skipped; the reference was measured alone; the concurrency "
                 "sessions load the app's pages round-robin without slider steps.")
-    targets = [t for t in (scenario, reference) if t is not None]
+    targets = [t for t in (scenario, reference, *floors) if t is not None]
     sessions = {}
     samples: dict[str, list[float]] = {t.key: [] for t in targets}
     first: dict[str, list[float]] = {t.key: [] for t in targets}
@@ -680,7 +693,7 @@ def build_rows(res: dict) -> list[dict[str, Any]]:
     if b.get("status") == "ok":
         ref_load = b["page_ready_ms"]["reference"]
         for key, s in b["page_ready_ms"].items():
-            if key == "reference":
+            if key == "reference" or key.startswith("floor:"):
                 continue
             title = b["pages"][key]["title"]
             for stat in ("median", "p95"):
@@ -704,6 +717,14 @@ def build_rows(res: dict) -> list[dict[str, Any]]:
         else:
             row("Slider step → updated (p95) – app skipped: scenario page not measured", None, ref_sl.get("p95"),
                 target=f"≤ {TARGET_SLIDER_P95_RATIO}× ref", met="skipped")
+        # floor probes: information, in the App column, ratios to the reference
+        if "floor:vega" in b["page_ready_ms"]:
+            fv = b["page_ready_ms"]["floor:vega"]
+            row(f"Floor: reference drawn with Vega-Lite, page ready (median, n={fv['n']})", fv["median"], ref_load["median"])
+        for key, label in (("floor:vega", "reference drawn with Vega-Lite"), ("floor:layout", "scenario layout, fixed content")):
+            if key in sl:
+                row(f"Floor: {label}, slider step (median, n={sl[key]['n']})", sl[key]["median"], ref_sl.get("median"))
+                row(f"Floor: {label}, slider step (p95)", sl[key]["p95"], ref_sl.get("p95"))
         mem = b["memory"]
         mkey = next(k for k in mem if k != "reference")
         am, rm = mem[mkey], mem["reference"]
@@ -788,6 +809,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     "(default: <repo>/var/boundaries if it exists; else the app shows its simplified map)")
     ap.add_argument("--pages", help="comma-separated url_paths of the app pages to measure (default: all of ui.PAGES)")
     ap.add_argument("--skip-browser", action="store_true", help="only the model section")
+    ap.add_argument("--no-floors", action="store_true",
+                    help="leave out the floor probes (bench/floor_app.py: the reference with Vega-Lite, the scenario layout)")
     ap.add_argument("--skip-model", action="store_true", help="only the browser sections")
     a = ap.parse_args(argv)
     d = QUICK if a.quick else FULL
@@ -889,14 +912,16 @@ def _run_browser(cfg, pages, res, log) -> dict:
     env.pop("NARAVARD_DATA_DIR", None)
     app = Server("app", "app.py", env, tmp / "app.log")
     ref = Server("reference", REFERENCE_SCRIPT, env, tmp / "reference.log")
+    floor = None if cfg.no_floors else Server("floor", FLOOR_SCRIPT, env, tmp / "floor.log")
+    servers = [x for x in (app, ref, floor) if x is not None]
     out: dict[str, Any]
     try:
         log(f"starting servers (temp dir {tmp}) …")
-        app.start()
-        ref.start()
-        app.wait_healthy()
-        ref.wait_healthy()
-        out = asyncio.run(measure_browser(cfg, app, ref, pages, log))
+        for x in servers:
+            x.start()
+        for x in servers:
+            x.wait_healthy()
+        out = asyncio.run(measure_browser(cfg, app, ref, pages, log, floor))
         out["status"] = "ok"
         res["machine"]["chromium"] = out.pop("chromium", None)
         out["server_start_s"] = {"app": app.healthy_after_s, "reference": ref.healthy_after_s}
@@ -906,14 +931,14 @@ def _run_browser(cfg, pages, res, log) -> dict:
 
         out = {"status": "error", "reason": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
     finally:
-        app.stop()
-        ref.stop()
-        res["server_tracebacks"] = {"app": app.tracebacks(), "reference": ref.tracebacks()}
+        for x in servers:
+            x.stop()
+        res["server_tracebacks"] = {"app": app.tracebacks(), "reference": ref.tracebacks() + (floor.tracebacks() if floor else 0)}
         if res["server_tracebacks"]["app"] or res["server_tracebacks"]["reference"] or out.get("status") != "ok":
             keep = Path(cfg.out).with_suffix("")
             keep = (keep if keep.is_absolute() else ROOT / keep).parent / "bench-logs"
             keep.mkdir(parents=True, exist_ok=True)
-            for f in (app.log_path, ref.log_path):
+            for f in (x.log_path for x in servers):
                 with contextlib.suppress(OSError):
                     shutil.copy2(f, keep / f.name)
             res["notes"].append(f"Server logs kept in {keep}.")

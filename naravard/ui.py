@@ -210,9 +210,23 @@ def chart(c: figures.Chart, alt: str, key: str | None = None) -> None:
         st.caption(fmt.markdown_escape(alt))
 
 
+#: Tables up to this many rows are drawn as static HTML tables (see :func:`table`).
+STATIC_TABLE_MAX_ROWS = 60
+
+
 def table(df: pd.DataFrame, alt: str, height: int | str = "auto") -> None:
-    """A read-only table of preformatted strings (Swedish number format)."""
-    st.dataframe(df, hide_index=True, alt=alt, height=height)
+    """A read-only table of preformatted strings (Swedish number format).
+
+    Small tables (most of the app's: one row per kommun) are static HTML tables: they
+    cost the browser far less than the scrolling data grid (a page with a grid loads
+    its JavaScript and mounts a canvas), a screen reader reads them as a real table,
+    and they take no Tab stops. Larger ones (data previews) keep the grid, which
+    scrolls and sorts.
+    """
+    if len(df) <= STATIC_TABLE_MAX_ROWS:
+        st.table(df, hide_index=True, alt=alt)
+    else:
+        st.dataframe(df, hide_index=True, alt=alt, height=height)
 
 
 def text_table(df: pd.DataFrame, alt: str) -> None:

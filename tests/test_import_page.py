@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from naravard import fmt, ui
 from naravard.data import DEFAULT_DATA_DIR
+from tests.apptables import table_with
 
 TIMEOUT = 90
 PAGE = "pages/ladda_data.py"
@@ -74,7 +75,7 @@ def test_upload_a_good_file_use_it_and_every_page_follows():
     at.run()
     assert not at.exception and not at.error
     assert "2 värden skiljer sig" in texts(at.success)
-    diff = at.dataframe[0].value
+    diff = table_with(at, "Förändring")
     assert list(diff.columns) == ["Rad", "Kolumn", "Nu", "I filen", "Förändring"]
     assert "Kungsbacka 1384" in set(diff["Rad"])
 

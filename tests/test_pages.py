@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from naravard import fmt, ui
 from naravard.data import DEFAULT_DATA_DIR
+from tests.apptables import all_tables, table_with
 
 TIMEOUT = 90
 
@@ -37,8 +38,8 @@ def page_text(at: AppTest) -> str:
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    for df in list(at.dataframe) + list(at.table):
-        parts.append(df.value.to_string())
+    for df in all_tables(at):
+        parts.append(df.to_string())
     return fmt.plain("\n".join(parts))
 
 
@@ -64,11 +65,11 @@ def test_overview_headline_figures():
     assert m["Snitt listade per vårdcentral"] == "ca 7 400"
     assert m["Längsta avstånd till vårdcentral"] == "25 km"
     assert m["Längsta avstånd till filial"] == "21 km"
-    table = at.dataframe[0].value
+    table = table_with(at, "Vårdcentraler")
     halmstad = table[table["Kommun"] == "Halmstad"].iloc[0].map(fmt.plain)
     assert (halmstad["Vårdcentraler"], halmstad["Filialer"], halmstad["Snitt listade per VC"]) == ("14", "5", "7 500")
     assert len(at.get("vega_lite_chart")) == 1  # the map (fallback without boundaries)
-    ranking = at.dataframe[1].value
+    ranking = table_with(at, "Värde")
     assert list(ranking["Kommun"])[0] == "Hylte"  # 10 500 inhabitants on one VC
 
 
@@ -81,7 +82,7 @@ def test_overview_in_the_deck_variant():
     assert m["Invånare 2022"] == "ca 343 000"
     assert m["Invånare 2030 (prognos)"] == "ca 362 000"
     assert m["80 år och äldre 2023 → 2030"] == "ca 20 000 → ca 30 000"
-    total = at.dataframe[0].value.iloc[-1].map(fmt.plain)
+    total = table_with(at, "Vårdcentraler").iloc[-1].map(fmt.plain)
     assert total["Kommun"] == "Halland totalt" and total["Vårdcentraler"] == "47" and total["Filialer"] == "11"
 
 
@@ -113,7 +114,7 @@ def test_om_data_lists_every_table_with_source():
     cat = at.table[0].value
     assert len(cat) == 9 and (cat["Status"].str.startswith("OK")).all()
     assert "Information och dialog om framtidens primärvård" in " ".join(cat["Källa"])
-    preview = at.dataframe[0].value  # the first table, kommuner, shown exactly
+    preview = table_with(at, "lat")  # the first table, kommuner, shown exactly
     assert list(preview["lat"])[0] == "57,487"
 
 
@@ -141,7 +142,7 @@ def test_missing_manifest_stops_with_a_message(tmp_path, monkeypatch):
 def test_every_chart_has_its_numbers_as_a_table():
     """Accessibility: each chart's figures can also be read as a table."""
     at = open_page("pages/befolkning.py")
-    tables = [fmt.plain(df.value.to_string()) for df in at.dataframe]
+    tables = [fmt.plain(df.to_string()) for df in all_tables(at)]
     assert any("Hylte" in t and "10 094" in t for t in tables)  # population per kommun, 2025
     assert any("6 146 (" in t for t in tables)  # Kungsbacka 80+ 2025 in the age table
     assert any("Halland" in t and "10,9" in t for t in tables)  # 80+ per 100 aged 20–64, Halland 2020: 19 815 / 181 924

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from naravard import fmt
 from naravard.scenario import Assumptions
 from naravard.store import ScenarioStore
+from tests.apptables import table_with
 
 TIMEOUT = 90
 
@@ -111,7 +112,7 @@ def test_compare_with_a_saved_scenario(tmp_path):
     at = scenario_page()
     at.multiselect(key="nv_sc_ui_jamfor").set_value([s.id]).run()
     assert not at.exception
-    table = at.dataframe[-1].value
+    table = table_with(at, "Aktuellt (2030)")
     row = table[table["Resultat"] == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"].iloc[0].map(fmt.plain)
     assert row["Aktuellt (2030)"] == "6 029" and row["Hög andel (2030)"] == "9 044"
     assert row["Hög andel: skillnad mot Aktuellt"] == "+3 015"

@@ -1,0 +1,22 @@
+"""Finding a table on an AppTest page, whichever element draws it.
+
+``naravard.ui.table`` draws small tables as static ``st.table`` and large ones as the
+``st.dataframe`` grid, so a test asks for a table by a column it has, not by kind and
+position.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+
+def all_tables(at: AppTest) -> list[pd.DataFrame]:
+    return [t.value for t in list(at.table) + list(at.dataframe)]
+
+
+def table_with(at: AppTest, column: str, nth: int = 0) -> pd.DataFrame:
+    """The ``nth`` table on the page that has ``column`` (AssertionError if none)."""
+    found = [t for t in all_tables(at) if column in t.columns]
+    assert len(found) > nth, f"no table with column {column!r}; tables: {[list(t.columns) for t in all_tables(at)]}"
+    return found[nth]
