@@ -88,3 +88,16 @@ def test_page_url_paths_equal_their_file_names():
     naravard.ui.ensure_frame) and in st.navigation."""
     for p in ui.PAGES:
         assert Path(p.script).stem == p.url_path, p
+
+
+def test_the_app_does_not_need_plotly():
+    """requirements.txt (what scripts/run.sh installs) has no plotly: the app draws with
+    Vega-Lite; only the benchmark's reference page uses plotly (requirements-dev.txt)."""
+    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "plotly" not in runtime
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in py_files("naravard", "pages") + [ROOT / "app.py"]
+        if re.search(r"^\s*(import plotly|from plotly)", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []
