@@ -33,7 +33,6 @@ KEY_DATA_IMPORT = "nv_data_import"
 CHART_ALT_POINTER = "Vad diagrammet visar står i texten under det."
 
 
-
 @dataclass(frozen=True)
 class PageSpec:
     """One page of the app; app.py builds the navigation from this list.
