@@ -7,10 +7,10 @@ Vega-Lite chart's data in place when its spec is unchanged, whereas it remounts 
 chart whenever the figure changes. A slider step on the scenario page therefore only
 swaps the data of the chart.
 
-Each builder returns a :class:`Chart`: the spec *without* data, the data as a
-DataFrame, and a title that the UI shows above the chart as text. Keeping data and
-title out of the spec keeps the spec identical across reruns, which is what lets
-Streamlit skip the remount.
+Each builder returns a :class:`Chart`: the spec *without* data and the data as a
+DataFrame. Keeping the data out of the spec (and the title free of values that a
+slider changes) keeps the spec identical across reruns, which is what lets Streamlit
+skip the remount.
 
 One theme for all charts: the Okabe–Ito colour-blind-safe palette, large fonts for a
 projector, Swedish numbers (decimal comma, space between thousands, through the spec's
@@ -90,7 +90,7 @@ CONFIG: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Chart:
-    """A Vega-Lite chart: ``spec`` without data, ``data`` for it, ``title`` shown above.
+    """A Vega-Lite chart: ``spec`` without data, ``data`` for it, ``title`` (also in the spec).
 
     ``spec`` depends only on the chart's kind and fixed labels, never on the values,
     so it stays the same while a slider moves and only ``data`` changes.
@@ -114,9 +114,15 @@ class Chart:
         return {**self.spec, "data": {"values": rows}}
 
 
-def spec(layers: list[dict], height: int = HEIGHT, **extra) -> dict:
-    """A layered spec with the theme; ``extra`` goes in at the top level (e.g. resolve)."""
-    return {"$schema": SCHEMA, "height": height, "config": CONFIG, "layer": layers, **extra}
+def spec(layers: list[dict], height: int = HEIGHT, title: str = "", **extra) -> dict:
+    """A layered spec with the theme and title; ``extra`` goes in at the top level.
+
+    The title is part of the chart (so a PNG saved from Streamlit's chart menu has it).
+    It must not change with a slider: a changed spec makes Streamlit re-embed the chart.
+    """
+    head = {"title": {"text": title, "anchor": "start", "fontSize": FONT_SIZE + 3, "fontWeight": 600,
+                      "color": TEXT_COLOR, "offset": 12, "limit": 900}} if title else {}
+    return {"$schema": SCHEMA, "height": height, "config": CONFIG, **head, "layer": layers, **extra}
 
 
 def _scale(domain: list, values: list) -> dict:
@@ -173,7 +179,7 @@ def population_lines(pop: pd.DataFrame, title: str = "") -> Chart:
             "encoding": {"x": x, "y": y, "color": color, "shape": shape, "tooltip": _tooltip(("text", "Invånare"))},
         },
     ]
-    return Chart(spec(layers), data, title, kind_sv="Linjediagram")
+    return Chart(spec(layers, title=title), data, title, kind_sv="Linjediagram")
 
 
 def grouped_bars(
@@ -232,7 +238,7 @@ def grouped_bars(
                          "shape": {"field": "serie", "type": "nominal", "sort": None, "title": None},
                          "fill": {"value": TEXT_COLOR}},
         })
-    return Chart(spec(layers, height=height), data, title, kind_sv="Stapeldiagram")
+    return Chart(spec(layers, height=height, title=title), data, title, kind_sv="Stapeldiagram")
 
 
 def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> Chart:
@@ -274,7 +280,7 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> Chart:
                          "color": {"field": "textfarg", "type": "nominal", "scale": None}},
         },
     ]
-    return Chart(spec(layers), data, title, kind_sv="Staplat stapeldiagram")
+    return Chart(spec(layers, title=title), data, title, kind_sv="Staplat stapeldiagram")
 
 
 def _area_data(series: pd.DataFrame, unit: str, yearly_gaps: bool, percent: bool) -> tuple[pd.DataFrame, list[str]]:
@@ -340,7 +346,7 @@ def area_lines(
              "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "y": 2, "fontSize": FONT_SIZE - 2, "color": "#444444"},
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "text": {"field": "label"}}},
         ]
-    return Chart(spec(layers), data, title, kind_sv="Linjediagram", meta={"divider": divider})
+    return Chart(spec(layers, title=title), data, title, kind_sv="Linjediagram", meta={"divider": divider})
 
 
 def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> Chart:
@@ -359,4 +365,4 @@ def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | Non
         areas = [*areas, snap_name]
     y = {"field": "value", "type": "quantitative", "title": "Procent", "scale": {"zero": False},
          "axis": {"labelExpr": "format(datum.value, ',.0f') + ' %'"}}
-    return Chart(spec(_area_layers(areas, None, y, snapshot=snap_name)), data, title, kind_sv="Linjediagram")
+    return Chart(spec(_area_layers(areas, None, y, snapshot=snap_name), title=title), data, title, kind_sv="Linjediagram")

@@ -169,8 +169,8 @@ def _note_layer(text: str) -> dict:
     }
 
 
-def _map_spec(layers: list[dict], projection: dict, height: int, kind: str) -> dict:
-    return {**figures.spec(layers, height=height), "projection": projection, "usermeta": {"naravard_map": kind, "crs": MAP_CRS}}
+def _map_spec(layers: list[dict], projection: dict, height: int, kind: str, title: str) -> dict:
+    return {**figures.spec(layers, height=height, title=title), "projection": projection, "usermeta": {"naravard_map": kind, "crs": MAP_CRS}}
 
 
 def _range(present: pd.Series) -> tuple[float, float]:
@@ -231,7 +231,7 @@ def choropleth(
     }
     bounds = gdf.total_bounds
     pad = float(0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
-    spec = _map_spec([shapes, *_labels(labels, -9, 9)], _projection(bounds, (pad, pad)), height, "choropleth")
+    spec = _map_spec([shapes, *_labels(labels, -9, 9)], _projection(bounds, (pad, pad)), height, "choropleth", title)
     return Chart(spec, None, title, kind_sv="Karta", meta={"naravard_map": "choropleth", "labels": labels})
 
 
@@ -301,7 +301,7 @@ def seat_symbols(
         bounds = (300_000.0, 6_250_000.0, 450_000.0, 6_400_000.0)
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 50_000.0)
     # room for the labels beside the circles, and for the note at the bottom
-    spec = _map_spec(layers, _projection(bounds, (0.7 * span, 0.18 * span)), height, "seat_symbols")
+    spec = _map_spec(layers, _projection(bounds, (0.7 * span, 0.18 * span)), height, "seat_symbols", title)
     return Chart(spec, None, title, kind_sv="Förenklad karta", meta={"naravard_map": "seat_symbols", "labels": rows})
 
 

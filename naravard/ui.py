@@ -191,21 +191,19 @@ def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
 
 
 def chart(c: figures.Chart, alt: str, key: str | None = None) -> None:
-    """A Vega-Lite chart: its title above it, its text alternative as a caption under it.
+    """A Vega-Lite chart with its text alternative as a caption under it.
 
     ``alt`` states the chart's main message from the data; it is shown (and read by
-    screen readers) as the caption. The chart's own accessible name stays the same
-    whatever the values (its kind and a pointer to the caption): Streamlit re-embeds
-    a Vega-Lite chart when its spec or accessible name changes and otherwise swaps
-    the data in place, which is what keeps a slider step cheap. For the same reason
-    the title is text outside the spec, and ``theme=None`` because the theme is in the
-    spec (:data:`naravard.figures.CONFIG`). ``key`` names a container around all three
-    (CSS class ``st-key-<key>``).
+    screen readers) as the caption. The chart's own accessible name is its kind and
+    title and a pointer to the caption, so it stays the same whatever the values:
+    Streamlit re-embeds a Vega-Lite chart when its spec or accessible name changes and
+    otherwise swaps the data in place, which is what keeps a slider step cheap.
+    ``theme=None`` because the theme is in the spec (:data:`naravard.figures.CONFIG`).
+    ``key`` names a container around chart and caption (CSS class ``st-key-<key>``).
     """
+    name = f"{c.kind_sv}: {c.title}. {CHART_ALT_POINTER}" if c.title else f"{c.kind_sv}. {CHART_ALT_POINTER}"
     with st.container(key=key) if key else nullcontext():
-        if c.title:
-            st.markdown(f"**{fmt.markdown_escape(c.title)}**")
-        st.vega_lite_chart(c.data, c.spec, width="stretch", theme=None, alt=f"{c.kind_sv}. {CHART_ALT_POINTER}")
+        st.vega_lite_chart(c.data, c.spec, width="stretch", theme=None, alt=name)
         st.caption(fmt.markdown_escape(alt))
 
 

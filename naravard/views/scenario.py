@@ -240,7 +240,9 @@ def kommun_chart(res: ScenarioResult, output: str) -> tuple[figures.Chart, str]:
         "kommun",
         "serie",
         "v",
-        title=f"{label}, {res.base_year} och {res.horizon}",
+        # no years in the title: it is part of the spec, which must not change with the
+        # horizon slider (the legend names the two years)
+        title=f"{label}, per kommun",
         y_title=scenario.OUTPUT_UNITS_SV[output].capitalize(),
         value_format=lambda v: fmt.number(v, DECIMALS.get(output, 0)),
     )
