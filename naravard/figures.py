@@ -104,6 +104,8 @@ class Chart:
     #: purpose: the chart's text alternative is a caption under it (it changes with
     #: the values, and a changed accessible name makes Streamlit re-embed the chart).
     kind_sv: str = "Diagram"
+    #: What a builder drew beyond spec and data, for callers and tests (the maps put
+    #: their label rows here).
     meta: dict = field(default_factory=dict)
 
     def full_spec(self) -> dict:
@@ -346,7 +348,7 @@ def area_lines(
              "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "y": 2, "fontSize": FONT_SIZE - 2, "color": "#444444"},
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "text": {"field": "label"}}},
         ]
-    return Chart(spec(layers, title=title), data, title, kind_sv="Linjediagram", meta={"divider": divider})
+    return Chart(spec(layers, title=title), data, title, kind_sv="Linjediagram")
 
 
 def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> Chart:

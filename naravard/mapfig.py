@@ -232,7 +232,7 @@ def choropleth(
     bounds = gdf.total_bounds
     pad = float(0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1]))
     spec = _map_spec([shapes, *_labels(labels, -9, 9)], _projection(bounds, (pad, pad)), height, "choropleth", title)
-    return Chart(spec, None, title, kind_sv="Karta", meta={"naravard_map": "choropleth", "labels": labels})
+    return Chart(spec, None, title, kind_sv="Karta", meta={"labels": labels})
 
 
 def seat_symbols(
@@ -302,7 +302,7 @@ def seat_symbols(
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 50_000.0)
     # room for the labels beside the circles, and for the note at the bottom
     spec = _map_spec(layers, _projection(bounds, (0.7 * span, 0.18 * span)), height, "seat_symbols", title)
-    return Chart(spec, None, title, kind_sv="Förenklad karta", meta={"naravard_map": "seat_symbols", "labels": rows})
+    return Chart(spec, None, title, kind_sv="Förenklad karta", meta={"labels": rows})
 
 
 def map_figure(

@@ -64,7 +64,7 @@ def test_choropleth_of_synthetic_boundaries():
     _assert_offline_and_readable(chart)
     feats = _shapes(chart)
     assert len(feats) == 6
-    assert chart.meta["naravard_map"] == "choropleth" and chart.spec["usermeta"]["naravard_map"] == "choropleth"
+    assert chart.spec["usermeta"]["naravard_map"] == "choropleth"
     # Halmstad's island: one feature with two polygons.
     halmstad = [f for f in feats if f["properties"]["kommunkod"] == "1380"][0]
     assert halmstad["geometry"]["type"] == "MultiPolygon" and len(halmstad["geometry"]["coordinates"]) == 2
@@ -145,7 +145,7 @@ def test_seat_symbols_fallback():
     chart = mapfig.seat_symbols(k, VALUES, "Invånare 2022", fmt.number, "Invånare per kommun")
     _assert_offline_and_readable(chart)
     assert _shapes(chart) == []
-    assert chart.meta["naravard_map"] == "seat_symbols"
+    assert chart.spec["usermeta"]["naravard_map"] == "seat_symbols"
     notes = [la["data"]["values"][0].get("note") for la in chart.spec["layer"] if la["mark"]["type"] == "text"]
     assert "Förenklad karta: kommungränser saknas – cirklar vid centralorten" in notes
     seats = chart.meta["labels"]
@@ -166,12 +166,12 @@ def test_map_figure_chooses_choropleth_or_fallback():
     gdf = syn.halland_wgs84()
     gdf.loc[gdf["kommunkod"] == "1380", "kommunnamn"] = "HALMSTAD (fil)"
     chart = mapfig.map_figure(gdf, k, VALUES, "Invånare", fmt.number, "t")
-    assert chart.meta["naravard_map"] == "choropleth"
+    assert chart.spec["usermeta"]["naravard_map"] == "choropleth"
     assert any(s.startswith("Halmstad ") for s in _label_texts(chart))  # the dataset's names win
-    assert mapfig.map_figure(None, k, VALUES, "Invånare", fmt.number, "t").meta["naravard_map"] == "seat_symbols"
+    assert mapfig.map_figure(None, k, VALUES, "Invånare", fmt.number, "t").spec["usermeta"]["naravard_map"] == "seat_symbols"
     partial = gdf[gdf["kommunkod"] != "1381"]
     chart = mapfig.map_figure(partial, k, VALUES, "Invånare", fmt.number, "t")
-    assert chart.meta["naravard_map"] == "seat_symbols"  # never silently drop a kommun
+    assert chart.spec["usermeta"]["naravard_map"] == "seat_symbols"  # never silently drop a kommun
 
 
 def test_map_figure_with_the_projects_dataset():
