@@ -19,7 +19,7 @@ Reported as information, not as targets (docs/performance.md).
 import pandas as pd
 import streamlit as st
 
-from naravard import figures
+from naravard.views import figures
 
 PROBE = st.query_params.get("p", "vega")
 BARS = pd.DataFrame({"k": list("ABCDEF") * 2, "s": ["2025"] * 6 + ["2030"] * 6, "v": [float(100 * i) for i in range(12)]})

@@ -1,4 +1,4 @@
-"""Model speed: how long one ``naravard.scenario.run(inputs, assumptions)`` takes.
+"""Model speed: how long one ``naravard.model.scenario.run(inputs, assumptions)`` takes.
 
 Two cases, each timed ``runs`` times after a few warm-up calls (median, p95, min):
 
@@ -8,7 +8,7 @@ Two cases, each timed ``runs`` times after a few warm-up calls (median, p95, min
   (``prognos="EGEN"``, horizon 2040, per-kommun changes for every kommun).
 
 Runs on its own (``.venv/bin/python bench/model_bench.py [--runs 200]``) or as a
-section of bench/run.py. If ``naravard.scenario`` cannot be imported (or lacks the
+section of bench/run.py. If ``naravard.model.scenario`` cannot be imported (or lacks the
 API used here) the section is skipped with the reason, never failed.
 """
 
@@ -63,13 +63,13 @@ def _time_calls(fn, runs: int) -> dict:
 def bench_model(runs: int = 200) -> dict:
     """Time the model; returns a dict with ``status`` "ok" or "skipped" (+ ``reason``)."""
     try:
-        from naravard import scenario
-        from naravard.data import load_dataset
+        from naravard.model import scenario
+        from naravard.sources.dataset import load_dataset
 
         ModelInputs, Assumptions, run = scenario.ModelInputs, scenario.Assumptions, scenario.run
         ModelInputs.synthetic  # noqa: B018 - API check
     except Exception as e:  # noqa: BLE001 - any import/API problem skips the section
-        return {"status": "skipped", "reason": f"naravard.scenario not usable: {type(e).__name__}: {e}"}
+        return {"status": "skipped", "reason": f"naravard.model.scenario not usable: {type(e).__name__}: {e}"}
 
     out: dict = {"status": "ok", "cases": {}}
     try:

@@ -708,7 +708,7 @@ def build_rows(res: dict) -> list[dict[str, Any]]:
         app_key = f"app:{SCENARIO_URL_PATH}"
         if app_key in sl:
             a = sl[app_key]
-            row(f"Slider step → first change visible (median; metric / chart)", a["first_change"]["median"],
+            row("Slider step → first change visible (median; metric / chart)", a["first_change"]["median"],
                 (ref_sl.get("first_change") or {}).get("median"))
             row(f"Slider step → updated (median, n={a['n']})", a["median"], ref_sl.get("median"))
             r = ratio(a["p95"], ref_sl.get("p95"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naravard import population, ui
+from naravard import ui
 from naravard.views import befolkning as view
 
 ds = ui.dataset()

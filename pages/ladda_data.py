@@ -6,7 +6,8 @@ Nothing is written to disk: an accepted file's bytes are kept in the session
 
 import streamlit as st
 
-from naravard import fmt, importer, ui
+from naravard import fmt, ui
+from naravard.services import importing as importer
 
 ds = ui.dataset()
 

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from naravard import fmt, overview, population, ui
+from naravard.views import oversikt as oversikt_view
+from naravard import fmt, ui
+from naravard.model import supply as overview
+from naravard.model import population
 
 ds = ui.dataset()
 variant = ui.variant()
@@ -55,7 +58,7 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
 
     st.subheader("Per kommun")
     ui.table(
-        overview.kommun_display(ds, variant),
+        oversikt_view.kommun_display(ds, variant),
         alt="Tabell per kommun: vårdcentraler, filialer, snitt listade per vårdcentral, invånare, "
         "förändring till 2030 och invånare per vårdcentral.",
     )

@@ -6,8 +6,11 @@ assumption mapping and all tables/figures are naravard.views.scenario.
 
 import streamlit as st
 
-from naravard import content, scenario, ui
-from naravard.scenario import PARAMS, PRESETS
+from naravard.export import scenario as scenario_export
+from naravard import ui
+from naravard.views import content
+from naravard.model import scenario
+from naravard.model.scenario import PARAMS, PRESETS
 from naravard.store import StoreError
 from naravard.views import scenario as view
 
@@ -208,7 +211,7 @@ sources = view.export_sources(ds)
 e1, e2, e3 = st.columns(3)
 e1.download_button(
     "Ladda ned Excel",
-    data=lambda: view.excel_bytes(inputs, view.current(current), sources),
+    data=lambda: scenario_export.excel_bytes(inputs, view.current(current), sources),
     file_name="naravard_scenario.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",
@@ -216,7 +219,7 @@ e1.download_button(
 )
 e2.download_button(
     "Ladda ned CSV (per kommun och år)",
-    data=lambda: view.csv_bytes(inputs, view.current(current)),
+    data=lambda: scenario_export.csv_bytes(inputs, view.current(current)),
     file_name="naravard_scenario.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -224,7 +227,7 @@ e2.download_button(
 )
 e3.download_button(
     "Ladda ned antagandena (CSV)",
-    data=lambda: view.assumptions_csv_bytes(view.current(current)),
+    data=lambda: scenario_export.assumptions_csv_bytes(view.current(current)),
     file_name="naravard_antaganden.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from naravard import access, fmt, ui
+from naravard import fmt, ui
+from naravard.model import indicators as access
 from naravard.views import tillganglighet as view
 
 ds = ui.dataset()

@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from naravard.scenario import PARAMS
+from naravard.model.scenario import PARAMS
 
 
 def param_values(key: str, integer: bool = False):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from naravard.data import DEFAULT_DATA_DIR, DataError, load_dataset
+from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
 
 
 @pytest.fixture()

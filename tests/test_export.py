@@ -8,7 +8,6 @@ import math
 import re
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -18,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
-from naravard.export import (
+from naravard.export import scenario as scenario_export
+from naravard.export.spreadsheet import (
     ASSUMPTIONS_SHEET,
     DANGEROUS_PREFIXES,
     ExportError,
@@ -384,20 +384,20 @@ def test_excel_years_and_codes_have_no_thousands_separator():
 def test_scenario_exports_read_the_current_box_at_call_time():
     """The page's download callables hold the CurrentScenario box, not a result: a
     later slider step (which only replaces the box's content) changes the file."""
-    from naravard.data import load_dataset
-    from naravard.scenario import Assumptions, ModelInputs
+    from naravard.sources.dataset import load_dataset
+    from naravard.model.scenario import Assumptions, ModelInputs
     from naravard.views import scenario as view
 
     inputs = ModelInputs.from_dataset(load_dataset(None))
     state: dict = {}
     box = view.current_holder(state)
-    make_csv = lambda: view.csv_bytes(inputs, view.current(box))  # noqa: E731 - as on the page
+    make_csv = lambda: scenario_export.csv_bytes(inputs, view.current(box))  # noqa: E731 - as on the page
     first = make_csv().decode("utf-8-sig")
     assert ";2030;" in first and ";2035;" not in first
     view.remember_current(state, Assumptions(horisont=2035))
     assert view.current_holder(state) is box
     later = make_csv().decode("utf-8-sig")
     assert ";2035;" in later
-    xlsx = view.excel_bytes(inputs, view.current(box), ["Källa"])
+    xlsx = scenario_export.excel_bytes(inputs, view.current(box), ["Källa"])
     assert xlsx[:2] == b"PK"
-    assert "2035" in view.assumptions_csv_bytes(view.current(box)).decode("utf-8-sig")
+    assert "2035" in scenario_export.assumptions_csv_bytes(view.current(box)).decode("utf-8-sig")

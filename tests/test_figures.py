@@ -13,8 +13,11 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema.core import load_schema
 
-from naravard import access, figures, fmt, scenario
-from naravard.data import load_dataset
+from naravard import fmt
+from naravard.model import indicators as access
+from naravard.views import figures
+from naravard.model import scenario
+from naravard.sources.dataset import load_dataset
 from naravard.views import befolkning as vb
 from naravard.views import scenario as vs
 from naravard.views import tillganglighet as vt

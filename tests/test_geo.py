@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from naravard import geo
-from naravard.data import DataError
+from naravard.sources import boundaries as geo
+from naravard.sources.dataset import DataError
 from tests.fixtures.geo import synthetic as syn
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from naravard import fmt, share
-from naravard.data import DEFAULT_DATA_DIR, DataError, load_dataset
-from naravard.importer import IMPORTABLE, MAX_BYTES, MAX_ROWS, ImportReport, check_import, read_user_csv
+from naravard import fmt
+from naravard.export import link as share
+from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
+from naravard.services.importing import IMPORTABLE, MAX_BYTES, MAX_ROWS, ImportReport, check_import, read_user_csv
 
 CORPUS = Path(__file__).parent / "hostile"
 

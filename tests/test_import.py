@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from naravard import importer
-from naravard.data import DEFAULT_DATA_DIR, DataError, load_dataset
-from naravard.importer import IMPORTABLE, check_import, parse_number, read_user_csv, template_csv
+from naravard.services import importing as importer
+from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
+from naravard.services.importing import IMPORTABLE, check_import, parse_number, read_user_csv, template_csv
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,12 @@ import jsonschema
 import pytest
 from altair.vegalite.v6.schema.core import load_schema
 
-from naravard import figures, fmt, geo, mapfig, overview
-from naravard.data import load_dataset
+from naravard import fmt
+from naravard.views import figures
+from naravard.sources import boundaries as geo
+from naravard.views import maps as mapfig
+from naravard.model import supply as overview
+from naravard.sources.dataset import load_dataset
 from tests.fixtures.geo import synthetic as syn
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from naravard import fmt, ui
-from naravard.data import DEFAULT_DATA_DIR
+from naravard.sources.dataset import DEFAULT_DATA_DIR
 from tests.apptables import all_tables, table_with
 
 TIMEOUT = 90

@@ -2,8 +2,11 @@
 
 import pytest
 
-from naravard import fmt, overview, population
-from naravard.data import DEFAULT_DATA_DIR, load_dataset
+from naravard.views import oversikt as oversikt_view
+from naravard import fmt
+from naravard.model import supply as overview
+from naravard.model import population
+from naravard.sources.dataset import DEFAULT_DATA_DIR, load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,7 @@ def test_overview_table(ds):
 
 
 def test_overview_display_has_total_row(ds):
-    d = overview.kommun_display(ds, "HSU2023")
+    d = oversikt_view.kommun_display(ds, "HSU2023")
     last = d.iloc[-1].map(fmt.plain)
     assert last["Kommun"] == "Halland totalt"
     assert last["Vårdcentraler"] == "47" and last["Filialer"] == "11"

@@ -12,9 +12,9 @@ import time
 import numpy as np
 import pytest
 
-from naravard import scenario as sc
-from naravard.data import load_dataset
-from naravard.scenario import (
+from naravard.model import scenario as sc
+from naravard.sources.dataset import load_dataset
+from naravard.model.scenario import (
     FORMULAS_SV,
     KOMMUN_OUTPUTS,
     OUTPUT_LABELS_SV,
@@ -543,5 +543,5 @@ def test_halland_run_is_cheap(inputs):
 
 
 def test_model_modules_do_not_import_streamlit():
-    code = "import sys, naravard.scenario, naravard.share; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, naravard.model.scenario, naravard.export.link, naravard.views.scenario, naravard.store; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=sc.__file__.rsplit("/naravard/", 1)[0]).returncode == 0

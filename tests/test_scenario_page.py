@@ -4,8 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from naravard import fmt
-from naravard.scenario import Assumptions
-from naravard.store import ScenarioStore
+from naravard.model.scenario import Assumptions
+from naravard.store.sqlite import ScenarioStore
 from tests.apptables import table_with
 
 TIMEOUT = 90

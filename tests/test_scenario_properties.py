@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import param_values
-from naravard.data import load_dataset
-from naravard.scenario import (
+from naravard.sources.dataset import load_dataset
+from naravard.model.scenario import (
     KOMMUN_OUTPUTS,
     OUTPUTS,
-    PARAMS,
     PROGNOSER,
     SIGNED_OUTPUTS,
     Assumptions,

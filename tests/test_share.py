@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import param_values
-from naravard.scenario import PARAMS, PROGNOSER, Assumptions
-from naravard.share import (
+from naravard.model.scenario import PARAMS, PROGNOSER, Assumptions
+from naravard.export.link import (
     FIELD_OF_KEY,
     MAX_KEYS,
     MAX_VALUE_LEN,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 
-from naravard.store import (
+from naravard.store.sqlite import (
     MAX_PAYLOAD_BYTES,
     SCHEMA_VERSION,
     SavedScenario,
@@ -386,7 +386,7 @@ def test_bad_payload_row_is_skipped_in_list(store: ScenarioStore, path: Path, ca
         conn.execute("UPDATE scenario SET payload = '{not json' WHERE id = ?", (bad.id,))
         conn.execute("UPDATE scenario SET payload = '[1, 2]' WHERE id = ?", (also_bad.id,))
     conn.close()
-    with caplog.at_level(logging.WARNING, logger="naravard.store"):
+    with caplog.at_level(logging.WARNING, logger="naravard.store.sqlite"):
         assert store.list() == [good]
     assert sum("skipping scenario" in r.getMessage() for r in caplog.records) == 2
     with pytest.raises(StoreCorruptError) as exc:

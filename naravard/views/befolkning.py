@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import figures, fmt, population
-from ..data import Dataset
-from ..tables import display, integer, one_decimal, signed
+from naravard import fmt
+from naravard.views import figures
+from naravard.model import population
+from naravard.sources.dataset import Dataset
+from naravard.views.tables import display, integer, one_decimal, signed
 
 AGE_YEARS = [2020, 2025, 2030, 2040]
 

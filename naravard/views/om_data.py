@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from ..data import Dataset
+from naravard import fmt
+from naravard.sources.dataset import Dataset
 
 
 def catalogue(ds: Dataset) -> pd.DataFrame:

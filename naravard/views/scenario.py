@@ -14,9 +14,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import export, figures, fmt, scenario
-from ..scenario import PARAMS, Assumptions, ScenarioResult
-from ..tables import display
+from naravard import fmt
+from naravard.views import figures
+from naravard.model import scenario
+from naravard.model.scenario import PARAMS, Assumptions, ScenarioResult
 
 PREFIX = "nv_sc_"
 # scalar params with a widget each; the per-kommun ones get one widget per kommun
@@ -398,21 +399,6 @@ def assumptions_display_sources(a: Assumptions) -> pd.DataFrame:
 
 def export_title(res: ScenarioResult) -> str:
     return f"Scenario {res.region_namn} {res.base_year}–{res.horizon}"
-
-
-def excel_bytes(inputs, a: Assumptions, sources: list[str]) -> bytes:
-    """The scenario as an Excel workbook: assumptions sheet plus per kommun/år and totals."""
-    res = scenario.run(inputs, a)
-    return export.to_excel_bytes(export_sheets(res), assumption_rows(a), export_title(res), sources)
-
-
-def csv_bytes(inputs, a: Assumptions) -> bytes:
-    """Per kommun and year as CSV (Excel-friendly, formula injection neutralised)."""
-    return export.to_csv_bytes(export_sheets(scenario.run(inputs, a))["Per kommun och år"])
-
-
-def assumptions_csv_bytes(a: Assumptions) -> bytes:
-    return export.assumptions_csv_bytes(assumption_rows(a))
 
 
 def export_sources(ds) -> list[str]:

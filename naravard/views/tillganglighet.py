@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import access, figures, fmt
-from ..data import Dataset
-from ..tables import display, pct1
+from naravard import fmt
+from naravard.model import indicators as access
+from naravard.views import figures
+from naravard.sources.dataset import Dataset
+from naravard.views.tables import display, pct1
 
 
 def indicator_chart(ds: Dataset, kpi_id: str) -> tuple[figures.Chart, str]:

@@ -24,9 +24,12 @@ from typing import Callable, Mapping
 import pandas as pd
 import pandera.pandas as pa
 
-from . import fmt
+from naravard import fmt
+from naravard.errors import DataError
+from naravard.sources.csvread import read_user_csv
+from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS, TRAVEL_MODES
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 MANIFEST_NAME = "manifest.toml"
 
 # Tolerance for "ca" figures: the kommun rows of an approximate total may differ
@@ -37,31 +40,6 @@ APPROX_TOLERANCE = 0.02
 # the kommun 80+ rows of 2025 sum to 25 265 against the län row's 25 246.
 AGE_TOTAL_TOLERANCE = 50
 
-AGE_GROUPS = ("0-19", "20-64", "65-79", "80+")
-ACCESS_AREAS = ("Halland", "Riket", "Kronoberg")
-TRAVEL_MODES = ("bil", "cykel", "kollektivtrafik", "gang")
-
-
-class DataError(Exception):
-    """A table could not be loaded or failed validation.
-
-    ``str(err)`` is English; ``err.message_sv`` is the Swedish text for the UI.
-    """
-
-    def __init__(self, file: str, problem_en: str, problem_sv: str):
-        self.file = file
-        self.problem_en = problem_en
-        self.problem_sv = problem_sv
-        super().__init__(f"{file}: {problem_en}")
-
-    def __reduce__(self):
-        # Datasets carrying problems are pickled by st.cache_data; the default
-        # exception pickling would call __init__ with the message only.
-        return (self.__class__, (self.file, self.problem_en, self.problem_sv))
-
-    @property
-    def message_sv(self) -> str:
-        return f"Filen {self.file} kunde inte användas: {self.problem_sv}"
 
 
 @dataclass(frozen=True)
@@ -526,7 +504,7 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
 
     ``overrides`` maps table names to the raw bytes of a user's file that replaces
     that table's file for this load only (nothing is written). Such bytes are parsed
-    leniently by :func:`naravard.importer.read_user_csv` (encodings, separators,
+    leniently by :func:`naravard.sources.csvread.read_user_csv` (encodings, separators,
     decimal commas), then checked by the same schema and consistency rules; the
     table's info then names the file ``<file> (egen data)`` and cites
     :data:`USER_SOURCE`. Names not in the manifest are ignored.
@@ -564,7 +542,6 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
             if ti.source not in sources:
                 raise DataError(ti.file, f"unknown source key {ti.source!r}", f"okänd källa {ti.source}")
             if name in user:
-                from .importer import read_user_csv  # importer imports this module
 
                 df = validate_table(name, read_user_csv(user[name], ti.file)[0], ti.file)
                 raw[name] = df

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import Dataset
+from naravard.sources.dataset import Dataset
 
 OBSERVED = "observerad"
 PROJECTED = "prognos"

@@ -39,7 +39,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
-from .data import DataError
+from naravard.sources.dataset import DataError
 
 # ----------------------------------------------------------------------- configuration
 
@@ -50,7 +50,7 @@ DEFAULT_BOUNDARY_URL = (
 )
 ENV_BOUNDARY_URL = "NARAVARD_BOUNDARY_URL"
 ENV_CACHE_DIR = "NARAVARD_CACHE_DIR"
-DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "boundaries"
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "boundaries"
 
 #: Simplification tolerance in metres (SWEREF 99 TM). 200 m is invisible at the
 #: scale of a län map and keeps the cached GeoJSON small.

@@ -10,9 +10,9 @@ from typing import Callable
 
 import pandas as pd
 
-from . import fmt
-from .data import Dataset
-from .population import age_groups, total_population
+from naravard import fmt
+from naravard.sources.dataset import Dataset
+from naravard.model.population import age_groups, total_population
 
 
 @dataclass(frozen=True)
@@ -201,29 +201,3 @@ def map_values(ds: Dataset, measure: str, variant: str) -> pd.Series:
     m = MAP_MEASURES[measure]
     s = m.compute(ds, variant)
     return s[s.index.isin(ds.kommun_codes)].astype(float)
-
-
-def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
-    """The overview table as the page shows it: Swedish headers, formatted, total row."""
-    from .tables import display, integer, signed
-
-    t = kommun_table(ds, variant)
-    year = int(t["invanare_ar"].iloc[0])
-    total = kommun_table_total(ds, t, variant)
-    total_row = {"kommunkod": ds.region.lanskod, "kommun": f"{ds.region.kort_namn} totalt", **total}
-    t = pd.concat([t, pd.DataFrame([total_row])], ignore_index=True)
-    cols = [
-        ("kommun", "Kommun", None),
-        ("vardcentraler", "Vårdcentraler", integer),
-        ("filialer", "Filialer", integer),
-        ("listade_per_vc", "Snitt listade per VC", integer),
-        ("invanare", f"Invånare {year}", integer),
-        ("forandring_2030", f"Förändring {year}–2030", signed),
-        ("invanare_per_vc", "Invånare per VC", integer),
-    ]
-    out = display(t, cols)
-    # the deck's Halland average listing is 'ca 7 400'
-    out.loc[out.index[-1], "Snitt listade per VC"] = fmt.number(
-        total["listade_per_vc"], approx=supply_headline(ds).approximate
-    )
-    return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import Dataset
+from naravard.sources.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from naravard.scenario import PARAMS, PROGNOSER, AssumptionError, Assumptions, KommunMap
+from naravard.model.scenario import PARAMS, PROGNOSER, AssumptionError, Assumptions, KommunMap
 
 QUERY_VERSION = "1"
 VERSION_KEY = "v"
@@ -104,7 +104,7 @@ def to_query_string(a: Assumptions) -> str:
 @lru_cache(maxsize=1)
 def _embedded_codes() -> frozenset[str]:
     try:
-        from naravard.data import load_dataset
+        from naravard.sources.dataset import load_dataset
 
         return frozenset(load_dataset().kommun_codes)
     except Exception:  # noqa: BLE001 - a broken dataset must not break link parsing

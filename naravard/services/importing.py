@@ -26,9 +26,6 @@ render as Markdown.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import logging
 import math
 import re
@@ -40,8 +37,31 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import fmt
-from .data import (
+from naravard.sources.csvread import (
+    ABSURD,
+    MAX_MESSAGES,
+    PLAUSIBLE_CHANGE,
+    _ALLOWED,
+    _DOT_THOUSANDS,
+    _Parsed,
+    _YEAR,
+    _col,
+    _convert,
+    _limit,
+    _not_plain,
+    _num,
+    _parse,
+    _show,
+    parse_number,
+    safe_filename,
+)
+
+# The reading limits and the reader belong to sources.csvread; they are part of this
+# service's API too (the page states the limits, callers read files through it).
+from naravard.sources.csvread import MAX_BYTES, MAX_MB, MAX_ROWS, read_user_csv  # noqa: F401  (re-exported)
+
+from naravard import fmt
+from naravard.sources.dataset import (
     ACCESS_AREAS,
     AGE_GROUPS,
     SCHEMAS,
@@ -55,17 +75,6 @@ from .data import (
 
 _log = logging.getLogger(__name__)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_MB = MAX_BYTES // (1024 * 1024)
-MAX_ROWS = 10_000  # data rows; a national table per kommun and age group has ~1 200
-MAX_COLUMNS = 200
-MAX_MESSAGES = 8  # problems listed before "… och N till"
-# A value changing by more than this share from the current data gets a notice.
-PLAUSIBLE_CHANGE = 0.25
-ABSURD = 1e12  # no figure in these tables comes near this
-
-_YEAR = re.compile(r"^(19|20)\d{2}$")
-CODE_COLUMNS = frozenset({"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp"})
 
 # ------------------------------------------------------------------ what can be imported
 
@@ -159,425 +168,6 @@ _LONG = {
     "befolkning_alder": (["regionkod", "aldersgrupp"], "population"),
     "tillganglighet": (["kpi_id", "omrade"], "value"),
 }
-
-
-# ------------------------------------------------------------------ safe text
-
-
-_SHOW_OK = set(".,:;+-−%/() ")
-
-
-def _show(value: Any, limit: int = 30) -> str:
-    """A short excerpt of untrusted text, safe in Markdown, in «guillemets».
-
-    Letters (å, ä, ö included), digits, spaces and ``.,:;+-−%/()`` are kept; anything
-    else (``< > [ ] * _ ` $ | \\ =`` …) becomes ``?``.
-    """
-    s = str(value)
-    cut = len(s) > limit
-    s = "".join(ch if (ch.isalnum() or ch in _SHOW_OK) else "?" for ch in s[:limit])
-    return f"«{s}{'…' if cut else ''}»"
-
-
-def safe_filename(name: Any) -> str:
-    """The base name of an uploaded file, cut to 60 characters and safe in Markdown."""
-    s = Path(str(name or "")).name.replace("\\", "/").rsplit("/", 1)[-1]
-    s = "".join(ch if (ch.isalnum() or ch in "._-() ") else "_" for ch in s)[:60].strip()
-    return s or "filen"
-
-
-def _col(name: str) -> str:
-    """A column name for a message (user headers are untrusted)."""
-    return f"`{name}`" if re.fullmatch(r"[a-z0-9_+\-]{1,40}", name) else _show(name)
-
-
-def _num(x: float, decimals: int | None = None) -> str:
-    if decimals is None:
-        decimals = 0 if float(x).is_integer() else 1
-    if not math.isfinite(float(x)) or abs(float(x)) >= 1e15:
-        return _show(repr(float(x)), 20)
-    return fmt.number(x, decimals)
-
-
-def _limit(msgs: list[str]) -> list[str]:
-    if len(msgs) > MAX_MESSAGES:
-        return msgs[:MAX_MESSAGES] + [f"… och {len(msgs) - MAX_MESSAGES} fel till av samma slag."]
-    return msgs
-
-
-# ------------------------------------------------------------------ decoding
-
-_MAGIC: list[tuple[bytes, str]] = [
-    (b"PK\x03\x04", "en zip-fil eller en Excel-arbetsbok (.xlsx)"),
-    (b"PK\x05\x06", "en zip-fil"),
-    (b"\xd0\xcf\x11\xe0", "en äldre Excel-arbetsbok (.xls)"),
-    (b"%PDF", "en PDF-fil"),
-    (b"\x89PNG", "en bild (PNG)"),
-    (b"\xff\xd8\xff", "en bild (JPEG)"),
-    (b"GIF8", "en bild (GIF)"),
-    (b"\x1f\x8b", "en gzip-komprimerad fil"),
-    (b"SQLite format 3", "en SQLite-databas"),
-    (b"{\\rtf", "ett RTF-dokument"),
-]
-_SAVE_AS_CSV = "Spara tabellen som CSV i kalkylprogrammet (i Excel: Spara som → CSV UTF-8) och ladda upp den filen."
-# Invisible formatting characters (zero-width space, BOM, word joiner …) are removed.
-_INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD])
-# C0/C1 control characters other than tab and line breaks, and lone surrogates.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_MOJIBAKE = re.compile("Ã[¥¤¶…„–\u0085\u0084\u0096]")
-
-
-def _decode(raw: bytes, file: str) -> tuple[str, list[str]]:
-    notices: list[str] = []
-    for magic, what in _MAGIC:
-        if raw.startswith(magic):
-            raise DataError(file, f"the file is binary ({magic!r})", f"filen är {what}, inte en CSV-fil. {_SAVE_AS_CSV}")
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-        notices.append("Filen började med en BOM (osynlig markering för UTF-8); den ignorerades.")
-        if not raw.strip():
-            raise DataError(file, "the file is empty", "filen är tom (den innehåller bara en BOM).")
-        text = _strict(raw, "utf-8", file)
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _strict(raw, "utf-16", file)
-        notices.append("Filen var sparad som UTF-16 (Excel: ”Unicode-text”); den lästes som sådan.")
-    elif b"\x00" in raw and raw.count(b"\x00") * 3 > len(raw) and (b"\x00" not in raw[0::2] or b"\x00" not in raw[1::2]):
-        raise DataError(
-            file,
-            "the file looks like UTF-16 without a byte order mark",
-            f"filen verkar vara sparad som UTF-16 utan BOM-markering och kan inte läsas säkert. {_SAVE_AS_CSV}",
-        )
-    elif b"\x00" in raw:
-        raise DataError(
-            file,
-            "the file contains NUL bytes (binary data)",
-            f"filen innehåller binära data (nolltecken) och är ingen textfil. {_SAVE_AS_CSV}",
-        )
-    else:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-                enc = "Windows-1252"
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-                enc = "Latin-1"
-            notices.append(
-                f"Filen var inte sparad som UTF-8. Tecknen tolkades som {enc} (Latin-1), så å, ä och ö "
-                "blir rätt från Excel i Sverige. Kontrollera namnen i förhandsvisningen."
-            )
-    text = text.translate(_INVISIBLE)
-    m = _CONTROL.search(text)
-    if m:
-        i = text.count("\n", 0, m.start()) + 1
-        code = f"U+{ord(m.group()):04X}"
-        raise DataError(
-            file,
-            f"line {i} contains the control character {code}",
-            f"rad {i} innehåller ett tecken som inte hör hemma i en textfil ({code}); "
-            f"teckenkodningen kunde inte tolkas eller filen är inte en CSV-fil. {_SAVE_AS_CSV}",
-        )
-    if _MOJIBAKE.search(text):
-        notices.append(
-            "Filen verkar innehålla felkodade tecken (t.ex. ”Ã¥” i stället för ”å”); den har troligen sparats om "
-            "med fel teckenkodning. Kontrollera namnen i förhandsvisningen."
-        )
-    return text, notices
-
-
-def _strict(raw: bytes, encoding: str, file: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:
-        raise DataError(
-            file,
-            f"the file is not valid {encoding}",
-            f"teckenkodningen kunde inte tolkas (filen säger {encoding.upper()} men innehåller ogiltiga tecken). {_SAVE_AS_CSV}",
-        ) from None
-
-
-# ------------------------------------------------------------------ parsing
-
-_SEPARATORS = {";": "semikolon (;)", "\t": "tabb", ",": "komma (,)"}
-
-
-@dataclass
-class _Parsed:
-    file: str
-    frame: pd.DataFrame  # every cell a stripped str; "" when empty
-    lines: list[int]  # the file's line number of each row
-    notices: list[str]
-
-
-def _norm_header(h: str) -> str:
-    h = " ".join(h.split()).lower()
-    m = re.fullmatch(r"((?:19|20)\d{2})[.,]0+", h)  # 2030.0 from a spreadsheet
-    return m.group(1) if m else h
-
-
-def _parse(raw: bytes, file: str) -> _Parsed:
-    if not isinstance(raw, (bytes, bytearray, memoryview)):
-        raise DataError(file, "not bytes", "filen kunde inte läsas (inget filinnehåll).")
-    raw = bytes(raw)
-    if len(raw) > MAX_BYTES:
-        size = fmt.number(len(raw) / 1024 / 1024, 1)
-        raise DataError(
-            file,
-            f"the file is {len(raw)} bytes, the limit is {MAX_BYTES}",
-            f"filen är {size}\u00a0MB, större än gränsen {MAX_MB}\u00a0MB. Tabellerna här är små; "
-            "kontrollera att det är rätt fil.",
-        )
-    if not raw.strip():
-        raise DataError(file, "the file is empty", "filen är tom.")
-    text, notices = _decode(raw, file)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    n_lines = text.count("\n") + 1
-    if n_lines > MAX_ROWS + 1000:  # blank lines are tolerated, rows counted below
-        raise DataError(
-            file,
-            f"the file has {n_lines} lines, the limit is {MAX_ROWS} rows",
-            f"filen har {fmt.number(n_lines)} rader, fler än gränsen {fmt.number(MAX_ROWS)} rader.",
-        )
-    lines = text.split("\n")
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None:
-        raise DataError(file, "the file is empty", "filen är tom.")
-    sep = None
-    m = re.fullmatch(r"\s*sep=(.)\s*", lines[first], flags=re.IGNORECASE)
-    if m and m.group(1) in _SEPARATORS:  # Excel's "sep=;" hint line
-        sep = m.group(1)
-        lines[first] = ""
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-        if first is None:
-            raise DataError(file, "the file has no header row", "filen har ingen rubrikrad.")
-    if sep is None:
-        counts = {s: len(next(csv.reader([lines[first]], delimiter=s))) for s in _SEPARATORS}
-        sep = max(_SEPARATORS, key=lambda s: counts[s])  # ties: ; before tab before ,
-        if counts[sep] < 2:
-            raise DataError(
-                file,
-                "only one column found (unknown separator)",
-                "rubrikraden har bara en kolumn. Kolumnerna ska skiljas åt med komma (,), semikolon (;) eller tabb; "
-                f"rubrikraden är {_show(lines[first], 40)}.",
-            )
-    if sep != ",":
-        notices.append(f"Kolumnerna skiljs åt med {_SEPARATORS[sep]}.")
-
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=sep, strict=False)
-    rows: list[list[str]] = []
-    line_nos: list[int] = []
-    skipped = 0
-    try:
-        for row in reader:
-            cells = [c.strip() for c in row]
-            if not any(cells):
-                skipped += bool(row)
-                continue
-            rows.append(cells)
-            line_nos.append(reader.line_num)
-            if len(rows) > MAX_ROWS + 1:
-                raise DataError(
-                    file,
-                    f"more than {MAX_ROWS} rows",
-                    f"filen har fler än {fmt.number(MAX_ROWS)} datarader, gränsen för en tabell här.",
-                )
-    except csv.Error as e:
-        raise DataError(
-            file,
-            f"not a readable CSV at line {reader.line_num} ({e})",
-            f"filen kunde inte läsas som CSV vid rad {reader.line_num} (t.ex. ett citattecken som inte avslutas "
-            "eller ett fält som är för långt).",
-        ) from None
-    if skipped:
-        notices.append(f"{skipped} tomma rader hoppades över.")
-    if not rows:
-        raise DataError(file, "the file has no values", "filen innehåller inga värden, bara avgränsare.")
-
-    header = [_norm_header(h) for h in rows[0]]
-    body, body_lines = rows[1:], line_nos[1:]
-    if len(header) > MAX_COLUMNS:
-        raise DataError(file, f"{len(header)} columns", f"filen har {len(header)} kolumner, fler än gränsen {MAX_COLUMNS}.")
-    # Trailing columns without a header and without values (a spreadsheet's ";;;").
-    while header and header[-1] == "" and all(len(r) < len(header) or r[len(header) - 1] == "" for r in body):
-        header.pop()
-    n = len(header)
-    if n < 2:
-        raise DataError(
-            file,
-            "only one column found",
-            "filen har bara en kolumn med namn. Kolumnerna ska skiljas åt med komma (,), semikolon (;) eller tabb.",
-        )
-    problems: list[str] = []
-    for i, h in enumerate(header, start=1):
-        if h == "":
-            problems.append(f"kolumn nr {i} i rubrikraden saknar namn")
-    seen: dict[str, int] = {}
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-    for h, k in seen.items():
-        if h and k > 1:
-            problems.append(f"kolumnen {_col(h)} finns {k} gånger i rubrikraden")
-    if problems:
-        raise DataError(file, "bad header row", "; ".join(_limit(problems)) + ".")
-    if not body:
-        raise DataError(file, "only a header row", "filen har en rubrikrad men inga datarader.")
-
-    bad: list[tuple[int, int]] = []
-    decimal_comma = False
-    for r, ln in zip(body, body_lines):
-        if len(r) > n and not any(r[n:]):
-            del r[n:]
-        if len(r) != n:
-            bad.append((ln, len(r)))
-            decimal_comma = decimal_comma or (sep == "," and len(r) > n and re.search(r"\d,\d", ",".join(r)) is not None)
-    if bad:
-        shown = ", ".join(f"rad {ln} har {k} värden" for ln, k in bad[:5])
-        more = f" ({fmt.number(len(bad))} rader har fel antal värden)" if len(bad) > 5 else ""
-        hint = (
-            " Filen verkar ha decimalkomma och komma som avgränsare; spara den med semikolon som avgränsare "
-            "eller med citattecken runt talen."
-            if decimal_comma
-            else ""
-        )
-        raise DataError(
-            file,
-            f"{len(bad)} rows with the wrong number of fields (first: line {bad[0][0]})",
-            f"rubrikraden har {n} kolumner, men {shown}{more}.{hint}",
-        )
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    _normalise_categories(frame, notices)
-    return _Parsed(file, frame, body_lines, notices)
-
-
-_ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}
-
-
-def _normalise_categories(frame: pd.DataFrame, notices: list[str]) -> None:
-    """``0–19`` (en dash), ``80 +`` → ``0-19``, ``80+``; ``riket`` → ``Riket``."""
-    changed = []
-    for c, allowed in _ALLOWED.items():
-        if c not in frame.columns:
-            continue
-        canon = {a.casefold(): a for a in allowed}
-        new = []
-        for v in frame[c]:
-            w = str(v)
-            if c == "aldersgrupp":
-                w = re.sub(r"\s*([-+])\s*", r"\1", w.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-"))
-            w = canon.get(w.casefold(), w)
-            new.append(w)
-        if new != list(frame[c]):
-            frame[c] = new
-            changed.append(c)
-    if changed:
-        notices.append(f"Värdena i {_cols(changed)} skrevs om till standardformen (t.ex. 0–19 → 0-19).")
-
-
-# ------------------------------------------------------------------ numbers
-
-_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:([.,])(\d+))?")
-_DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
-_BOOL = {"true": True, "false": False, "sant": True, "falskt": False}
-
-
-def parse_number(text: str) -> tuple[float, set[str]] | None:
-    """Swedish or English number text → (value, what was interpreted); None if not a number.
-
-    ``"86,1"`` → 86.1 (``decimalkomma``), ``"343 000"`` → 343000 (``tusental``),
-    ``"−340"`` → −340, ``"86,1 %"`` → 86.1 (``procent``).
-    """
-    s = text.strip().replace("\u2212", "-")
-    flags: set[str] = set()
-    if s.endswith("%"):
-        s = s[:-1].rstrip()
-        flags.add("procent")
-    m = _NUMBER.fullmatch(s)
-    if not m:
-        return None
-    sign, whole, dec, frac = m.groups()
-    if whole != re.sub(r"\D", "", whole):
-        flags.add("tusental")
-    if dec == ",":
-        flags.add("decimalkomma")
-    digits = re.sub(r"\D", "", whole)
-    return float(f"{sign}{digits}.{frac or '0'}"), flags
-
-
-_PLAIN = r"-?\d{1,11}"  # an integer that needs no interpretation (< ABSURD)
-
-
-def _not_plain(cells: list[str]) -> np.ndarray:
-    """Indices of the cells that are not a plain integer (checked one by one)."""
-    plain = pd.Series(cells, dtype=object).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
-    return np.flatnonzero(~plain)
-
-
-def _convert(p: _Parsed) -> tuple[pd.DataFrame, list[str]]:
-    """String frame → typed frame: codes as text, numbers as floats, true/false as bool."""
-    out: dict[str, pd.Series] = {}
-    used: dict[str, list[str]] = {"decimalkomma": [], "tusental": [], "procent": []}
-    for c in p.frame.columns:
-        cells = [str(v) for v in p.frame[c]]
-        filled = [v for v in cells if v != ""]
-        if c not in CODE_COLUMNS and filled:
-            vals = np.full(len(cells), np.nan)
-            plain = pd.Series(cells, dtype=object).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
-            if plain.any():
-                vals[plain] = pd.to_numeric(pd.Series(cells, dtype=object)[plain]).to_numpy(dtype="float64")
-            flags: set[str] = set()
-            numeric = True
-            for i in np.flatnonzero(~plain):
-                if cells[i] == "":
-                    continue
-                x = parse_number(cells[i])
-                if x is None:
-                    numeric = False
-                    break
-                vals[i] = x[0]
-                flags |= x[1]
-            if numeric:
-                for f in flags:
-                    used[f].append(c)
-                out[c] = pd.Series(vals, dtype="float64")
-                continue
-            if len(filled) == len(cells) and all(v.lower() in _BOOL for v in filled):
-                out[c] = pd.Series([_BOOL[v.lower()] for v in cells], dtype=bool)
-                continue
-        out[c] = pd.Series([v if v != "" else np.nan for v in cells], dtype="str")
-    notices = []
-    if used["decimalkomma"]:
-        notices.append(f"Decimalkomma tolkades som decimaltecken (kolumner: {_cols(used['decimalkomma'])}).")
-    if used["tusental"]:
-        notices.append(f"Mellanslag mellan tusental togs bort (kolumner: {_cols(used['tusental'])}).")
-    if used["procent"]:
-        notices.append(f"Procenttecken togs bort; talen används som procent (kolumner: {_cols(used['procent'])}).")
-    return pd.DataFrame(out, index=pd.RangeIndex(len(p.frame))), notices
-
-
-def _cols(cols: list[str]) -> str:
-    shown = ", ".join(_col(c) for c in cols[:6])
-    return shown + (f" och {len(cols) - 6} till" if len(cols) > 6 else "")
-
-
-def read_user_csv(raw: bytes, filename: str) -> tuple[pd.DataFrame, list[str]]:
-    """Read a user's CSV leniently; return the frame and Swedish notices.
-
-    The frame has one column per header (names trimmed and lower-cased), code columns
-    (``kommunkod``, ``regionkod``, ``kpi_id``, ``nyckel``, ``aldersgrupp``) as text,
-    columns whose every value is a number as floats (empty cells NaN), and other
-    columns as text (empty cells NaN). Raises :class:`DataError` (Swedish message
-    naming the file and the problem) for anything it cannot read; never another
-    exception.
-    """
-    file = safe_filename(filename)
-    p = _parse(raw, file)
-    df, notes = _convert(p)
-    return df, p.notices + notes
-
-
-# ------------------------------------------------------------------ the current table
 
 
 def current_frame(ds: Dataset, name: str) -> pd.DataFrame | None:
@@ -931,8 +521,10 @@ def _raw_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
 def _smoke(ds: Dataset) -> None:
     """Compute what the pages compute from the tables, so a file the checks let through
     cannot make a page fail. Raises whatever the page code would raise."""
-    from . import access, overview, population
-    from .scenario import ModelInputs
+    from naravard.model import indicators as access
+    from naravard.model import supply as overview
+    from naravard.model import population
+    from naravard.model.scenario import ModelInputs
 
     if ds.has("utbud") and ds.has("befolkning") and ds.has("kommuner"):
         for v in population.VARIANTS:

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
-from . import fmt
+from naravard import fmt
 
 Column = tuple[str, str, Callable[[object], str] | None]  # (source column, Swedish header, formatter)
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import fmt
-from .population import OBSERVED, PROJECTED
+from naravard import fmt
+from naravard.model.population import OBSERVED, PROJECTED
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out (used for text) and
 # their yellow replaced by Tol's wine (#882255): yellow lines vanish on white.

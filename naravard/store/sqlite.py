@@ -52,10 +52,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from naravard.errors import NaravardError
+
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-DEFAULT_STORE_PATH = Path(__file__).resolve().parent.parent / "var" / "scenarier.sqlite3"
+DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
 
 SCHEMA_VERSION = 1
@@ -102,16 +104,15 @@ _MIN_PAGE_SIZE = 512
 # --------------------------------------------------------------------------- errors
 
 
-class StoreError(Exception):
+class StoreError(NaravardError):
     """The scenario store could not do what was asked.
 
     ``str(err)`` is English; ``err.message_sv`` is the Swedish text for the UI.
     """
 
     def __init__(self, message_en: str, message_sv: str):
-        super().__init__(message_en)
+        super().__init__(message_en, message_sv)
         self.message_en = message_en
-        self.message_sv = message_sv
 
 
 class StoreNotFoundError(StoreError):

@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from naravard.errors import NaravardError
+
 # A text cell starting with one of these (possibly after leading whitespace) could be
 # read as a formula: = + - @ (formula starts), tab and carriage return (OWASP).
 DANGEROUS_PREFIXES = frozenset("=+-@\t\r")
@@ -60,13 +62,12 @@ _EXCEL_FIRST_DATE = pd.Timestamp("1900-03-01")
 _PLAIN_INTEGER = -1  # "decimals" value for codes and years
 
 
-class ExportError(Exception):
+class ExportError(NaravardError):
     """An export could not be produced. ``str(err)`` is English; ``.message_sv`` Swedish."""
 
     def __init__(self, message_en: str, message_sv: str):
-        super().__init__(message_en)
+        super().__init__(message_en, message_sv)
         self.message_en = message_en
-        self.message_sv = message_sv
 
 
 # --------------------------------------------------------------------------- neutralising

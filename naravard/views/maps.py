@@ -33,8 +33,8 @@ import shapely
 from pyproj import Transformer
 from shapely.ops import polylabel
 
-from . import figures
-from .figures import Chart
+from naravard.views import figures
+from naravard.views.figures import Chart
 
 MAP_CRS = "EPSG:3006"
 #: Vega colour scheme, reversed: low values light yellow, high values dark — "darker is more".

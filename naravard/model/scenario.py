@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from naravard import fmt
+from naravard.errors import DataError, NaravardError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from naravard.data import Dataset
+    from naravard.sources.dataset import Dataset
 
 # ----------------------------------------------------------------------- constants
 
@@ -77,15 +78,17 @@ _KOMMUNKOD = re.compile(r"^[0-9]{4}$")
 # ------------------------------------------------------------------------- errors
 
 
-class AssumptionError(ValueError):
+class AssumptionError(NaravardError, ValueError):
     """Invalid assumptions. ``str(err)`` is English; ``err.message_sv`` is for the UI."""
 
     def __init__(self, message: str, message_sv: str, key: str | None = None, reason_sv: str | None = None):
-        super().__init__(message)
-        self.message_sv = message_sv
+        super().__init__(message, message_sv)
         self.key = key
         # The Swedish reason without the parameter's label (for callers that name it).
         self.reason_sv = reason_sv if reason_sv is not None else message_sv
+
+    def __reduce__(self):
+        return (self.__class__, (str(self), self.message_sv, self.key, self.reason_sv))
 
 
 # ------------------------------------------------------------------------- params
@@ -876,8 +879,6 @@ class ModelInputs:
         dataset's :class:`~naravard.data.DataError` if one failed to load, or
         ``ValueError`` if a kommun lacks population rows. ``nyckeltal`` is optional.
         """
-        from naravard.data import DataError
-
         u = ds.table("utbud")
         codes = [str(c) for c in u["kommunkod"]]
         b = ds.table("befolkning")
@@ -1304,6 +1305,6 @@ def run(inputs: ModelInputs, a: Assumptions) -> ScenarioResult:
 
 def default_inputs() -> ModelInputs:
     """Inputs from the embedded dataset (loads it; cache the result in the app)."""
-    from naravard.data import load_dataset
+    from naravard.sources.dataset import load_dataset
 
     return ModelInputs.from_dataset(load_dataset())

@@ -1,0 +1,118 @@
+"""Command line: ``python -m naravard <command> ...``.
+
+Commands are argparse sub-parsers that each set ``func`` (a handler taking the parsed
+arguments and returning an exit code), so a new command is one ``add_parser`` call in
+:func:`build_parser` plus its handler. Expected failures (:class:`DataError` and its
+subclasses) print one English line on stderr and exit with code 1; no traceback.
+
+Boundaries::
+
+    python -m naravard boundaries fetch [--url URL] [--lan 13] [--cache-dir DIR]
+    python -m naravard boundaries import PATH [--lan 13] [--cache-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from naravard.sources.dataset import DataError, load_dataset
+
+
+def _region_defaults(lan: str | None) -> tuple[str, list[str] | None]:
+    """The län code (flag, else the dataset's region) and the kommun codes to require.
+
+    The codes come from the dataset only when its region is the requested län; for
+    another län there is nothing to compare with, so only the code prefix is used.
+    """
+    ds = load_dataset()
+    lanskod = lan or ds.region.lanskod
+    codes = ds.kommun_codes if lanskod == ds.region.lanskod and ds.has("kommuner") else None
+    return lanskod, codes
+
+
+def _simplify(args: argparse.Namespace) -> float:
+    from naravard.sources.boundaries import DEFAULT_SIMPLIFY_M
+
+    return DEFAULT_SIMPLIFY_M if args.simplify is None else args.simplify
+
+
+def _cmd_boundaries_fetch(args: argparse.Namespace) -> int:
+    from naravard.sources import boundaries as geo
+
+    lanskod, codes = _region_defaults(args.lan)
+    url = geo.resolve_boundary_url(args.url)
+    path = geo.fetch_boundaries(
+        url,
+        lanskod,
+        args.cache_dir,
+        geo.DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+        expected_codes=codes,
+        simplify_m=_simplify(args),
+    )
+    n = len(geo.load_cached_boundaries(lanskod, path.parent))
+    print(f"Fetched {n} kommuner of län {lanskod} from {url} into {path}")
+    return 0
+
+
+def _cmd_boundaries_import(args: argparse.Namespace) -> int:
+    from naravard.sources import boundaries as geo
+
+    lanskod, codes = _region_defaults(args.lan)
+    cache = geo.resolve_cache_dir(args.cache_dir)
+    gdf = geo.import_boundaries(args.path, None, lanskod, cache, expected_codes=codes, simplify_m=_simplify(args))
+    print(f"Imported {len(gdf)} kommuner of län {lanskod} from {args.path} into {geo.cache_path(lanskod, cache)}")
+    return 0
+
+
+def _add_boundaries(sub: argparse._SubParsersAction) -> None:
+    # Defaults that live in naravard.geo are resolved in the handlers (None here), so
+    # building the parser — and every other command — does not import geopandas.
+    p = sub.add_parser("boundaries", help="download or import kommun boundaries for the map")
+    bsub = p.add_subparsers(dest="action", required=True, metavar="{fetch,import}")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lan", metavar="CODE", help="two-digit län code (default: the dataset's region)")
+    common.add_argument(
+        "--cache-dir", metavar="DIR", help="cache directory (default: $NARAVARD_CACHE_DIR or <repo>/var/boundaries)"
+    )
+    common.add_argument(
+        "--simplify",
+        type=float,
+        metavar="METRES",
+        help="simplification tolerance in metres, 0 keeps every vertex (default: naravard.geo.DEFAULT_SIMPLIFY_M, 200)",
+    )
+
+    f = bsub.add_parser("fetch", parents=[common], help="download SCB's boundary zip and cache the län's kommuner")
+    f.add_argument("--url", help="boundary zip URL (default: $NARAVARD_BOUNDARY_URL or SCB's January 2025 release)")
+    f.add_argument("--timeout", type=float, metavar="SECONDS", help="network timeout (default 60)")
+    f.set_defaults(func=_cmd_boundaries_fetch)
+
+    i = bsub.add_parser("import", parents=[common], help="import a GeoJSON, shapefile or zip and cache it")
+    i.add_argument("path", metavar="PATH", help="a .geojson, a .shp (with .shx/.dbf beside it) or a .zip")
+    i.set_defaults(func=_cmd_boundaries_import)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser; add new commands here."""
+    parser = argparse.ArgumentParser(prog="python -m naravard", description="naravard command line tools")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_boundaries(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

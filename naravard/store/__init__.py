@@ -1,0 +1,52 @@
+"""Storage behind one interface.
+
+:class:`ScenarioRepository` is what the rest of the app may rely on; the SQLite
+implementation (:class:`~naravard.store.sqlite.ScenarioStore`) is the default and the
+only one today. A second backend (PostgreSQL) implements the same protocol and runs
+the same store tests. Errors are :class:`~naravard.store.sqlite.StoreError` and its
+subclasses (English ``str()``, Swedish ``message_sv``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from naravard.store.sqlite import (
+    SavedScenario,
+    ScenarioStore,
+    StoreCorruptError,
+    StoreDuplicateError,
+    StoreError,
+    StoreInvalidError,
+    StoreLockedError,
+    StoreNotFoundError,
+)
+
+
+class ScenarioRepository(Protocol):
+    """Named scenarios (assumptions as a JSON object) saved by groups."""
+
+    def save(self, name: str, group: str = "", note: str = "", payload: dict[str, Any] | None = None) -> SavedScenario: ...
+
+    def list(self) -> list[SavedScenario]: ...
+
+    def get(self, scenario_id: int) -> SavedScenario: ...
+
+    def rename(self, scenario_id: int, new_name: str) -> SavedScenario: ...
+
+    def update_note(self, scenario_id: int, note: str) -> SavedScenario: ...
+
+    def delete(self, scenario_id: int) -> None: ...
+
+
+__all__ = [
+    "SavedScenario",
+    "ScenarioRepository",
+    "ScenarioStore",
+    "StoreCorruptError",
+    "StoreDuplicateError",
+    "StoreError",
+    "StoreInvalidError",
+    "StoreLockedError",
+    "StoreNotFoundError",
+]

@@ -1,0 +1,32 @@
+"""The UI layer: the only part of the package that imports Streamlit.
+
+- :mod:`.state`: every session-state key (prefixed ``nv_``);
+- :mod:`.cache`: cached data access (``st.cache_data`` around the pure loaders);
+- :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame;
+- :mod:`.chrome`: the page list and the shared sidebar;
+- :mod:`.widgets`: render helpers (charts with captions, tables, "Källa:" lines);
+- :mod:`.sections`: page sections with widget state (map, boundaries, scenario state).
+
+Pages import ``ui`` and call the names re-exported here.
+"""
+
+from naravard.ui.cache import (  # noqa: F401
+    boundaries,
+    data_dir,
+    data_overrides,
+    dataset,
+    require,
+    scenario_inputs,
+    scenario_store,
+)
+from naravard.ui.chrome import PAGES, PageSpec, sidebar, variant  # noqa: F401
+from naravard.ui.frame import ensure_frame  # noqa: F401
+from naravard.ui.sections import (  # noqa: F401
+    boundary_section,
+    map_section,
+    scenario_apply,
+    scenario_remember,
+    scenario_state_init,
+)
+from naravard.ui.state import *  # noqa: F401,F403
+from naravard.ui.widgets import CHART_ALT_POINTER, STATIC_TABLE_MAX_ROWS, chart, source_line, table, text_table  # noqa: F401

@@ -1,0 +1,120 @@
+"""Cached data access: ``st.cache_data`` wraps the pure loaders, so every page and
+every rerun reads the files once per process. Errors become Swedish messages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import streamlit as st
+
+from naravard.errors import DataError
+from naravard.sources.dataset import Dataset, load_dataset
+from naravard.ui.frame import ensure_frame
+from naravard.ui.state import KEY_DATA_IMPORT, KEY_USER_BOUNDARIES
+
+
+def data_dir() -> Path | None:
+    """Data directory: ``NARAVARD_DATA_DIR`` if set, else the embedded ``data/``."""
+    d = os.environ.get("NARAVARD_DATA_DIR")
+    return Path(d) if d else None
+
+
+def data_overrides() -> tuple[tuple[str, bytes], ...]:
+    """The session's imported tables as sorted (name, bytes) pairs (hashable for the cache)."""
+    d = st.session_state.get(KEY_DATA_IMPORT)
+    if not isinstance(d, Mapping):
+        return ()
+    return tuple(sorted((k, bytes(v)) for k, v in d.items() if isinstance(k, str) and isinstance(v, (bytes, bytearray))))
+
+
+# Each distinct set of imported files is one entry; the bound keeps many sessions'
+# uploads from growing the cache without limit (the embedded data reloads in ~50 ms).
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_dataset(path: str | None, overrides: tuple[tuple[str, bytes], ...] = ()) -> Dataset:
+    return load_dataset(path, overrides=dict(overrides) or None)
+
+
+def dataset() -> Dataset:
+    """The validated dataset, or a Swedish error and a stopped page.
+
+    Every page calls this first; it also puts a deep-linked page back into the
+    app's frame (:func:`ensure_frame`).
+
+    Tables the user imported this session (:data:`KEY_DATA_IMPORT`) replace the
+    embedded ones. Only a missing/broken manifest stops the page; a single broken
+    table is shown where it is needed (:func:`require`) and in the sidebar banner.
+    """
+    ensure_frame()
+    d = data_dir()
+    try:
+        return _cached_dataset(str(d) if d else None, data_overrides())
+    except DataError as e:
+        st.error(f"Data kunde inte läsas. {e.message_sv}")
+        st.stop()
+        raise  # unreachable; st.stop() raises
+
+
+def require(ds: Dataset, *names: str) -> bool:
+    """True if all tables loaded; otherwise show a Swedish message per problem."""
+    ok = True
+    for n in names:
+        if not ds.has(n):
+            err = ds.problems.get(n) or DataError(n, "missing", "tabellen saknas")
+            st.error(f"{err.message_sv}. Den här delen av sidan kan inte visas.", icon=":material/error:")
+            ok = False
+    return ok
+
+
+@st.cache_data(show_spinner=False)
+def _cached_boundaries(lanskod: str, cache_dir: str | None):
+    from naravard.sources import boundaries as geo
+
+    return geo.load_cached_boundaries(lanskod, Path(cache_dir) if cache_dir else None)
+
+
+def boundaries(ds: Dataset):
+    """Kommun polygons: the user's upload this session, else the cache, else None."""
+    from naravard.sources import boundaries as geo
+
+    user = st.session_state.get(KEY_USER_BOUNDARIES)
+    if user is not None:
+        return user
+    try:
+        return _cached_boundaries(ds.region.lanskod, os.environ.get("NARAVARD_CACHE_DIR"))
+    except geo.BoundaryError as e:
+        st.warning(e.message_sv, icon=":material/warning:")
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_inputs(path: str | None, overrides: tuple[tuple[str, bytes], ...] = ()):
+    from naravard.model.scenario import ModelInputs
+
+    return ModelInputs.from_dataset(_cached_dataset(path, overrides))
+
+
+def scenario_inputs(ds: Dataset):
+    """The model's inputs, built once per dataset (embedded or with the session's imports)."""
+    from naravard.model.scenario import AssumptionError
+
+    d = data_dir()
+    try:
+        return _cached_inputs(str(d) if d else None, data_overrides())
+    except (DataError, AssumptionError, ValueError, KeyError) as e:
+        msg = getattr(e, "message_sv", None) or "data som modellen behöver saknas eller är felaktiga"
+        st.error(f"Scenariomodellen kan inte räknas: {msg}. Se sidan Om data.", icon=":material/error:")
+        st.stop()
+        raise
+
+
+def scenario_store():
+    """The scenario store, or None with a Swedish message if it cannot be opened."""
+    from naravard.store import ScenarioStore, StoreError
+
+    try:
+        return ScenarioStore(os.environ.get("NARAVARD_STORE") or None)
+    except StoreError as e:
+        st.error(e.message_sv, icon=":material/error:")
+        return None
