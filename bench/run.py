@@ -460,9 +460,8 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
     scenario = next((t for t in app_targets if t.key == f"app:{SCENARIO_URL_PATH}"), None)
     mem_target = scenario or app_targets[0]
     # floor probes (bench/floor_app.py): information on what Streamlit itself costs
-    floor_vega = Target("floor:vega", "Reference drawn with Vega-Lite", floor, "/?p=vega", "vega") if floor else None
     floor_layout = Target("floor:layout", "Scenario layout, fixed content", floor, "/?p=layout", "metrics") if floor else None
-    floors = [t for t in (floor_vega, floor_layout) if t is not None]
+    floors = [t for t in (floor_layout,) if t is not None]
     q = cfg.quiet_ms
     T = cfg.timeout
 
@@ -491,7 +490,7 @@ async def measure_browser(cfg: argparse.Namespace, app: Server, ref: Server, pag
 
             # -- 3. page ready, every page and the reference, fresh context per load,
             #       interleaved; the order is reversed every other round.
-            refs = [reference] + ([floor_vega] if floor_vega else [])
+            refs = [reference]
             log(f"page loads: {cfg.loads} rounds × {len(app_targets) + len(refs)} targets …")
             loads: dict[str, list[float]] = {t.key: [] for t in app_targets + refs}
             first: dict[str, list[float]] = {t.key: [] for t in app_targets + refs}
@@ -718,10 +717,7 @@ def build_rows(res: dict) -> list[dict[str, Any]]:
             row("Slider step → updated (p95) – app skipped: scenario page not measured", None, ref_sl.get("p95"),
                 target=f"≤ {TARGET_SLIDER_P95_RATIO}× ref", met="skipped")
         # floor probes: information, in the App column, ratios to the reference
-        if "floor:vega" in b["page_ready_ms"]:
-            fv = b["page_ready_ms"]["floor:vega"]
-            row(f"Floor: reference drawn with Vega-Lite, page ready (median, n={fv['n']})", fv["median"], ref_load["median"])
-        for key, label in (("floor:vega", "reference drawn with Vega-Lite"), ("floor:layout", "scenario layout, fixed content")):
+        for key, label in (("floor:layout", "scenario layout, fixed content"),):
             if key in sl:
                 row(f"Floor: {label}, slider step (median, n={sl[key]['n']})", sl[key]["median"], ref_sl.get("median"))
                 row(f"Floor: {label}, slider step (p95)", sl[key]["p95"], ref_sl.get("p95"))
@@ -810,7 +806,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--pages", help="comma-separated url_paths of the app pages to measure (default: all of ui.PAGES)")
     ap.add_argument("--skip-browser", action="store_true", help="only the model section")
     ap.add_argument("--no-floors", action="store_true",
-                    help="leave out the floor probes (bench/floor_app.py: the reference with Vega-Lite, the scenario layout)")
+                    help="leave out the floor probe (bench/floor_app.py: the scenario layout with fixed content)")
     ap.add_argument("--skip-model", action="store_true", help="only the browser sections")
     a = ap.parse_args(argv)
     d = QUICK if a.quick else FULL
