@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import pytest
 
+from naravard import fmt
 from naravard.services import importing as importer
+from naravard.views import ladda_data as view
 from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
 from naravard.services.importing import IMPORTABLE, check_import, parse_number, read_user_csv, template_csv
 
@@ -143,11 +145,18 @@ def test_embedded_file_is_accepted_and_loads_identically(ds, name):
     pd.testing.assert_frame_equal(ds2.table(name), ds.table(name), check_dtype=False)
 
 
-def test_importable_tables_have_title_columns_and_example():
+def test_importable_tables_have_title_columns_and_an_example_from_the_data(ds):
     for name, spec in IMPORTABLE.items():
-        title, cols, example = spec
-        assert title and cols and example.count("\n") >= 2, name
+        title, cols = spec
+        example = importer.example_csv(ds, name)
+        assert title and cols and example.count("\n") >= 3, name
         assert example.split("\n")[0].replace(";", ",").split(",")[0] in cols, name
+    # the examples show the data in use: its kommuner and its län row (FACTS S2)
+    bef = importer.example_csv(ds, "befolkning")
+    assert "1384,Kungsbacka,86333,86449" in bef and bef.rstrip().endswith("13,Hallands län,346088,349997,354567,359865")
+    age = importer.example_csv(ds, "befolkning_alder")
+    assert "1384,80+,6146,7346" in age and age.rstrip().endswith("13,80+,25246,30147,32316,34165")
+    assert "N79179;Halland;93,6;;;89,8" in importer.example_csv(ds, "tillganglighet")
 
 
 def test_population_update_shows_the_differences(ds):
@@ -159,11 +168,11 @@ def test_population_update_shows_the_differences(ds):
     assert d.loc[("Kungsbacka 1384", "2030"), "tidigare"] == 86449
     assert d.loc[("Kungsbacka 1384", "2030"), "nytt"] == 86480
     assert d.loc[("Halland 13", "2030"), "nytt"] == 350028
-    shown = importer.diff_display(r)
+    shown = view.diff_display(r)
     assert list(shown.columns) == ["Rad", "Kolumn", "Nu", "I filen", "Förändring"]
     assert "+31" in set(shown["Förändring"])
     assert "2 värden skiljer sig" in r.message_sv and "prognos 2027.csv" in r.message_sv
-    pv = importer.preview_display(r)
+    pv = view.preview_display(r)
     assert pv.loc[pv["regionkod"] == "1384", "2030"].iloc[0] == "86\u00a0480"
 
 
@@ -183,19 +192,28 @@ def test_big_changes_give_a_notice_but_are_accepted(ds):
     assert any("mer än 25" in n and "Kungsbacka 1384 listade_per_vc: 7\u00a0800 → 17\u00a0800" in n for n in r.notices_sv)
 
 
-def test_utbud_totals_must_match_the_key_figures(ds):
-    raw = embedded("utbud", ds).replace(b"1380,Halmstad,14,5", b"1380,Halmstad,15,5")
-    r = check_import(ds, "utbud", raw, "u.csv")
-    assert not r.ok and "summerar till 48" in r.problems_sv[0] and "47" in r.problems_sv[0]
-
-
-def test_other_table_becoming_inconsistent_is_a_notice(ds):
+def test_other_table_becoming_inconsistent_is_a_notice_naming_both_tables(ds):
     """A new population forecast is accepted even though the age table no longer adds
-    up; the planner is told to load that one too (either order would otherwise block)."""
+    up; the notice names both tables and the gap (either order would otherwise block)."""
     raw = embedded("befolkning", ds).replace(b"86449", b"86600").replace(b"349997", b"350148")
     r = check_import(ds, "befolkning", raw, "b.csv")
     assert r.ok
-    assert any("Folkmängd per kommun och åldersgrupp" in n and "inte längre" in n for n in r.notices_sv)
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "”Folkmängd per kommun och åldersgrupp” (befolkning_alder.csv)" in note
+    assert "(befolkning_total.csv (egen data))" in note
+    assert "Kungsbacka 1384 år 2030: 86 448 mot 86 600 (+152)" in note  # age groups 19 946 + 46 029 + 13 127 + 7 346
+
+
+def test_utbud_with_other_totals_than_the_key_figures_is_accepted_with_a_note(ds):
+    """A planner's newer supply file may have 48 VCs where the deck says 47."""
+    raw = embedded("utbud", ds).replace(b"1380,Halmstad,14,5", b"1380,Halmstad,15,5")
+    r = check_import(ds, "utbud", raw, "u.csv")
+    assert r.ok, r.problems_sv
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "kolumnen vardcentraler summerar till 48 men nyckeltalen anger 47" in note
+    ds2 = load_dataset(overrides={"utbud": raw})
+    assert ds2.has("utbud") and ds2.has("nyckeltal")
+    assert [n.tables for n in ds2.notes] == [("utbud", "nyckeltal")]
 
 
 def test_name_differing_from_kommun_table_is_a_notice(ds):
