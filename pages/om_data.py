@@ -16,6 +16,7 @@ st.markdown(
 
 for name, err in ds.problems.items():
     st.error(err.message_sv, icon=":material/error:")
+ui.cross_table_notes(ds)
 
 st.subheader("Tabeller")
 ui.text_table(view.catalogue(ds), alt="Förteckning över datatabeller med källa, period, noter och status.")
