@@ -270,3 +270,75 @@ def test_override_parsed_leniently_semicolons_decimal_commas_latin1():
     assert ds2.problems == {}
     t = ds2.table("tillganglighet")
     assert t[(t["kpi_id"] == "N79179") & (t["omrade"] == "Halland") & (t["year"] == 2025)]["value"].item() == 89.8
+
+
+# ------------------------------------------------------------------ Excel workbooks (.xlsx)
+
+from tests import xlsxfiles  # noqa: E402
+
+
+@pytest.mark.parametrize("name", list(IMPORTABLE))
+def test_workbook_saved_from_the_template_is_accepted_without_changes(ds, name):
+    """A planner opens the template in Excel and saves it as .xlsx: numbers are number cells."""
+    raw = xlsxfiles.workbook(importer.current_frame(ds, name), sheet="Blad1")
+    r = check_import(ds, name, raw, f"{name}.xlsx")
+    assert r.ok, r.problems_sv
+    assert r.changed_values == 0 and r.added_rows == 0
+    ds2 = load_dataset(overrides={name: raw})
+    assert ds2.problems == {} and ds2.notes == []
+
+    def rows(t):
+        t = t.reset_index(drop=True)
+        return t.sort_values(list(t.columns)).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(rows(ds2.table(name)), rows(ds.table(name)), check_dtype=False)
+
+
+def test_workbook_with_swedish_formats_title_row_and_a_notes_sheet(ds):
+    """Number cells formatted as Swedish Excel shows thousands, a title above the header,
+    and the table on a sheet named like the table (not the first sheet)."""
+    frame = importer.current_frame(ds, "befolkning")
+    frame.loc[frame["regionkod"] == "1383", "2030"] = 73718
+    frame.loc[frame["regionkod"] == "13", "2030"] = 351997
+    raw = xlsxfiles.workbook(frame, sheet="befolkning", title="Folkmängd per kommun", extra_sheets=("Anteckningar",), number_format="# ##0")
+    r = check_import(ds, "befolkning", raw, "prognos.xlsx")
+    assert r.ok, r.problems_sv
+    notes = " ".join(r.notices_sv)
+    assert "bladet «befolkning» lästes" in notes and "ovanför rubrikraden" in notes
+    d = r.diff.set_index(["rad", "kolumn"])
+    assert d.loc[("Varberg 1383", "2030"), "tidigare"] == 71718 and d.loc[("Varberg 1383", "2030"), "nytt"] == 73718
+    assert r.changed_values == 2
+    b = load_dataset(overrides={"befolkning": raw}).table("befolkning")
+    assert b[(b["regionkod"] == "13") & (b["year"] == 2030)]["population"].item() == 351997
+
+
+def test_workbook_with_swedish_text_numbers_and_percent_cells(ds):
+    """Numbers typed as Swedish text ("86 449", "89,8") and shares stored as percent cells
+    (0,898 shown as 89,8 %) read as the same figures (Kolada N79179 Halland 2025: 89,8)."""
+    frame = importer.current_frame(ds, "tillganglighet")
+    for raw in (xlsxfiles.workbook(frame, text_numbers=True), xlsxfiles.workbook(frame, percent=True)):
+        r = check_import(ds, "tillganglighet", raw, "kolada.xlsx")
+        assert r.ok, r.problems_sv
+        assert r.changed_values == 0
+        assert r.preview.set_index(["kpi_id", "omrade"]).loc[("N79179", "Halland"), "2025"] == pytest.approx(89.8)
+    r = check_import(ds, "befolkning", xlsxfiles.workbook(importer.current_frame(ds, "befolkning"), text_numbers=True), "b.xlsx")
+    assert r.ok and r.changed_values == 0 and any("Mellanslag mellan tusental" in n for n in r.notices_sv)
+
+
+def test_workbook_date_cell_is_refused_naming_the_cell(ds):
+    import datetime
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsxfiles.workbook(importer.current_frame(ds, "utbud"))))
+    wb.active["E3"] = datetime.date(2025, 7, 30)
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = check_import(ds, "utbud", buf.getvalue(), "u.xlsx")
+    assert not r.ok and "Cell E3 är ett datum" in r.problems_sv[0]
+
+
+def test_workbook_bytes_are_recognised_whatever_the_file_name(ds):
+    raw = xlsxfiles.workbook(importer.current_frame(ds, "utbud"))
+    assert check_import(ds, "utbud", raw, "utbud.csv").ok

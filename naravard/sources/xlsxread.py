@@ -46,6 +46,8 @@ MAX_SHEETS = 50
 
 _SAVE = "Spara tabellen i Excel som Excel-arbetsbok (.xlsx) eller som CSV UTF-8 och ladda upp den filen."
 _INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD])
+# A DTD (and so any entity) in any encoding expat reads; Excel never writes one.
+_DTD_MARKS = tuple(t.encode(e) for t in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be"))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -88,7 +90,7 @@ def _check_zip(raw: bytes, file: str) -> None:
                 head = zf.open(i).read(MAX_UNCOMPRESSED)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
                 raise _refuse(file, f"entry {i.filename!r} unreadable", f"en del av arbetsboken är skadad och kan inte läsas. {_SAVE}") from None
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            if any(m in head for m in _DTD_MARKS):
                 raise _refuse(file, f"entry {i.filename!r} has a DTD", f"arbetsboken innehåller XML-konstruktioner som Excel aldrig skriver (DTD) och läses inte. {_SAVE}")
 
 
