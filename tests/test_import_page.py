@@ -63,9 +63,12 @@ def test_page_renders_with_template_downloads_and_the_upload_limit():
     assert not at.error
     assert at.title[0].value == "Ladda in egna data"
     assert at.selectbox(key="nv_ladda_tabell").value == "befolkning"
-    assert "5 MB" in at.file_uploader(key="nv_ladda_fil").label.replace("\u00a0", " ")
+    up = at.file_uploader(key="nv_ladda_fil")
+    assert "5 MB" in up.label.replace("\u00a0", " ") and "Excel-arbetsbok (.xlsx)" in up.label
+    # offer exactly what is read (no .xls), and the uploader's own limit line says 5MB, not 20MB
+    assert list(up.proto.type) == [".csv", ".txt", ".tsv", ".xlsx"] and up.proto.max_upload_size_mb == 5
     captions = texts(at.caption)
-    assert "Gräns: 5 MB och 10 000 rader" in captions and "Källa:" in captions
+    assert "Gräns: 5 MB och 10 000 rader per fil. Filtyper: CSV, TXT, TSV, XLSX." in captions and "Källa:" in captions
     assert any("regionkod" in c.value for c in at.code)  # the example file
 
 
@@ -241,3 +244,57 @@ def test_every_template_downloadable_when_the_sessions_file_does_not_load(name):
     want = template_csv(load_dataset(), name)
     assert buttons["nv_ladda_mall"].proto.url.endswith(_media_id(want, "text/csv", f"{name}.csv") + ".csv")
     assert "mallen är den inbäddade tabellen" in texts(at.caption)
+
+
+def test_upload_an_excel_workbook_use_it_and_the_overview_follows():
+    """A planner's .xlsx (Swedish number formats, a title row) is checked and used."""
+    from naravard.services.importing import current_frame
+    from naravard.sources.dataset import load_dataset
+    from tests import xlsxfiles
+
+    frame = current_frame(load_dataset(), "befolkning")
+    frame.loc[frame["regionkod"] == "1383", "2030"] = 73718
+    frame.loc[frame["regionkod"] == "13", "2030"] = 351997
+    raw = xlsxfiles.workbook(frame, sheet="befolkning", title="Prognos", number_format="# ##0")
+    at = go(app(), PAGE)
+    at.file_uploader(key="nv_ladda_fil").set_value(("prognos.xlsx", raw, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert not at.exception and not at.error
+    assert "2 värden skiljer sig" in texts(at.success)
+    assert "Varberg 1383" in set(table_with(at, "Förändring")["Rad"])
+    at.button(key="nv_ladda_anvand").click().run()
+    go(at, "pages/oversikt.py")
+    assert metrics(at)["Invånare 2030 (prognos)"] == "351 997"
+
+
+def test_a_workbook_with_a_formula_is_refused_on_the_page():
+    from tests import xlsxfiles
+
+    at = go(app(), PAGE)
+    at.selectbox(key="nv_ladda_tabell").set_value("utbud").run()
+    at.file_uploader(key="nv_ladda_fil").set_value(("utbud.xlsx", xlsxfiles.formula(), "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert "Cell C2 innehåller en formel" in texts(at.error)
+    assert not [b for b in at.button if b.key == "nv_ladda_anvand"]
+
+
+@pytest.mark.parametrize(
+    "url, base, want",
+    [
+        ("http://localhost:8501/finns-inte", "", "finns-inte"),
+        ("http://localhost:8501/oversikt", "", None),
+        ("http://localhost:8501/", "", None),
+        ("http://localhost:8501", "", None),
+        ("http://h/naravard/", "naravard", None),
+        ("http://h/naravard/scenario", "naravard", None),
+        ("http://h/naravard/gammal_sida", "naravard", "gammal_sida"),
+        ("http://h/a/b", "", None),  # nested: left to Streamlit
+        ("http://h/%3Cscript%3E", "", None),  # unsafe names are never a page name
+        (None, "", None),
+    ],
+)
+def test_unknown_page_name(url, base, want):
+    from naravard.ui.notfound import unknown_page_name
+
+    assert unknown_page_name(url, [p.url_path for p in ui.PAGES], base) == want

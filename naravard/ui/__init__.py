@@ -6,6 +6,7 @@
 - :mod:`.chrome`: the page list and the shared sidebar;
 - :mod:`.widgets`: render helpers (charts with captions, tables, "Källa:" lines);
 - :mod:`.sections`: page sections with widget state (map, boundaries, scenario state);
+- :mod:`.notfound`: the pages for ``st.navigation``, with a Swedish page for an unknown address;
 - :mod:`.data_import`: the Ladda data section (templates, upload, check, use, reset).
 
 Pages import ``ui`` and call the names re-exported here.
@@ -24,6 +25,7 @@ from naravard.ui.cache import (  # noqa: F401
 from naravard.ui.data_import import cross_table_notes, import_section, own_data_status  # noqa: F401
 from naravard.ui.chrome import PAGES, PageSpec, sidebar, variant  # noqa: F401
 from naravard.ui.frame import ensure_frame  # noqa: F401
+from naravard.ui.notfound import navigation_pages  # noqa: F401
 from naravard.ui.sections import (  # noqa: F401
     boundary_section,
     map_section,
