@@ -104,7 +104,7 @@ _MAGIC: list[tuple[bytes, str]] = [
     (b"SQLite format 3", "en SQLite-databas"),
     (b"{\\rtf", "ett RTF-dokument"),
 ]
-_SAVE_AS_CSV = "Spara tabellen som CSV i kalkylprogrammet (i Excel: Spara som → CSV UTF-8) och ladda upp den filen."
+_SAVE_AS_CSV = "Spara tabellen i kalkylprogrammet som Excel-arbetsbok (.xlsx) eller som CSV (i Excel: Spara som → CSV UTF-8) och ladda upp den filen."
 # Invisible formatting characters (zero-width space, BOM, word joiner …) are removed.
 _INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD])
 # C0/C1 control characters other than tab and line breaks, and lone surrogates.

@@ -9,7 +9,7 @@ API and logs) and a Swedish one (for the UI) that both name the file.
 
 The data model is region-agnostic: tables are keyed by official kommun/län codes and
 the ``[region]`` block of the manifest names the region. Nothing here knows about
-Halland except through the files.
+any region except through the files.
 """
 
 from __future__ import annotations
