@@ -342,3 +342,16 @@ def test_workbook_date_cell_is_refused_naming_the_cell(ds):
 def test_workbook_bytes_are_recognised_whatever_the_file_name(ds):
     raw = xlsxfiles.workbook(importer.current_frame(ds, "utbud"))
     assert check_import(ds, "utbud", raw, "utbud.csv").ok
+
+
+def test_age_table_that_disagrees_with_the_totals_is_accepted_with_a_note(ds):
+    """The other order of defect a: a new age table whose sums differ from the population
+    table (Varberg 80+ 2030: 6 597 → 6 697, län row 30 147 → 30 247)."""
+    raw = embedded("befolkning_alder", ds)
+    raw = raw.replace(b"1383,80+,3984,5267,6597,", b"1383,80+,3984,5267,6697,").replace(b"13,80+,19815,25246,30147,", b"13,80+,19815,25246,30247,")
+    r = check_import(ds, "befolkning_alder", raw, "alder.xlsx")
+    assert r.ok, r.problems_sv
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "Varberg 1383 år 2030: 71 818 mot 71 718 (−100)" in note
+    ds2 = load_dataset(overrides={"befolkning_alder": raw})
+    assert ds2.problems == {} and [n.tables for n in ds2.notes] == [("befolkning_alder", "befolkning")]

@@ -131,7 +131,8 @@ def check_import(
 
 
 def _check(ds: Dataset, table: str, raw: bytes, file: str) -> ImportReport:
-    p = parse_user_file(raw, file, prefer=(table, Path(ds.info[table].file).stem) if table in ds.info else (table,))
+    manifest_file = ds.info[table].file.removesuffix(USER_FILE_SUFFIX) if table in ds.info else ""
+    p = parse_user_file(raw, file, prefer=(table, Path(manifest_file).stem))
     notices = list(p.notices)
     problems, pre_notices = precheck(ds, table, p)
     notices += pre_notices

@@ -604,7 +604,7 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
                 raise DataError(ti.file, f"unknown source key {ti.source!r}", f"okänd källa {ti.source}")
             if name in user:
 
-                df = validate_table(name, read_user_table(user[name], ti.file, prefer=(name, Path(ti.file).stem))[0], ti.file)
+                df = validate_table(name, read_user_table(user[name], ti.file, prefer=(name, Path(ti.file.removesuffix(USER_FILE_SUFFIX)).stem))[0], ti.file)
                 raw[name] = df
                 ds.tables[name] = post_process(name, df)
                 continue

@@ -106,18 +106,21 @@ def _pick_sheet(names: list[str], prefer: Sequence[str]) -> str:
     return names[0]
 
 
-def _cell_text(cell, where: str, file: str) -> str:
-    """One cell → the text the CSV rules read; raise for formulas, dates, errors."""
+def _cell_text(cell, at, file: str) -> str:
+    """One cell → the text the CSV rules read; raise for formulas, dates, errors.
+
+    ``at()`` gives the cell's Excel name (``C5``), only built for a message.
+    """
     v = cell.value
     if v is None:
         return ""
     kind = getattr(cell, "data_type", "n")
     if kind == "f" or (isinstance(v, str) and kind != "s" and v.startswith("=")):
-        raise _refuse(file, f"formula in cell {where}", f"cell {where} innehåller en formel. Spara värdena i stället för formlerna (kopiera och klistra in som värden) och ladda upp filen igen.")
+        raise _refuse(file, f"formula in cell {at()}", f"cell {at()} innehåller en formel. Spara värdena i stället för formlerna (kopiera och klistra in som värden) och ladda upp filen igen.")
     if kind == "e":
-        raise _refuse(file, f"error value in cell {where}", f"cell {where} innehåller ett felvärde ({show(v, 12)}) i stället för ett tal.")
+        raise _refuse(file, f"error value in cell {at()}", f"cell {at()} innehåller ett felvärde ({show(v, 12)}) i stället för ett tal.")
     if isinstance(v, (datetime, date, time, timedelta)) or kind == "d":
-        raise _refuse(file, f"date in cell {where}", f"cell {where} är ett datum eller en tid, inte ett tal eller en text. Excel kan ha gjort om talet till ett datum; formatera cellen som tal och skriv in värdet igen.")
+        raise _refuse(file, f"date in cell {at()}", f"cell {at()} är ett datum eller en tid, inte ett tal eller en text. Excel kan ha gjort om talet till ett datum; formatera cellen som tal och skriv in värdet igen.")
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
@@ -134,7 +137,7 @@ def _cell_text(cell, where: str, file: str) -> str:
         return text
     s = str(v).translate(_INVISIBLE).strip()
     if _CONTROL.search(s):
-        raise _refuse(file, f"control character in cell {where}", f"cell {where} innehåller tecken som inte hör hemma i en tabell (styrtecken).")
+        raise _refuse(file, f"control character in cell {at()}", f"cell {at()} innehåller tecken som inte hör hemma i en tabell (styrtecken).")
     return s
 
 
@@ -188,7 +191,7 @@ def _read_sheet(wb, file: str, prefer: Sequence[str]) -> Parsed:
     for r, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
         if r > MAX_ROWS + 1000:
             raise _refuse(file, f"more than {MAX_ROWS + 1000} rows", f"bladet har fler än {fmt.number(MAX_ROWS)} rader, gränsen för en tabell här.")
-        texts = [_cell_text(c, f"{get_column_letter(i)}{r}", file) for i, c in enumerate(cells, start=1)]
+        texts = ["" if c.value is None else _cell_text(c, lambda i=i: f"{get_column_letter(i)}{r}", file) for i, c in enumerate(cells, start=1)]
         if len(texts) > MAX_COLUMNS and texts[MAX_COLUMNS]:
             raise _refuse(file, f"more than {MAX_COLUMNS} columns", f"bladet har fler än {MAX_COLUMNS} kolumner, gränsen för en tabell här.")
         texts = texts[:MAX_COLUMNS]
