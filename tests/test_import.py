@@ -355,3 +355,16 @@ def test_age_table_that_disagrees_with_the_totals_is_accepted_with_a_note(ds):
     assert "Varberg 1383 år 2030: 71 818 mot 71 718 (−100)" in note
     ds2 = load_dataset(overrides={"befolkning_alder": raw})
     assert ds2.problems == {} and [n.tables for n in ds2.notes] == [("befolkning_alder", "befolkning")]
+
+
+def test_template_of_a_table_that_failed_everywhere_is_its_header_row(tmp_path):
+    """Whatever state the data is in, a template can be downloaded (issue 10, defect a)."""
+    import shutil
+
+    d = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, d)
+    (d / "befolkning_alder.csv").unlink()
+    broken = load_dataset(d)
+    assert not broken.has("befolkning_alder")
+    assert template_csv(broken, "befolkning_alder") == b"regionkod,aldersgrupp,2025\n"  # the base year (manifest)
+    assert template_csv(broken, "befolkning_alder", fallback=load_dataset()) == template_csv(load_dataset(), "befolkning_alder")

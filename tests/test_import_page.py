@@ -197,7 +197,7 @@ def test_defect_a_population_edit_that_breaks_the_age_sums_keeps_every_page():
     notices = texts(at.warning)
     assert "”Folkmängd per kommun och åldersgrupp” (befolkning_alder.csv)" in notices
     assert "Varberg 1383 år 2030: 71 718 mot 73 718 (+2 000)" in notices
-    assert "F5" in texts(at.caption)  # said before the data is used
+    assert "F5" in texts(at.info)  # said before the data is used
     at.button(key="nv_ladda_anvand").click().run()
     assert not at.exception
 

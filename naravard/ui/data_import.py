@@ -102,15 +102,18 @@ def _report(ds: Dataset, name: str, raw: bytes, filename: str) -> None:
     report = importer.check_import(ds, name, raw, filename)
     if not report.ok:
         st.error(view.problems_text(report), icon=":material/error:")
-    for note in report.notices_sv:
-        st.warning(note, icon=":material/info:")
-    if not report.ok:
+        for note in report.notices_sv:
+            st.warning(note, icon=":material/info:")
         return
-    if dict(data_overrides()).get(name) == raw:
+    in_use = dict(data_overrides()).get(name) == raw
+    if in_use:
         st.success(f"Filen {report.filename} används nu för {report.title_sv} på alla sidor.", icon=":material/check_circle:")
     else:
         st.success(report.message_sv, icon=":material/check_circle:")
-        st.caption(view.RELOAD_NOTE)
+    for note in report.notices_sv:
+        st.warning(note, icon=":material/info:")
+    if not in_use:
+        st.info(view.RELOAD_NOTE, icon=":material/info:")  # said before the data is used
         st.button(
             "Använd i min session",
             type="primary",

@@ -64,8 +64,12 @@ RELOAD_NOTE = (
 
 
 def limits_text() -> str:
-    """The upload limits and accepted types, in Swedish (Streamlit's own line under the
-    uploader is English)."""
+    """The upload limits and accepted types, in Swedish.
+
+    Streamlit 1.67's uploader draws its own "Upload" button and "5MB per file • CSV, …"
+    line, which cannot be translated (streamlit/streamlit#13500, open); the label,
+    the help and this line say it in Swedish.
+    """
     types = ", ".join(t.upper() for t in ACCEPTED_TYPES)
     return (
         f"Gräns: {MAX_MB}\u00a0MB och {fmt.number(MAX_ROWS)} rader per fil. Filtyper: {types}. "
