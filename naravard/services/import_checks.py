@@ -293,16 +293,18 @@ def smoke(ds: Dataset) -> None:
     from naravard.model import population
     from naravard.model.scenario import ModelInputs
 
+    # Every forecast the sidebar offers; one other than the default may rest on the
+    # deck's key figures, so without them only the default is computed.
+    variants = [v for v in population.VARIANTS if v == population.DEFAULT_VARIANT or ds.has("nyckeltal")]
     if ds.has("utbud") and ds.has("befolkning") and ds.has("kommuner"):
-        for v in population.VARIANTS:
-            if v == "HSU2023" and not ds.has("nyckeltal"):
-                continue
+        for v in variants:
             population.headline_population(ds, v)
             if ds.has("nyckeltal"):
                 t = overview.kommun_table(ds, v)
                 overview.kommun_table_total(ds, t, v)
     if ds.has("befolkning_alder") and ds.has("kommuner"):
-        population.pop80_headline(ds, "RH2026")
+        for v in variants:
+            population.pop80_headline(ds, v)
         population.pop80_wide(ds)
         population.old_age_ratio(ds)
     if ds.has("utbud") and ds.has("befolkning") and ds.has("befolkning_alder"):
