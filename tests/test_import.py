@@ -304,7 +304,7 @@ def test_workbook_with_swedish_formats_title_row_and_a_notes_sheet(ds):
     r = check_import(ds, "befolkning", raw, "prognos.xlsx")
     assert r.ok, r.problems_sv
     notes = " ".join(r.notices_sv)
-    assert "bladet «befolkning» lästes" in notes and "ovanför rubrikraden" in notes
+    assert "bladet `befolkning` lästes" in notes and "ovanför rubrikraden" in notes
     d = r.diff.set_index(["rad", "kolumn"])
     assert d.loc[("Varberg 1383", "2030"), "tidigare"] == 71718 and d.loc[("Varberg 1383", "2030"), "nytt"] == 73718
     assert r.changed_values == 2

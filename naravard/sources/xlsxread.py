@@ -35,7 +35,7 @@ from datetime import date, datetime, time, timedelta
 
 from naravard import fmt
 from naravard.errors import DataError
-from naravard.sources.csvread import MAX_BYTES, MAX_COLUMNS, MAX_MB, MAX_ROWS, Parsed, rows_to_parsed, show
+from naravard.sources.csvread import MAX_BYTES, MAX_COLUMNS, MAX_MB, MAX_ROWS, Parsed, col_name, rows_to_parsed, show
 
 #: Magic bytes of a zip archive (an .xlsx is one).
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -181,7 +181,7 @@ def _read_sheet(wb, file: str, prefer: Sequence[str]) -> Parsed:
         raise _refuse(file, f"sheet {name!r} is not a worksheet", f"bladet {show(name)} är inget kalkylblad (kanske ett diagram). {_SAVE}")
     notices: list[str] = []
     if len(names) > 1:
-        notices.append(f"Arbetsboken har {len(names)} blad; bladet {show(name)} lästes.")
+        notices.append(f"Arbetsboken har {len(names)} blad; bladet {col_name(name)} lästes.")
     ws.reset_dimensions()  # never trust the stored dimension (it may claim a million rows)
     from openpyxl.utils import get_column_letter
 
