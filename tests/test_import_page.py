@@ -298,3 +298,19 @@ def test_unknown_page_name(url, base, want):
     from naravard.ui.notfound import unknown_page_name
 
     assert unknown_page_name(url, [p.url_path for p in ui.PAGES], base) == want
+
+
+@pytest.mark.parametrize("page", ["ladda_data.py", "om_data.py"])
+def test_page_is_thin_without_key_literals_or_callbacks(page):
+    """Layout and calls only: ≤ 100 lines, session keys through naravard.ui.state, no callbacks."""
+    import ast
+
+    path = Path(__file__).resolve().parents[1] / "pages" / page
+    src = path.read_text(encoding="utf-8")
+    assert len(src.splitlines()) <= 100
+    tree = ast.parse(src)
+    literals = [k.value.value for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg == "key" and isinstance(k.value, ast.Constant)]
+    callbacks = [k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg in ("on_click", "on_change")]
+    functions = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    assert (literals, callbacks, functions) == ([], [], [])
+    assert "session_state" not in src

@@ -19,3 +19,4 @@ KEY_IMPORT_USE = "nv_ladda_anvand"
 KEY_IMPORT_RESET = "nv_ladda_aterstall"
 KEY_IMPORT_TEMPLATE = "nv_ladda_mall"
 KEY_IMPORT_TEMPLATE_EXCEL = "nv_ladda_mall_excel"
+KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review
