@@ -8,8 +8,9 @@ leading digits survive. Anything it cannot read raises :class:`DataError` whose
 Swedish message names the problem (file, row, column, value).
 
 This lives in ``sources`` because the dataset loader reads a user's replacement
-table with it; the checks against the current data live in
-:mod:`naravard.services.importing`.
+table with it (through :mod:`.userfile`, which also reads workbooks with
+:mod:`.xlsxread`; both share :func:`rows_to_parsed`); the checks against the current
+data live in :mod:`naravard.services.importing`.
 
 Every value quoted from a user's file in a message goes through :func:`show`, which
 keeps letters, digits and a few punctuation marks only, so a message is safe to
@@ -470,6 +471,3 @@ def read_user_csv(raw: bytes, filename: str) -> tuple[pd.DataFrame, list[str]]:
     p = parse_csv(raw, file)
     df, notes = convert(p)
     return df, p.notices + notes
-
-
-# ------------------------------------------------------------------ the current table
