@@ -16,8 +16,6 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-page = st.navigation(
-    [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(ui.PAGES)]
-)
+page = st.navigation(ui.navigation_pages())
 ui.sidebar(ui.dataset(), page.url_path)
 page.run()

@@ -16,6 +16,7 @@ st.markdown(
 
 for name, err in ds.problems.items():
     st.error(err.message_sv, icon=":material/error:")
+ui.cross_table_notes(ds)
 
 st.subheader("Tabeller")
 ui.text_table(view.catalogue(ds), alt="Förteckning över datatabeller med källa, period, noter och status.")
@@ -28,7 +29,7 @@ name = st.selectbox(
     "Tabell",
     options=[n for n in ds.info if ds.has(n)],
     format_func=lambda n: ds.info[n].title,
-    key="nv_om_tabell",
+    key=ui.KEY_OM_TABLE,
 )
 if name:
     ui.table(view.preview(ds, name), alt=f"Innehållet i tabellen {ds.info[name].title}.")

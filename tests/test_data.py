@@ -98,12 +98,44 @@ def test_broken_file_gives_swedish_message_naming_the_column(data_copy):
     assert "vardcentraler" in str(err)
 
 
-def test_inconsistent_total_is_caught(data_copy):
+def test_supply_total_against_key_figures_is_a_note_and_both_tables_stay(data_copy):
+    """A cross-table mismatch never removes a table (issue 10, defect a): 48 VCs in the
+    kommun table against the deck's 47 is a note naming both files."""
     p = data_copy / "hsu2023_utbud.csv"
     p.write_text(p.read_text(encoding="utf-8").replace("1380,Halmstad,14,5", "1380,Halmstad,15,5"), encoding="utf-8")
     ds = load_dataset(data_copy)
-    assert "utbud" in ds.problems
-    assert "summerar till 48" in ds.problems["utbud"].message_sv and "47" in ds.problems["utbud"].message_sv
+    assert ds.problems == {} and ds.has("utbud") and ds.has("nyckeltal")
+    (note,) = ds.notes
+    assert note.tables == ("utbud", "nyckeltal")
+    assert "summerar till 48 men nyckeltalen anger 47" in note.message_sv
+    assert "(hsu2023_utbud.csv)" in note.message_sv and "(hsu2023_nyckeltal.csv)" in note.message_sv
+    assert "sums to 48" in note.message_en
+
+
+def test_age_groups_against_a_changed_total_is_a_note_and_both_tables_stay(data_copy):
+    """Varberg 2030 raised by 2 000 in the population table (län row too): the age
+    table stays in use (71 718 = 15 031 + 37 349 + 12 741 + 6 597, FACTS S2) and the
+    note names both tables and the gap."""
+    p = data_copy / "befolkning_total.csv"
+    text = p.read_text(encoding="utf-8")
+    text = text.replace("69462,71718,", "69462,73718,").replace("346088,349997,", "346088,351997,")
+    p.write_text(text, encoding="utf-8")
+    ds = load_dataset(data_copy)
+    assert ds.problems == {}
+    assert ds.has("befolkning_alder") and ds.has("befolkning")
+    (note,) = ds.notes
+    assert note.tables == ("befolkning_alder", "befolkning")
+    msg = note.message_sv.replace("\u00a0", " ")
+    assert "(befolkning_alder.csv)" in msg and "(befolkning_total.csv)" in msg
+    assert "Varberg 1383 år 2030: 71 718 mot 73 718 (+2 000)" in msg
+
+
+def test_age_table_that_contradicts_its_own_lan_row_is_still_a_problem(data_copy):
+    """Within one table a mismatch is a broken file, not two sources disagreeing."""
+    p = data_copy / "befolkning_alder.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("13,80+,19815,", "13,80+,29815,"), encoding="utf-8")
+    ds = load_dataset(data_copy)
+    assert "befolkning_alder" in ds.problems and "länsraden" in ds.problems["befolkning_alder"].message_sv
 
 
 def test_population_rows_must_sum_to_the_lan_row(data_copy):

@@ -104,10 +104,53 @@ OK = [
 ]
 
 
+# Workbooks (.xlsx): (file, table, words the problem text must contain). Made by tests/xlsxfiles.py.
+BAD_XLSX = [
+    ("zipbomb.xlsx", "utbud", ["zip-bomb", "packas upp"]),
+    ("entitetsbomb.xlsx", "utbud", ["DTD"]),
+    ("manga_blad.xlsx", "utbud", ["120 blad", "gränsen 50"]),
+    ("jattedimension_rad.xlsx", "utbud", ["fler än 10 000 rader"]),
+    ("formel_cell.xlsx", "utbud", ["Cell C2", "formel"]),
+    ("zip_utan_arbetsbok.xlsx", "utbud", ["zip-fil", "ingen Excel-arbetsbok", "CSV"]),
+    ("trasig_zip.xlsx", "befolkning", ["skadad"]),
+]
+
+
 def test_every_corpus_file_has_a_case():
-    listed = {f for f, *_ in BAD} | {f for f, *_ in OK}
-    assert listed == {p.name for p in CORPUS.iterdir() if p.suffix == ".csv"}
-    assert len(listed) >= 35
+    listed = {f for f, *_ in BAD} | {f for f, *_ in OK} | {f for f, *_ in BAD_XLSX}
+    assert listed == {p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx")}
+    assert len(listed) >= 42
+
+
+@pytest.mark.parametrize("filename, table, words", BAD_XLSX, ids=[c[0] for c in BAD_XLSX])
+def test_hostile_workbook_gives_a_swedish_message_and_costs_little(ds, filename, table, words):
+    """Zip bombs, entity bombs, a million-row dimension, many sheets, formulas: a Swedish
+    message, never an exception; the session path (load_dataset) refuses them too."""
+    import tracemalloc
+
+    raw = (CORPUS / filename).read_bytes()
+    tracemalloc.start()
+    try:
+        r = check_import(ds, table, raw, filename)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not r.ok
+    _check_message_hygiene(r, filename)
+    text = fmt.plain(" ".join(r.problems_sv))
+    for w in words:
+        assert w in text, (w, text)
+    assert peak < 64 * 1024 * 1024, peak  # the 60 MB bomb is never expanded
+    ds2 = load_dataset(overrides={table: raw})
+    assert table in ds2.problems and ds2.problems[table].message_sv.startswith("Filen ")
+
+
+def test_workbook_whose_dimension_claims_a_million_rows_is_read_by_its_content():
+    from naravard.sources.userfile import read_user_table
+    from tests import xlsxfiles
+
+    df, _ = read_user_table(xlsxfiles.huge_dimension(real_far_cell=False), "dim.xlsx")
+    assert df.to_dict("list") == {"kommunkod": ["1384"], "kommun": ["Kungsbacka"], "vardcentraler": [11.0]}
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # 1e40 coerced by pandera
@@ -384,3 +427,11 @@ def test_any_valid_access_series_in_any_format_is_read_exactly(data):
     for (kpi, area, y), v in cells.items():
         got = pv.loc[(kpi, area), y]
         assert (v is None and got != got) or got == pytest.approx(v)
+
+
+@SETTINGS
+@given(raw=st.binary(max_size=2000))
+def test_arbitrary_bytes_after_a_zip_header_give_a_report(raw):
+    r = check_import(DS, "utbud", b"PK\x03\x04" + raw, "x.xlsx")
+    _check_message_hygiene(r, "x.xlsx")
+    assert not r.ok

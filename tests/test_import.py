@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import pytest
 
+from naravard import fmt
 from naravard.services import importing as importer
+from naravard.views import ladda_data as view
 from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
 from naravard.services.importing import IMPORTABLE, check_import, parse_number, read_user_csv, template_csv
 
@@ -143,11 +145,18 @@ def test_embedded_file_is_accepted_and_loads_identically(ds, name):
     pd.testing.assert_frame_equal(ds2.table(name), ds.table(name), check_dtype=False)
 
 
-def test_importable_tables_have_title_columns_and_example():
+def test_importable_tables_have_title_columns_and_an_example_from_the_data(ds):
     for name, spec in IMPORTABLE.items():
-        title, cols, example = spec
-        assert title and cols and example.count("\n") >= 2, name
+        title, cols = spec
+        example = importer.example_csv(ds, name)
+        assert title and cols and example.count("\n") >= 3, name
         assert example.split("\n")[0].replace(";", ",").split(",")[0] in cols, name
+    # the examples show the data in use: its kommuner and its län row (FACTS S2)
+    bef = importer.example_csv(ds, "befolkning")
+    assert "1384,Kungsbacka,86333,86449" in bef and bef.rstrip().endswith("13,Hallands län,346088,349997,354567,359865")
+    age = importer.example_csv(ds, "befolkning_alder")
+    assert "1384,80+,6146,7346" in age and age.rstrip().endswith("13,80+,25246,30147,32316,34165")
+    assert "N79179;Halland;93,6;;;89,8" in importer.example_csv(ds, "tillganglighet")
 
 
 def test_population_update_shows_the_differences(ds):
@@ -159,11 +168,11 @@ def test_population_update_shows_the_differences(ds):
     assert d.loc[("Kungsbacka 1384", "2030"), "tidigare"] == 86449
     assert d.loc[("Kungsbacka 1384", "2030"), "nytt"] == 86480
     assert d.loc[("Halland 13", "2030"), "nytt"] == 350028
-    shown = importer.diff_display(r)
+    shown = view.diff_display(r)
     assert list(shown.columns) == ["Rad", "Kolumn", "Nu", "I filen", "Förändring"]
     assert "+31" in set(shown["Förändring"])
     assert "2 värden skiljer sig" in r.message_sv and "prognos 2027.csv" in r.message_sv
-    pv = importer.preview_display(r)
+    pv = view.preview_display(r)
     assert pv.loc[pv["regionkod"] == "1384", "2030"].iloc[0] == "86\u00a0480"
 
 
@@ -183,19 +192,28 @@ def test_big_changes_give_a_notice_but_are_accepted(ds):
     assert any("mer än 25" in n and "Kungsbacka 1384 listade_per_vc: 7\u00a0800 → 17\u00a0800" in n for n in r.notices_sv)
 
 
-def test_utbud_totals_must_match_the_key_figures(ds):
-    raw = embedded("utbud", ds).replace(b"1380,Halmstad,14,5", b"1380,Halmstad,15,5")
-    r = check_import(ds, "utbud", raw, "u.csv")
-    assert not r.ok and "summerar till 48" in r.problems_sv[0] and "47" in r.problems_sv[0]
-
-
-def test_other_table_becoming_inconsistent_is_a_notice(ds):
+def test_other_table_becoming_inconsistent_is_a_notice_naming_both_tables(ds):
     """A new population forecast is accepted even though the age table no longer adds
-    up; the planner is told to load that one too (either order would otherwise block)."""
+    up; the notice names both tables and the gap (either order would otherwise block)."""
     raw = embedded("befolkning", ds).replace(b"86449", b"86600").replace(b"349997", b"350148")
     r = check_import(ds, "befolkning", raw, "b.csv")
     assert r.ok
-    assert any("Folkmängd per kommun och åldersgrupp" in n and "inte längre" in n for n in r.notices_sv)
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "”Folkmängd per kommun och åldersgrupp” (befolkning_alder.csv)" in note
+    assert "(befolkning_total.csv (egen data))" in note
+    assert "Kungsbacka 1384 år 2030: 86 448 mot 86 600 (+152)" in note  # age groups 19 946 + 46 029 + 13 127 + 7 346
+
+
+def test_utbud_with_other_totals_than_the_key_figures_is_accepted_with_a_note(ds):
+    """A planner's newer supply file may have 48 VCs where the deck says 47."""
+    raw = embedded("utbud", ds).replace(b"1380,Halmstad,14,5", b"1380,Halmstad,15,5")
+    r = check_import(ds, "utbud", raw, "u.csv")
+    assert r.ok, r.problems_sv
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "kolumnen vardcentraler summerar till 48 men nyckeltalen anger 47" in note
+    ds2 = load_dataset(overrides={"utbud": raw})
+    assert ds2.has("utbud") and ds2.has("nyckeltal")
+    assert [n.tables for n in ds2.notes] == [("utbud", "nyckeltal")]
 
 
 def test_name_differing_from_kommun_table_is_a_notice(ds):
@@ -252,3 +270,101 @@ def test_override_parsed_leniently_semicolons_decimal_commas_latin1():
     assert ds2.problems == {}
     t = ds2.table("tillganglighet")
     assert t[(t["kpi_id"] == "N79179") & (t["omrade"] == "Halland") & (t["year"] == 2025)]["value"].item() == 89.8
+
+
+# ------------------------------------------------------------------ Excel workbooks (.xlsx)
+
+from tests import xlsxfiles  # noqa: E402
+
+
+@pytest.mark.parametrize("name", list(IMPORTABLE))
+def test_workbook_saved_from_the_template_is_accepted_without_changes(ds, name):
+    """A planner opens the template in Excel and saves it as .xlsx: numbers are number cells."""
+    raw = xlsxfiles.workbook(importer.current_frame(ds, name), sheet="Blad1")
+    r = check_import(ds, name, raw, f"{name}.xlsx")
+    assert r.ok, r.problems_sv
+    assert r.changed_values == 0 and r.added_rows == 0
+    ds2 = load_dataset(overrides={name: raw})
+    assert ds2.problems == {} and ds2.notes == []
+
+    def rows(t):
+        t = t.reset_index(drop=True)
+        return t.sort_values(list(t.columns)).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(rows(ds2.table(name)), rows(ds.table(name)), check_dtype=False)
+
+
+def test_workbook_with_swedish_formats_title_row_and_a_notes_sheet(ds):
+    """Number cells formatted as Swedish Excel shows thousands, a title above the header,
+    and the table on a sheet named like the table (not the first sheet)."""
+    frame = importer.current_frame(ds, "befolkning")
+    frame.loc[frame["regionkod"] == "1383", "2030"] = 73718
+    frame.loc[frame["regionkod"] == "13", "2030"] = 351997
+    raw = xlsxfiles.workbook(frame, sheet="befolkning", title="Folkmängd per kommun", extra_sheets=("Anteckningar",), number_format="# ##0")
+    r = check_import(ds, "befolkning", raw, "prognos.xlsx")
+    assert r.ok, r.problems_sv
+    notes = " ".join(r.notices_sv)
+    assert "bladet `befolkning` lästes" in notes and "ovanför rubrikraden" in notes
+    d = r.diff.set_index(["rad", "kolumn"])
+    assert d.loc[("Varberg 1383", "2030"), "tidigare"] == 71718 and d.loc[("Varberg 1383", "2030"), "nytt"] == 73718
+    assert r.changed_values == 2
+    b = load_dataset(overrides={"befolkning": raw}).table("befolkning")
+    assert b[(b["regionkod"] == "13") & (b["year"] == 2030)]["population"].item() == 351997
+
+
+def test_workbook_with_swedish_text_numbers_and_percent_cells(ds):
+    """Numbers typed as Swedish text ("86 449", "89,8") and shares stored as percent cells
+    (0,898 shown as 89,8 %) read as the same figures (Kolada N79179 Halland 2025: 89,8)."""
+    frame = importer.current_frame(ds, "tillganglighet")
+    for raw in (xlsxfiles.workbook(frame, text_numbers=True), xlsxfiles.workbook(frame, percent=True)):
+        r = check_import(ds, "tillganglighet", raw, "kolada.xlsx")
+        assert r.ok, r.problems_sv
+        assert r.changed_values == 0
+        assert r.preview.set_index(["kpi_id", "omrade"]).loc[("N79179", "Halland"), "2025"] == pytest.approx(89.8)
+    r = check_import(ds, "befolkning", xlsxfiles.workbook(importer.current_frame(ds, "befolkning"), text_numbers=True), "b.xlsx")
+    assert r.ok and r.changed_values == 0 and any("Mellanslag mellan tusental" in n for n in r.notices_sv)
+
+
+def test_workbook_date_cell_is_refused_naming_the_cell(ds):
+    import datetime
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsxfiles.workbook(importer.current_frame(ds, "utbud"))))
+    wb.active["E3"] = datetime.date(2025, 7, 30)
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = check_import(ds, "utbud", buf.getvalue(), "u.xlsx")
+    assert not r.ok and "Cell E3 är ett datum" in r.problems_sv[0]
+
+
+def test_workbook_bytes_are_recognised_whatever_the_file_name(ds):
+    raw = xlsxfiles.workbook(importer.current_frame(ds, "utbud"))
+    assert check_import(ds, "utbud", raw, "utbud.csv").ok
+
+
+def test_age_table_that_disagrees_with_the_totals_is_accepted_with_a_note(ds):
+    """The other order of defect a: a new age table whose sums differ from the population
+    table (Varberg 80+ 2030: 6 597 → 6 697, län row 30 147 → 30 247)."""
+    raw = embedded("befolkning_alder", ds)
+    raw = raw.replace(b"1383,80+,3984,5267,6597,", b"1383,80+,3984,5267,6697,").replace(b"13,80+,19815,25246,30147,", b"13,80+,19815,25246,30247,")
+    r = check_import(ds, "befolkning_alder", raw, "alder.xlsx")
+    assert r.ok, r.problems_sv
+    note = fmt.plain(" ".join(r.notices_sv))
+    assert "Varberg 1383 år 2030: 71 818 mot 71 718 (−100)" in note
+    ds2 = load_dataset(overrides={"befolkning_alder": raw})
+    assert ds2.problems == {} and [n.tables for n in ds2.notes] == [("befolkning_alder", "befolkning")]
+
+
+def test_template_of_a_table_that_failed_everywhere_is_its_header_row(tmp_path):
+    """Whatever state the data is in, a template can be downloaded (issue 10, defect a)."""
+    import shutil
+
+    d = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, d)
+    (d / "befolkning_alder.csv").unlink()
+    broken = load_dataset(d)
+    assert not broken.has("befolkning_alder")
+    assert template_csv(broken, "befolkning_alder") == b"regionkod,aldersgrupp,2025\n"  # the base year (manifest)
+    assert template_csv(broken, "befolkning_alder", fallback=load_dataset()) == template_csv(load_dataset(), "befolkning_alder")

@@ -8,10 +8,11 @@ leading digits survive. Anything it cannot read raises :class:`DataError` whose
 Swedish message names the problem (file, row, column, value).
 
 This lives in ``sources`` because the dataset loader reads a user's replacement
-table with it; the checks against the current data live in
-:mod:`naravard.services.importing`.
+table with it (through :mod:`.userfile`, which also reads workbooks with
+:mod:`.xlsxread`; both share :func:`rows_to_parsed`); the checks against the current
+data live in :mod:`naravard.services.importing`.
 
-Every value quoted from a user's file in a message goes through :func:`_show`, which
+Every value quoted from a user's file in a message goes through :func:`show`, which
 keeps letters, digits and a few punctuation marks only, so a message is safe to
 render as Markdown.
 """
@@ -43,7 +44,7 @@ MAX_MESSAGES = 8  # problems listed before "… och N till"
 PLAUSIBLE_CHANGE = 0.25
 ABSURD = 1e12  # no figure in these tables comes near this
 
-_YEAR = re.compile(r"^(19|20)\d{2}$")
+YEAR = re.compile(r"^(19|20)\d{2}$")
 CODE_COLUMNS = frozenset({"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp"})
 
 # ------------------------------------------------------------------ safe text
@@ -52,7 +53,7 @@ CODE_COLUMNS = frozenset({"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersg
 _SHOW_OK = set(".,:;+-−%/() ")
 
 
-def _show(value: Any, limit: int = 30) -> str:
+def show(value: Any, limit: int = 30) -> str:
     """A short excerpt of untrusted text, safe in Markdown, in «guillemets».
 
     Letters (å, ä, ö included), digits, spaces and ``.,:;+-−%/()`` are kept; anything
@@ -71,20 +72,20 @@ def safe_filename(name: Any) -> str:
     return s or "filen"
 
 
-def _col(name: str) -> str:
+def col_name(name: str) -> str:
     """A column name for a message (user headers are untrusted)."""
-    return f"`{name}`" if re.fullmatch(r"[a-z0-9_+\-]{1,40}", name) else _show(name)
+    return f"`{name}`" if re.fullmatch(r"[a-z0-9_+\-]{1,40}", name) else show(name)
 
 
-def _num(x: float, decimals: int | None = None) -> str:
+def num(x: float, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if float(x).is_integer() else 1
     if not math.isfinite(float(x)) or abs(float(x)) >= 1e15:
-        return _show(repr(float(x)), 20)
+        return show(repr(float(x)), 20)
     return fmt.number(x, decimals)
 
 
-def _limit(msgs: list[str]) -> list[str]:
+def limit_messages(msgs: list[str]) -> list[str]:
     if len(msgs) > MAX_MESSAGES:
         return msgs[:MAX_MESSAGES] + [f"… och {len(msgs) - MAX_MESSAGES} fel till av samma slag."]
     return msgs
@@ -104,7 +105,7 @@ _MAGIC: list[tuple[bytes, str]] = [
     (b"SQLite format 3", "en SQLite-databas"),
     (b"{\\rtf", "ett RTF-dokument"),
 ]
-_SAVE_AS_CSV = "Spara tabellen som CSV i kalkylprogrammet (i Excel: Spara som → CSV UTF-8) och ladda upp den filen."
+_SAVE_AS_CSV = "Spara tabellen i kalkylprogrammet som Excel-arbetsbok (.xlsx) eller som CSV (i Excel: Spara som → CSV UTF-8) och ladda upp den filen."
 # Invisible formatting characters (zero-width space, BOM, word joiner …) are removed.
 _INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD])
 # C0/C1 control characters other than tab and line breaks, and lone surrogates.
@@ -188,7 +189,7 @@ _SEPARATORS = {";": "semikolon (;)", "\t": "tabb", ",": "komma (,)"}
 
 
 @dataclass
-class _Parsed:
+class Parsed:
     file: str
     frame: pd.DataFrame  # every cell a stripped str; "" when empty
     lines: list[int]  # the file's line number of each row
@@ -201,7 +202,7 @@ def _norm_header(h: str) -> str:
     return m.group(1) if m else h
 
 
-def _parse(raw: bytes, file: str) -> _Parsed:
+def parse_csv(raw: bytes, file: str) -> Parsed:
     if not isinstance(raw, (bytes, bytearray, memoryview)):
         raise DataError(file, "not bytes", "filen kunde inte läsas (inget filinnehåll).")
     raw = bytes(raw)
@@ -245,7 +246,7 @@ def _parse(raw: bytes, file: str) -> _Parsed:
                 file,
                 "only one column found (unknown separator)",
                 "rubrikraden har bara en kolumn. Kolumnerna ska skiljas åt med komma (,), semikolon (;) eller tabb; "
-                f"rubrikraden är {_show(lines[first], 40)}.",
+                f"rubrikraden är {show(lines[first], 40)}.",
             )
     if sep != ",":
         notices.append(f"Kolumnerna skiljs åt med {_SEPARATORS[sep]}.")
@@ -279,7 +280,17 @@ def _parse(raw: bytes, file: str) -> _Parsed:
         notices.append(f"{skipped} tomma rader hoppades över.")
     if not rows:
         raise DataError(file, "the file has no values", "filen innehåller inga värden, bara avgränsare.")
+    return rows_to_parsed(rows, line_nos, file, notices, csv_comma=sep == ",")
 
+
+def rows_to_parsed(rows: list[list[str]], line_nos: list[int], file: str, notices: list[str], csv_comma: bool = False) -> Parsed:
+    """Rows of stripped text cells (the first is the header) → a :class:`Parsed` table.
+
+    Shared by the CSV and the xlsx reader, so both get the same header rules (names
+    normalised, trailing empty columns dropped, no empty or repeated names) and the
+    same row-length check. ``line_nos`` are the rows' numbers as the user sees them
+    (file lines, sheet rows); ``csv_comma`` adds the decimal-comma hint for CSV.
+    """
     header = [_norm_header(h) for h in rows[0]]
     body, body_lines = rows[1:], line_nos[1:]
     if len(header) > MAX_COLUMNS:
@@ -303,9 +314,9 @@ def _parse(raw: bytes, file: str) -> _Parsed:
         seen[h] = seen.get(h, 0) + 1
     for h, k in seen.items():
         if h and k > 1:
-            problems.append(f"kolumnen {_col(h)} finns {k} gånger i rubrikraden")
+            problems.append(f"kolumnen {col_name(h)} finns {k} gånger i rubrikraden")
     if problems:
-        raise DataError(file, "bad header row", "; ".join(_limit(problems)) + ".")
+        raise DataError(file, "bad header row", "; ".join(limit_messages(problems)) + ".")
     if not body:
         raise DataError(file, "only a header row", "filen har en rubrikrad men inga datarader.")
 
@@ -316,7 +327,7 @@ def _parse(raw: bytes, file: str) -> _Parsed:
             del r[n:]
         if len(r) != n:
             bad.append((ln, len(r)))
-            decimal_comma = decimal_comma or (sep == "," and len(r) > n and re.search(r"\d,\d", ",".join(r)) is not None)
+            decimal_comma = decimal_comma or (csv_comma and len(r) > n and re.search(r"\d,\d", ",".join(r)) is not None)
     if bad:
         shown = ", ".join(f"rad {ln} har {k} värden" for ln, k in bad[:5])
         more = f" ({fmt.number(len(bad))} rader har fel antal värden)" if len(bad) > 5 else ""
@@ -333,16 +344,16 @@ def _parse(raw: bytes, file: str) -> _Parsed:
         )
     frame = pd.DataFrame(body, columns=header, dtype=object)
     _normalise_categories(frame, notices)
-    return _Parsed(file, frame, body_lines, notices)
+    return Parsed(file, frame, body_lines, notices)
 
 
-_ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}
+ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}
 
 
 def _normalise_categories(frame: pd.DataFrame, notices: list[str]) -> None:
     """``0–19`` (en dash), ``80 +`` → ``0-19``, ``80+``; ``riket`` → ``Riket``."""
     changed = []
-    for c, allowed in _ALLOWED.items():
+    for c, allowed in ALLOWED.items():
         if c not in frame.columns:
             continue
         canon = {a.casefold(): a for a in allowed}
@@ -363,7 +374,7 @@ def _normalise_categories(frame: pd.DataFrame, notices: list[str]) -> None:
 # ------------------------------------------------------------------ numbers
 
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:([.,])(\d+))?")
-_DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
 _BOOL = {"true": True, "false": False, "sant": True, "falskt": False}
 
 
@@ -393,13 +404,13 @@ def parse_number(text: str) -> tuple[float, set[str]] | None:
 _PLAIN = r"-?\d{1,11}"  # an integer that needs no interpretation (< ABSURD)
 
 
-def _not_plain(cells: list[str]) -> np.ndarray:
+def not_plain(cells: list[str]) -> np.ndarray:
     """Indices of the cells that are not a plain integer (checked one by one)."""
     plain = pd.Series(cells, dtype=object).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
     return np.flatnonzero(~plain)
 
 
-def _convert(p: _Parsed) -> tuple[pd.DataFrame, list[str]]:
+def convert(p: Parsed) -> tuple[pd.DataFrame, list[str]]:
     """String frame → typed frame: codes as text, numbers as floats, true/false as bool."""
     out: dict[str, pd.Series] = {}
     used: dict[str, list[str]] = {"decimalkomma": [], "tusental": [], "procent": []}
@@ -442,7 +453,7 @@ def _convert(p: _Parsed) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _cols(cols: list[str]) -> str:
-    shown = ", ".join(_col(c) for c in cols[:6])
+    shown = ", ".join(col_name(c) for c in cols[:6])
     return shown + (f" och {len(cols) - 6} till" if len(cols) > 6 else "")
 
 
@@ -457,9 +468,6 @@ def read_user_csv(raw: bytes, filename: str) -> tuple[pd.DataFrame, list[str]]:
     exception.
     """
     file = safe_filename(filename)
-    p = _parse(raw, file)
-    df, notes = _convert(p)
+    p = parse_csv(raw, file)
+    df, notes = convert(p)
     return df, p.notices + notes
-
-
-# ------------------------------------------------------------------ the current table

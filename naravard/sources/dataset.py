@@ -9,7 +9,7 @@ API and logs) and a Swedish one (for the UI) that both name the file.
 
 The data model is region-agnostic: tables are keyed by official kommun/län codes and
 the ``[region]`` block of the manifest names the region. Nothing here knows about
-Halland except through the files.
+any region except through the files.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pandera.pandas as pa
 
 from naravard import fmt
 from naravard.errors import DataError
-from naravard.sources.csvread import read_user_csv
+from naravard.sources.userfile import read_user_table
 from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS, TRAVEL_MODES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -87,6 +87,24 @@ class Fact:
     description: str
 
 
+@dataclass(frozen=True)
+class CrossTableNote:
+    """Two loaded tables that disagree with each other; both stay in use.
+
+    A mismatch between tables (the age groups of one file against the totals of
+    another, a supply file against the deck's key figures) is a *note*, never a
+    failed table: each figure on a page comes from one table and stays traceable to
+    it, and a planner who updates one table must not lose every page that needs the
+    other (issue 10, defect a). ``tables`` are the manifest names of both tables; the
+    Swedish message names both (title and file), says how much they differ and which
+    figures come from which table.
+    """
+
+    tables: tuple[str, ...]
+    message_en: str
+    message_sv: str
+
+
 @dataclass
 class Dataset:
     region: Region
@@ -94,6 +112,7 @@ class Dataset:
     info: dict[str, TableInfo]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: dict[str, DataError] = field(default_factory=dict)
+    notes: list[CrossTableNote] = field(default_factory=list)
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -285,7 +304,7 @@ _CHECK_SV = [
 ]
 
 
-def _translate_schema_errors(err: pa.errors.SchemaErrors) -> tuple[str, str]:
+def translate_schema_errors(err: pa.errors.SchemaErrors) -> tuple[str, str]:
     """Turn pandera's failure cases into one English and one Swedish sentence."""
     fc = err.failure_cases
     en, sv, seen = [], [], set()
@@ -348,7 +367,7 @@ def validate_table(name: str, df: pd.DataFrame, file: str) -> pd.DataFrame:
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:
-        en, sv = _translate_schema_errors(e)
+        en, sv = translate_schema_errors(e)
         raise DataError(file, en, sv) from None
     except pa.errors.SchemaError as e:  # pragma: no cover - lazy=True gives SchemaErrors
         raise DataError(file, str(e), "tabellen klarar inte valideringen") from None
@@ -368,8 +387,14 @@ def to_long(df: pd.DataFrame, id_cols: list[str], value_name: str) -> pd.DataFra
 # ------------------------------------------------------------------ consistency
 
 
-def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
-    """Cross-table rules; a failing table moves from ``tables`` to ``problems``."""
+def check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
+    """Cross-table rules.
+
+    A table that cannot be used at all (codes not in the kommun table, missing kommun
+    rows, kommun rows that do not add up to the table's own län row) moves from
+    ``tables`` to ``problems``. Two usable tables that disagree with each other get a
+    :class:`CrossTableNote` in ``notes`` and both stay in use (see there why).
+    """
 
     def fail(name: str, en: str, sv: str) -> None:
         ds.problems[name] = DataError(ds.info[name].file, en, sv)
@@ -390,9 +415,10 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
         if missing:
             fail(name, f"no rows for codes {missing}", f"rader saknas för kommunkoderna {', '.join(missing)}")
 
-    # The deck's totals only bind the deck's own kommun table: a planner's newer
-    # supply file (another source) may have more or fewer VCs than 47.
-    if "utbud" in ds.tables and "nyckeltal" in raw and ds.info["utbud"].source == ds.info["nyckeltal"].source:
+    # The deck's kommun table against the deck's key figures. A planner's newer supply
+    # file may have more or fewer VCs than the deck: a note naming both tables, and
+    # both stay in use (the key figures are labelled as the deck's).
+    if "utbud" in ds.tables and "nyckeltal" in ds.tables:
         u, f = raw["utbud"], raw["nyckeltal"].set_index("nyckel")
         for col, key in (
             ("vardcentraler", "vardcentraler"),
@@ -405,12 +431,16 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
             total, stated = float(u[col].sum()), float(f.loc[key, "varde"])
             tol = APPROX_TOLERANCE * abs(stated) if bool(f.loc[key, "ungefarligt"]) else 0.0
             if abs(total - stated) > tol:
-                fail(
-                    "utbud",
-                    f"column {col} sums to {total:.0f}, the stated total is {stated:.0f}",
-                    f"kolumnen {col} summerar till {fmt.number(total)} men totalen i nyckeltalen är {fmt.number(stated)}",
+                ds.notes.append(
+                    CrossTableNote(
+                        ("utbud", "nyckeltal"),
+                        f"{ds.info['utbud'].file}: column {col} sums to {total:.0f}, "
+                        f"{ds.info['nyckeltal'].file} states {stated:.0f}",
+                        f"{table_label(ds, 'utbud')} och {table_label(ds, 'nyckeltal')} stämmer inte överens: "
+                        f"kolumnen {col} summerar till {fmt.number(total)} men nyckeltalen anger {fmt.number(stated)}. "
+                        "Tabellerna visas var för sig; nyckeltalen är källans egna siffror.",
+                    )
                 )
-                break
 
     if "befolkning" in ds.tables:
         b = raw["befolkning"]
@@ -447,21 +477,52 @@ def _check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
                         break
                 if "befolkning_alder" in ds.problems:
                     break
-            if "befolkning_alder" in ds.tables and "befolkning" in raw:
-                b = raw["befolkning"].set_index("regionkod")
-                for code, rows in kom.groupby("regionkod"):
-                    if set(rows["aldersgrupp"]) != set(AGE_GROUPS) or code not in b.index:
-                        continue
-                    for y in _year_columns(a):
-                        if y in b.columns and abs(float(rows[y].sum()) - float(b.loc[code, y])) > AGE_TOTAL_TOLERANCE:
-                            fail(
-                                "befolkning_alder",
-                                f"age groups of {code} in {y} do not add up to the total population",
-                                f"åldersgrupperna för {code} år {y} summerar inte till folkmängden",
-                            )
-                            break
-                    if "befolkning_alder" in ds.problems:
-                        break
+            if "befolkning_alder" in ds.tables and "befolkning" in ds.tables:
+                _age_against_totals(ds, kom, raw["befolkning"], raw.get("kommuner"))
+
+
+def table_label(ds: Dataset, name: str) -> str:
+    """A table as a message names it: ”title” (file)."""
+    ti = ds.info[name]
+    return f"”{ti.title}” ({ti.file})"
+
+
+def _age_against_totals(ds: Dataset, age_kommun: pd.DataFrame, totals: pd.DataFrame, kommuner: pd.DataFrame | None) -> None:
+    """The age groups of each kommun against its total population: a note, not a failure.
+
+    Both tables stay in use: totals (invånare, VC need) come from the population
+    table, 80+ and the age structure from the age table, so a new total carries
+    through wherever a total is shown; the note names both tables and the gaps.
+    """
+    b = totals.set_index("regionkod")
+    names = dict(zip(kommuner["kommunkod"], kommuner["kommun"])) if kommuner is not None else {}
+    gaps: list[tuple[str, str, float, float]] = []
+    for code, rows in age_kommun.groupby("regionkod"):
+        if set(rows["aldersgrupp"]) != set(AGE_GROUPS) or code not in b.index:
+            continue
+        for y in _year_columns(age_kommun):
+            if y in b.columns and pd.notna(b.loc[code, y]) and rows[y].notna().all():
+                s_age, total = float(rows[y].sum()), float(b.loc[code, y])
+                if abs(s_age - total) > AGE_TOTAL_TOLERANCE:
+                    gaps.append((code, y, s_age, total))
+    if not gaps:
+        return
+    shown = "; ".join(
+        f"{names.get(c, '')} {c} år {y}: {fmt.number(a)} mot {fmt.number(t)} ({fmt.number(t - a, signed=True)})".strip()
+        for c, y, a, t in gaps[:3]
+    )
+    more = f" och {fmt.number(len(gaps) - 3)} till" if len(gaps) > 3 else ""
+    ds.notes.append(
+        CrossTableNote(
+            ("befolkning_alder", "befolkning"),
+            f"{ds.info['befolkning_alder'].file}: age groups do not add up to the totals of "
+            f"{ds.info['befolkning'].file} for {len(gaps)} kommun-years (first: {gaps[0][0]} {gaps[0][1]})",
+            f"{table_label(ds, 'befolkning_alder')} och {table_label(ds, 'befolkning')} stämmer inte överens: "
+            f"åldersgrupperna summerar inte till folkmängden för {shown}{more}. Båda tabellerna används: "
+            "invånare i alla åldrar kommer från folkmängdstabellen, 80 år och äldre och åldersfördelningen från "
+            "åldersgruppstabellen. Ladda in en uppdaterad fil för den tabell som inte stämmer, så försvinner noten.",
+        )
+    )
 
 
 # ---------------------------------------------------------------------- loader
@@ -477,7 +538,7 @@ def _read_manifest(data_dir: Path) -> dict:
         raise DataError(MANIFEST_NAME, f"manifest is not valid TOML ({e})", "manifestet är inte giltig TOML") from None
 
 
-def _post_process(name: str, df: pd.DataFrame) -> pd.DataFrame:
+def post_process(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Shape a validated raw table into the form the rest of the package uses."""
     if name == "nyckeltal":
         return df.set_index("nyckel")
@@ -504,8 +565,8 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
 
     ``overrides`` maps table names to the raw bytes of a user's file that replaces
     that table's file for this load only (nothing is written). Such bytes are parsed
-    leniently by :func:`naravard.sources.csvread.read_user_csv` (encodings, separators,
-    decimal commas), then checked by the same schema and consistency rules; the
+    leniently by :func:`naravard.sources.userfile.read_user_table` (CSV in any encoding
+    and separator, decimal commas, or an .xlsx workbook), then checked by the same schema and consistency rules; the
     table's info then names the file ``<file> (egen data)`` and cites
     :data:`USER_SOURCE`. Names not in the manifest are ignored.
 
@@ -543,9 +604,9 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
                 raise DataError(ti.file, f"unknown source key {ti.source!r}", f"okänd källa {ti.source}")
             if name in user:
 
-                df = validate_table(name, read_user_csv(user[name], ti.file)[0], ti.file)
+                df = validate_table(name, read_user_table(user[name], ti.file, prefer=(name, Path(ti.file.removesuffix(USER_FILE_SUFFIX)).stem))[0], ti.file)
                 raw[name] = df
-                ds.tables[name] = _post_process(name, df)
+                ds.tables[name] = post_process(name, df)
                 continue
             path = data_dir / ti.file
             try:
@@ -556,8 +617,8 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
                 raise DataError(ti.file, f"cannot be read ({e.strerror})", "filen kan inte läsas") from None
             df = validate_table(name, read_csv_bytes(content, ti.file), ti.file)
             raw[name] = df
-            ds.tables[name] = _post_process(name, df)
+            ds.tables[name] = post_process(name, df)
         except DataError as e:
             ds.problems[name] = e
-    _check_consistency(ds, raw)
+    check_consistency(ds, raw)
     return ds

@@ -5,12 +5,15 @@
 - :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame;
 - :mod:`.chrome`: the page list and the shared sidebar;
 - :mod:`.widgets`: render helpers (charts with captions, tables, "Källa:" lines);
-- :mod:`.sections`: page sections with widget state (map, boundaries, scenario state).
+- :mod:`.sections`: page sections with widget state (map, boundaries, scenario state);
+- :mod:`.notfound`: the pages for ``st.navigation``, with a Swedish page for an unknown address;
+- :mod:`.data_import`: the Ladda data section (templates, upload, check, use, reset).
 
 Pages import ``ui`` and call the names re-exported here.
 """
 
 from naravard.ui.cache import (  # noqa: F401
+    base_dataset,
     boundaries,
     data_dir,
     data_overrides,
@@ -19,8 +22,10 @@ from naravard.ui.cache import (  # noqa: F401
     scenario_inputs,
     scenario_store,
 )
+from naravard.ui.data_import import cross_table_notes, import_section, own_data_status  # noqa: F401
 from naravard.ui.chrome import PAGES, PageSpec, sidebar, variant  # noqa: F401
 from naravard.ui.frame import ensure_frame  # noqa: F401
+from naravard.ui.notfound import navigation_pages  # noqa: F401
 from naravard.ui.sections import (  # noqa: F401
     boundary_section,
     map_section,

@@ -56,6 +56,20 @@ def dataset() -> Dataset:
         raise  # unreachable; st.stop() raises
 
 
+def base_dataset() -> Dataset | None:
+    """The data without the session's own files (embedded or ``NARAVARD_DATA_DIR``).
+
+    Ladda data offers every table's template from it when the session's file for that
+    table no longer loads, so a template is always downloadable. None if even the
+    manifest is broken (the page has said so already).
+    """
+    d = data_dir()
+    try:
+        return _cached_dataset(str(d) if d else None, ())
+    except DataError:
+        return None
+
+
 def require(ds: Dataset, *names: str) -> bool:
     """True if all tables loaded; otherwise show a Swedish message per problem."""
     ok = True

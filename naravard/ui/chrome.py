@@ -10,6 +10,7 @@ from naravard.model import population
 from naravard.sources.dataset import Dataset
 from naravard.ui.cache import data_overrides
 from naravard.ui.state import KEY_VARIANT
+from naravard.views import ladda_data as view_import
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,14 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
             st.markdown("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
         else:
             st.markdown(population.VARIANTS[variant()].description_sv)
-        own = [name for name, _ in data_overrides() if name in ds.info]
+        own = view_import.own_titles(ds, [name for name, _ in data_overrides()])
         if own:
-            from naravard.services.importing import IMPORTABLE
-
-            titles = ", ".join(IMPORTABLE[n].title_sv if n in IMPORTABLE else ds.info[n].title for n in own)
             st.info(
-                f"Du använder egen data för: {titles}. Den gäller bara din session; "
-                "sidan Ladda data återställer den inbäddade datan.",
+                view_import.own_data_text(own) + " Sidan Ladda data återställer den inbäddade datan.",
                 icon=":material/upload_file:",
             )
+        for note in ds.notes:
+            st.warning(view_import.note_short_text(ds, note), icon=":material/warning:")
         if ds.problems:
             st.warning(
                 f"{len(ds.problems)} datatabell(er) kunde inte läsas. Se sidan Om data.",

@@ -12,3 +12,11 @@ KEY_USER_BOUNDARIES = "nv_gransfil"
 KEY_SC_COPY = "nv_sc_kopia"  # a plain copy of the widget values that survives page switches
 KEY_SC_WARNINGS = "nv_sc_url_varningar"
 KEY_SC_LAST_QUERY = "nv_sc_senaste_url"
+# Ladda data (naravard.ui.data_import): the table picked, the uploader, the buttons.
+KEY_IMPORT_TABLE = "nv_ladda_tabell"
+KEY_IMPORT_FILE = "nv_ladda_fil"
+KEY_IMPORT_USE = "nv_ladda_anvand"
+KEY_IMPORT_RESET = "nv_ladda_aterstall"
+KEY_IMPORT_TEMPLATE = "nv_ladda_mall"
+KEY_IMPORT_TEMPLATE_EXCEL = "nv_ladda_mall_excel"
+KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review

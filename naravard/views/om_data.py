@@ -15,6 +15,9 @@ def catalogue(ds: Dataset) -> pd.DataFrame:
         src = ds.sources.get(ti.source)
         if name in ds.tables:
             status = f"OK, {fmt.number(len(ds.tables[name]))} rader"
+            others = [ds.info[t].title for n in ds.notes if name in n.tables for t in n.tables if t != name]
+            if others:
+                status += "; stämmer inte med " + ", ".join(f"”{o}”" for o in dict.fromkeys(others)) + " (se noten ovan)"
         else:
             err = ds.problems.get(name)
             status = f"Fel: {err.problem_sv}" if err else "Fel"
