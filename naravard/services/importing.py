@@ -62,7 +62,6 @@ from naravard.sources.csvread import MAX_BYTES, MAX_MB, MAX_ROWS, read_user_csv 
 
 from naravard import fmt
 from naravard.sources.dataset import (
-    ACCESS_AREAS,
     AGE_GROUPS,
     SCHEMAS,
     DataError,
@@ -367,8 +366,8 @@ def _precheck(ds: Dataset, name: str, p: _Parsed) -> tuple[list[str], list[str]]
                     lambda: f"rad {lines[i]}: okänd kommunkod {v}; regionens kommuner har koderna {', '.join(sorted(known))}"
                     + (f" och länet {lan}" if shape.code_digits != (4,) else "")
                 )
-    # categories and ids
-    for c, allowed in _ALLOWED.items():
+    # categories and ids (the access areas are the region's, from the manifest)
+    for c, allowed in {**_ALLOWED, "omrade": ds.region.access_areas}.items():
         if c in columns:
             for i, v in enumerate(columns[c]):
                 if v not in allowed:
@@ -478,7 +477,7 @@ def _schema_problems(df: pd.DataFrame, err: pa.errors.SchemaErrors, row) -> list
             if isinstance(case, (int, float, np.number)) and float(case) < 0 <= float(m.group(1)):
                 what = f"värdet {value} är negativt, det måste vara minst {_num(float(m.group(1)))}"
         elif check.startswith("isin"):
-            allowed = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}.get(col)
+            allowed = {"aldersgrupp": AGE_GROUPS}.get(col)
             what = f"värdet {value} är inte tillåtet" + (f" (tillåtna: {', '.join(allowed)})" if allowed else "")
         elif check.startswith("str_matches"):
             what = f"värdet {value} har fel format" + (" (en versal och fem siffror, t.ex. N79179)" if col == "kpi_id" else "")
@@ -542,7 +541,7 @@ def _smoke(ds: Dataset) -> None:
         ModelInputs.from_dataset(ds)
     if ds.has("tillganglighet") and ds.has("indikatorer"):
         for kpi in access.indicators(ds)["kpi_id"]:
-            for area in ACCESS_AREAS:
+            for area in ds.region.access_areas:
                 access.latest(ds, kpi, area)
 
 

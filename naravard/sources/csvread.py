@@ -32,7 +32,7 @@ import pandas as pd
 
 from naravard import fmt
 from naravard.errors import DataError
-from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS
+from naravard.sources.vocab import AGE_GROUPS, NATIONAL_AREA
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
@@ -336,7 +336,7 @@ def _parse(raw: bytes, file: str) -> _Parsed:
     return _Parsed(file, frame, body_lines, notices)
 
 
-_ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}
+_ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": (NATIONAL_AREA,)}
 
 
 def _normalise_categories(frame: pd.DataFrame, notices: list[str]) -> None:

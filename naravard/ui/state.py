@@ -12,3 +12,8 @@ KEY_USER_BOUNDARIES = "nv_gransfil"
 KEY_SC_COPY = "nv_sc_kopia"  # a plain copy of the widget values that survives page switches
 KEY_SC_WARNINGS = "nv_sc_url_varningar"
 KEY_SC_LAST_QUERY = "nv_sc_senaste_url"
+# Widgets of the pages Befolkning, Tillgänglighet and Om data.
+KEY_BEF_KOMMUNER = "nv_bef_kommuner"
+KEY_BEF_AR = "nv_bef_ar"
+KEY_TG_KPI = "nv_tg_kpi"
+KEY_OM_TABELL = "nv_om_tabell"
