@@ -283,7 +283,7 @@ SCHEMAS: dict[str, Callable[[pd.DataFrame], pa.DataFrameSchema]] = {
 }
 
 # Columns read as text so that codes keep their leading digits and formatting.
-_TEXT_COLUMNS = {"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp"}
+_TEXT_COLUMNS = {"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp", "period", "riket_text", "not"}
 
 
 # ----------------------------------------------------------------- error translation
