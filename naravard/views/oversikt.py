@@ -43,14 +43,19 @@ def intro(ds: Dataset) -> str:
     )
 
 
-def _change(later: population.Figure, now: population.Figure, percent: bool = False) -> str:
-    """'+3 909 sedan 2025' ('ca' when either figure is approximate; '(+19 %)' on request)."""
+def _change(later: population.Figure, now: population.Figure) -> str:
+    """'+3 909 sedan 2025' ('ca' when either figure is approximate). Short on purpose:
+    a delta wider than its column is clipped (the percent goes in the tooltip)."""
     approx = now.approximate or later.approximate
-    diff = later.value - now.value
-    text = fmt.number(diff, signed=True, approx=approx)
-    if percent and now.value:
-        text += f" ({fmt.percent(100 * diff / now.value, 0, signed=True)})"
-    return f"{text} sedan {now.year}"
+    return f"{fmt.number(later.value - now.value, signed=True, approx=approx)} sedan {now.year}"
+
+
+def _growth_help(later: population.Figure, now: population.Figure, forecast: str) -> str:
+    pct = fmt.percent(100 * (later.value / now.value - 1), 0, signed=True) if now.value else "–"
+    return (
+        f"{fmt.number(now.value, approx=now.approximate)} år {now.year}, "
+        f"{fmt.number(later.value, approx=later.approximate)} år {later.year} ({pct}). Prognos: {forecast}"
+    )
 
 
 def headlines(ds: Dataset, variant: str) -> list[Headline]:
@@ -65,19 +70,19 @@ def headlines(ds: Dataset, variant: str) -> list[Headline]:
             f"Invånare {later.year} (prognos)",
             fmt.number(later.value, approx=later.approximate),
             _change(later, now),
-            help=f"Prognos: {forecast}",
+            help=_growth_help(later, now, forecast),
         ),
         Headline(
             f"80 år och äldre {old_later.year}",
             fmt.number(old_later.value, approx=old_later.approximate),
-            _change(old_later, old_now, percent=True),
-            help=f"{fmt.number(old_now.value, approx=old_now.approximate)} år {old_now.year}. Prognos: {forecast}",
+            _change(old_later, old_now),
+            help=_growth_help(old_later, old_now, forecast),
         ),
         Headline("Vårdcentraler / filialer", f"{fmt.number(s.vardcentraler)} / {fmt.number(s.filialer)}"),
         Headline("Snitt listade per vårdcentral", fmt.number(s.listade_per_vc, approx=s.approximate)),
     ]
     for key, label in (
-        ("max_avstand_vc_km", "Längsta avstånd till vårdcentral"),
+        ("max_avstand_vc_km", "Längsta avstånd till VC"),
         ("max_avstand_filial_km", "Längsta avstånd till filial"),
     ):
         if ds.has("nyckeltal") and key in ds.table("nyckeltal").index:
