@@ -197,3 +197,13 @@ def test_tillganglighet_texts_come_from_the_data_dir():
     text = page_text(at)
     assert "jämfört med riket och Kronoberg" in text
     assert "ca 1 200 000 besök på vårdcentralerna 2022" in text  # {vc_besok} filled from the key figures
+
+
+def test_tillganglighet_without_dialogue_file_still_renders(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, d)
+    (d / "dialog.toml").unlink()
+    monkeypatch.setenv("NARAVARD_DATA_DIR", str(d))
+    at = open_page("pages/tillganglighet.py")
+    assert not at.info and "Vad gäller för vårdcentralerna" not in page_text(at)
+    assert "92 %" in page_text(at)  # the rest of the page is there
