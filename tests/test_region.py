@@ -70,23 +70,25 @@ def _toml_value(v) -> str:
     raise TypeError(type(v))
 
 
+def _key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)
+
+
+def _is_table_list(v) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+
 def _toml(d: dict, prefix: str = "") -> str:
-    """A minimal TOML writer for the manifest's shape (tables of scalars and lists)."""
-    scalars = {k: v for k, v in d.items() if not isinstance(v, dict)}
-    tables = {k: v for k, v in d.items() if isinstance(v, dict)}
-    out = [f'{k} = {_toml_value(v)}' if re.fullmatch(r"[A-Za-z0-9_-]+", k) else f'"{k}" = {_toml_value(v)}' for k, v in scalars.items()]
-    text = "\n".join(out) + ("\n" if out else "")
-    for k, v in tables.items():
-        name = f"{prefix}.{k}" if prefix else k
-        if any(not isinstance(x, dict) for x in v.values()) or not v:
-            text += f"\n[{name}]\n" + "\n".join(
-                f"{kk} = {_toml_value(vv)}" for kk, vv in v.items() if not isinstance(vv, dict)
-            ) + "\n"
-            sub = {kk: vv for kk, vv in v.items() if isinstance(vv, dict)}
-            if sub:
-                text += _toml(sub, name)
-        else:
-            text += _toml(v, name)
+    """A minimal TOML writer for the manifest's shape: tables, arrays of tables, scalars, lists."""
+    lines = [f"{_key(k)} = {_toml_value(v)}" for k, v in d.items() if not isinstance(v, dict) and not _is_table_list(v)]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    for k, v in d.items():
+        name = f"{prefix}.{_key(k)}" if prefix else _key(k)
+        if isinstance(v, dict):
+            text += f"\n[{name}]\n" + _toml(v, name)
+        elif _is_table_list(v):
+            for item in v:
+                text += f"\n[[{name}]]\n" + _toml(item, name)
     return text
 
 
