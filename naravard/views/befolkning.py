@@ -28,7 +28,7 @@ def intro(ds: Dataset) -> str:
     a, b = ds.fact("invanare_80_idag"), ds.fact("invanare_80_2030")
     return (
         f"{lead} Enligt dialogunderlaget ökar antalet invånare 80 år och äldre i {ds.region.kort_namn} från "
-        f"{fmt.number(a.value, approx=a.approximate)} ({a.period}) till {fmt.number(b.value, approx=b.approximate)} "
+        f"{fmt.number(a.value, approx=a.approximate)} år {a.period} till {fmt.number(b.value, approx=b.approximate)} "
         f"år {b.period}, medan gruppen i arbetsför ålder växer betydligt långsammare."
     )
 

@@ -104,7 +104,9 @@ def requirements_markdown(ds: Dataset) -> str:
     d = content.dialog(ds)
     if d is None or not d.access_requirements:
         return ""
-    return "\n".join(f"- {content.fill_facts(ds, line)}" for line in d.access_requirements)
+    lines = [content.fill_facts(ds, line) for line in d.access_requirements]
+    # a bullet may open with a figure ("ca 1 200 000 besök …"): a sentence starts with a capital
+    return "\n".join(f"- {line[:1].upper()}{line[1:]}" for line in lines if line)
 
 
 def dialog_questions(ds: Dataset) -> str:
