@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -103,12 +104,25 @@ def _rename(obj):
     return obj
 
 
+def _source_keys(obj):
+    """Every ``source = "…"`` value anywhere in the manifest (tables, dialog, sections others add)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "source" and isinstance(v, str):
+                yield v
+            else:
+                yield from _source_keys(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _source_keys(v)
+
+
 def write_region(d: Path) -> Path:
     """Write the synthetic Blekinge data dir into ``d`` and return it."""
     d.mkdir(parents=True, exist_ok=True)
     m = _rename(tomllib.loads((DEFAULT_DATA_DIR / "manifest.toml").read_text(encoding="utf-8")))
     m["region"] = {**m["region"], **REGION, "jamforelse": [NATIONAL_AREA, COMPARISON]}
-    used = {t["source"] for t in m["tables"].values()} | {m.get("dialog", {}).get("source")}
+    used = set(_source_keys({k: v for k, v in m.items() if k != "sources"}))
     m["sources"] = {k: {**v, "title": f"{v['title']} ({SYNTHETIC})"} for k, v in m["sources"].items() if k in used}
     for t in m["tables"].values():
         t["notes"] = f"{SYNTHETIC}."
@@ -207,6 +221,11 @@ def write_region(d: Path) -> Path:
         'fragor = ["Vilka öppettider behövs? (syntetisk)"]\n',
         encoding="utf-8",
     )
+    # Tables this test does not generate (national ones another helper may add, such as
+    # SCB's boundaries of all kommuner) are copied as they are.
+    for f in files.values():
+        if not (d / f).exists() and (DEFAULT_DATA_DIR / f).exists():
+            shutil.copy(DEFAULT_DATA_DIR / f, d / f)
     return d
 
 
@@ -231,8 +250,6 @@ def test_second_region_loads_without_problems(region_dir):
 
 
 def test_access_area_outside_the_manifest_is_reported(region_dir, tmp_path):
-    import shutil
-
     d = tmp_path / "d"
     shutil.copytree(region_dir, d)
     kolada = d / "tillganglighet_kolada.csv"
