@@ -9,13 +9,15 @@ import streamlit as st
 from naravard import ui
 
 st.set_page_config(
-    page_title="Nära vård i Halland – primärvårdens kapacitet",
+    page_title="Primärvårdens kapacitet",
     # No page_icon: a Material or emoji icon is fetched from a CDN, and the app must
     # work offline. Streamlit's bundled favicon is used instead.
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
+ds = ui.dataset()
+st.set_page_config(page_title=ui.page_title(ds))  # additive: names the region from the manifest
 page = st.navigation(ui.navigation_pages())
-ui.sidebar(ui.dataset(), page.url_path)
+ui.sidebar(ds, page.url_path)
 page.run()

@@ -9,20 +9,12 @@ ds = ui.dataset()
 variant = ui.variant()
 
 st.title("Befolkning och äldre")
-st.markdown(
-    "Antalet invånare 80 år och äldre i Halland ökar från ca 20 000 till ca 30 000 år 2030, "
-    "medan gruppen i arbetsför ålder växer betydligt långsammare."
-)
+st.markdown(view.intro(ds))
 
 if ui.require(ds, "befolkning", "utbud"):
     st.subheader("Invånare per kommun")
-    kommuner = st.multiselect(
-        "Kommuner",
-        options=ds.kommun_codes,
-        default=ds.kommun_codes,
-        format_func=ds.kommun_names().get,
-        key="nv_bef_kommuner",
-    )
+    codes, names = view.kommun_options(ds)
+    kommuner = st.multiselect("Kommuner", options=codes, default=codes, format_func=names.get, key=ui.KEY_BEF_KOMMUNER)
     fig, alt = view.population_chart(ds, variant, kommuner)
     ui.chart(fig, alt)
     with st.expander("Visa siffrorna som tabell"):
@@ -37,13 +29,13 @@ if ui.require(ds, "befolkning_alder"):
     fig, alt = view.pop80_chart(ds)
     ui.chart(fig, alt)
     ui.table(view.pop80_display(ds), alt="Invånare 80 år och äldre per kommun 2020, 2025, 2030 och 2040.")
-    ui.source_line(ds, "befolkning_alder", extra="2030 och 2040 är framskrivning. Dialogunderlaget anger bara Hallands total (ca 20 000 → ca 30 000).")
+    ui.source_line(ds, "befolkning_alder", extra=view.pop80_note(ds))
 
     left, right = st.columns(2)
     with left:
         st.subheader("Åldersstruktur")
         year = st.segmented_control(
-            "År", options=view.AGE_YEARS, default=ds.region.basar, key="nv_bef_ar", format_func=str
+            "År", options=view.AGE_YEARS, default=ds.region.basar, key=ui.KEY_BEF_AR, format_func=str
         ) or ds.region.basar
         fig, alt = view.age_chart(ds, int(year))
         ui.chart(fig, alt)

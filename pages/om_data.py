@@ -3,6 +3,7 @@
 import streamlit as st
 
 from naravard import ui
+from naravard.views import content
 from naravard.views import om_data as view
 
 ds = ui.dataset()
@@ -23,14 +24,12 @@ ui.text_table(view.catalogue(ds), alt="Förteckning över datatabeller med käll
 
 st.subheader("Källor")
 ui.text_table(view.sources(ds), alt="Källdokument med titel, utgivare och datum.")
+if ds.dialog:
+    st.caption(f"Citerade texter (dialogfrågor, vägval): {ds.dialog.file}. {content.citation(ds)}.")
 
 st.subheader("Granska en tabell")
-name = st.selectbox(
-    "Tabell",
-    options=[n for n in ds.info if ds.has(n)],
-    format_func=lambda n: ds.info[n].title,
-    key=ui.KEY_OM_TABLE,
-)
+titles = {n: ti.title for n, ti in ds.info.items() if ds.has(n)}
+name = st.selectbox("Tabell", options=list(titles), format_func=titles.get, key=ui.KEY_OM_TABLE)
 if name:
     ui.table(view.preview(ds, name), alt=f"Innehållet i tabellen {ds.info[name].title}.")
     ui.source_line(ds, name, extra=ds.info[name].notes)

@@ -2,70 +2,26 @@
 
 import streamlit as st
 
-from naravard.views import oversikt as oversikt_view
-from naravard import fmt, ui
-from naravard.model import supply as overview
-from naravard.model import population
+from naravard import ui
+from naravard.views import oversikt as view
 
 ds = ui.dataset()
 variant = ui.variant()
 
-st.title("Primärvården i Halland – översikt")
-st.markdown(
-    "Hur många vårdcentraler och filialer finns, hur många är listade per vårdcentral "
-    "och hur växer befolkningen? Siffrorna kommer från dialogunderlaget *Information och dialog "
-    "om framtidens primärvård* och officiell statistik."
-)
+st.title(view.title(ds))
+st.markdown(view.intro(ds))
 
 if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
-    now, later = population.headline_population(ds, variant)
-    old_now, old_later = population.pop80_headline(ds, variant)
-    c = st.columns(4)
-    c[0].metric(
-        f"Invånare {now.year}",
-        fmt.number(now.value, approx=now.approximate),
-        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
-    )
-    c[1].metric(
-        "Invånare 2030 (prognos)",
-        fmt.number(later.value, approx=later.approximate),
-        delta=fmt.number(later.value - now.value, signed=True, approx=later.approximate),
-        delta_color="off",
-        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
-    )
-    c[2].metric(
-        f"80 år och äldre {old_now.year} → 2030",
-        f"{fmt.number(old_now.value, approx=old_now.approximate)} → {fmt.number(old_later.value, approx=old_later.approximate)}",
-        delta=fmt.percent(100 * (old_later.value / old_now.value - 1), 0, signed=True),
-        delta_color="off",
-    )
-    supply = overview.supply_headline(ds)
-    c[3].metric("Vårdcentraler / filialer", f"{fmt.number(supply.vardcentraler)} / {fmt.number(supply.filialer)}")
-    c = st.columns(4)
-    c[0].metric("Snitt listade per vårdcentral", fmt.number(supply.listade_per_vc, approx=supply.approximate))
-    c[1].metric("Längsta avstånd till vårdcentral", f"{fmt.number(ds.fact('max_avstand_vc_km').value)}\u00a0km")
-    c[2].metric("Längsta avstånd till filial", f"{fmt.number(ds.fact('max_avstand_filial_km').value)}\u00a0km")
-    c[3].metric("Besök på vårdcentralerna 2022", fmt.number(ds.fact("vc_besok").value, approx=True))
-    ui.source_line(
-        ds,
-        "nyckeltal",
-        "utbud",
-        *(["befolkning"] if variant == "RH2026" else []),
-        extra="80+ enligt dialogunderlaget: ca 20 000 idag och ca 30 000 år 2030."
-        if variant == "RH2026"
-        else "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning.",
-    )
+    for row in view.headline_rows(view.headlines(ds, variant)):
+        for col, h in zip(st.columns(view.HEADLINES_PER_ROW), row):
+            col.metric(h.label, h.value, delta=h.delta, delta_color="off", help=h.help)
+    ui.source_line(ds, *view.headline_tables(variant), extra=view.headline_note(ds, variant))
 
     st.subheader("Per kommun")
-    ui.table(
-        oversikt_view.kommun_display(ds, variant),
-        alt="Tabell per kommun: vårdcentraler, filialer, snitt listade per vårdcentral, invånare, "
-        "förändring till 2030 och invånare per vårdcentral.",
-    )
+    ui.table(view.kommun_display(ds, variant), alt=view.kommun_alt())
     ui.source_line(
         ds,
-        "utbud",
-        *(["befolkning"] if variant == "RH2026" else []),
+        *view.headline_tables(variant)[1:],
         extra="Invånare per VC = invånare / antal vårdcentraler. Listade kan bo i en annan kommun.",
     )
     ui.map_section(ds, variant)

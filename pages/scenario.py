@@ -234,20 +234,23 @@ e3.download_button(
     on_click="ignore",
 )
 
-st.subheader("Vägval för läkarinsatser till äldre")
-st.markdown(
-    f"*{content.STRATEGIC_QUESTION}* Dialogunderlaget beskriver tre möjliga vägval. Verktyget visar dem "
-    "neutralt. Scenariots siffror per kommun som berör dem: välj *Underlag för vägvalen* under Resultat."
-)
-cols = st.columns(3)
-for col, opt in zip(cols, content.VAGVAL):
-    with col.container(border=True):
-        st.markdown(f"**{opt.title}**")
-        st.markdown("\n".join(f"- {p}" for p in opt.points))
-        st.caption(f"Berörs av: {opt.bearing}")
-st.markdown("**Möjliga komplement:** " + " ".join(content.KOMPLEMENT))
-st.caption(content.LMH_2023)
-ui.source_line(ds, "nyckeltal", extra=f"Texterna: dialogunderlaget HSU-2023. {content.CLOSING_QUESTION}")
+dialog = content.dialog(ds)
+if dialog and dialog.options:
+    st.subheader("Vägval för läkarinsatser till äldre")
+    st.markdown(
+        f"*{dialog.strategic_question}* Dialogunderlaget beskriver {len(dialog.options)} möjliga vägval. Verktyget visar dem "
+        "neutralt. Scenariots siffror per kommun som berör dem: välj *Underlag för vägvalen* under Resultat."
+    )
+    cols = st.columns(len(dialog.options))
+    for col, opt in zip(cols, dialog.options):
+        with col.container(border=True):
+            st.markdown(f"**{opt.title}**")
+            st.markdown("\n".join(f"- {p}" for p in opt.points))
+            st.caption(f"Berörs av: {opt.bearing}")
+    if dialog.complements:
+        st.markdown("**Möjliga komplement:** " + " ".join(dialog.complements))
+    st.caption(dialog.lmh_status)
+    ui.source_line(ds, "nyckeltal", extra=f"{content.citation(ds)}. {dialog.closing_question}")
 
 with st.expander("Så räknas det – alla resultat"):
     ui.text_table(view.formulas_table(), alt="Formler för varje resultat.")

@@ -175,3 +175,54 @@ def test_problems_survive_pickling(data_copy):
     (data_copy / "restid_vc.csv").unlink()
     ds = pickle.loads(pickle.dumps(load_dataset(data_copy)))
     assert ds.problems["restid"].message_sv == "Filen restid_vc.csv kunde inte användas: filen saknas"
+
+
+# ---------------------------------------------------------- region text as data (issue 10)
+
+
+def test_dialogue_text_is_data_with_its_source():
+    ds = load_dataset()
+    d = ds.dialog
+    assert d is not None and d.source == "HSU-2023" and d.file == "dialog.toml"
+    assert d.closing_question == "Vad är bäst för hallänningen?"
+    assert [o.title for o in d.options] == [
+        "1. Förstärka nuvarande organisation",
+        "2. En egen organisation med läkare för kommunal hälso- och sjukvård",
+        "3. Ändra gränssnittet för ansvaret för hemsjukvården i eget boende",
+    ]
+    assert len(d.complements) == 3 and len(d.access_questions) == 3
+    assert any("{vc_oppet_timmar_vecka}" in line for line in d.access_requirements)
+
+
+def test_broken_dialogue_file_is_a_problem_not_a_crash(data_copy):
+    (data_copy / "dialog.toml").write_text('strategisk_fraga = "ej avslutad\n', encoding="utf-8")
+    ds = load_dataset(data_copy)
+    assert ds.dialog is None and "dialog" in ds.problems
+    assert "dialog.toml" in ds.problems["dialog"].message_sv and "TOML" in ds.problems["dialog"].message_sv
+    assert ds.has("nyckeltal") and ds.has("tillganglighet_hsu")  # the tables still load
+    (data_copy / "dialog.toml").write_text("komplement = 3\n", encoding="utf-8")
+    assert "lista med texter" in load_dataset(data_copy).problems["dialog"].message_sv
+
+
+def test_deck_snapshot_stores_the_source_precision_and_its_series():
+    t = load_dataset().table("tillganglighet_hsu").set_index("kpi_id")
+    assert t.loc["N79179", "varde"] == 92 and t.loc["N79179", "decimaler"] == 0
+    assert t.loc["U71451", "varde"] == 86.1 and t.loc["U71451", "decimaler"] == 1
+    assert (t.loc["U70450", "varde"], t.loc["U70450", "riket"], t.loc["U70450", "decimaler"]) == (63, 61, 0)
+    assert t.loc["U71451", "ar"] == 2021
+
+
+def test_access_areas_come_from_the_manifest(data_copy):
+    ds = load_dataset()
+    assert ds.region.access_areas == ("Halland", "Riket", "Kronoberg")
+    m = data_copy / "manifest.toml"
+    m.write_text(m.read_text(encoding="utf-8").replace('jamforelse = ["Riket", "Kronoberg"]', 'jamforelse = ["Riket"]'), encoding="utf-8")
+    ds = load_dataset(data_copy)
+    assert "okänt område Kronoberg" in ds.problems["tillganglighet"].message_sv
+
+
+def test_credits_of_codes_seats_and_travel_times():
+    ds = load_dataset()
+    assert ds.source_of("kommuner").publisher == "SCB" and ds.info["kommuner"].source != "HSU-2023"
+    assert "skrivits in för appen" in ds.info["kommuner"].notes
+    assert ds.info["restid"].date == "odaterat" and "2025" not in ds.source_of("restid").date

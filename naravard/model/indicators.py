@@ -19,21 +19,18 @@ class Snapshot:
     label_sv: str
     year: int
     value: float
-
-
-# Which deck row stands beside which Kolada series, and the year to draw it at.
-# The deck's wording is kept in the label so nobody reads it as the same measure.
-SNAPSHOT_ROWS: dict[str, tuple[str, int]] = {
-    "N79179": ("Telefontillgänglighet (vårdgaranti)", 2022),
-    "N79173": ("Medicinsk bedömning inom 3 dagar", 2022),
-    "U71451": ("Nationell patientenkät, dimension tillgänglighet, andel positiva", 2021),
-    "U70450": ("Hälso- och sjukvårdsbarometern, väntetider, andel positiva", 2022),
-}
+    decimals: int  # the source's precision (92 %, 86,1 %)
 
 
 def indicators(ds: Dataset) -> pd.DataFrame:
     """kpi_id, indikator, underliggande_kalla, not — in file order."""
     return ds.table("indikatorer")
+
+
+def indicator_names(ds: Dataset) -> dict[str, str]:
+    """kpi_id → the indicator's Swedish name, in file order."""
+    ind = indicators(ds)
+    return dict(zip(ind["kpi_id"], ind["indikator"]))
 
 
 def indicator_series(ds: Dataset, kpi_id: str) -> pd.DataFrame:
@@ -43,14 +40,22 @@ def indicator_series(ds: Dataset, kpi_id: str) -> pd.DataFrame:
 
 
 def snapshot_for(ds: Dataset, kpi_id: str) -> Snapshot | None:
-    """The deck's value that stands beside this KPI, if any."""
-    if kpi_id not in SNAPSHOT_ROWS or not ds.has("tillganglighet_hsu"):
+    """The deck's value that stands beside this KPI, if any.
+
+    Which deck row stands beside which series, and at which year, is data (the
+    snapshot table's ``kpi_id`` and ``ar``): the deck's wording is kept in the label
+    so nobody reads it as the same measure.
+    """
+    if not ds.has("tillganglighet_hsu"):
         return None
-    name, year = SNAPSHOT_ROWS[kpi_id]
-    t = ds.table("tillganglighet_hsu").set_index("indikator")
-    if name not in t.index:
+    t = ds.table("tillganglighet_hsu")
+    rows = t[(t["kpi_id"] == kpi_id) & t["ar"].notna()]
+    if rows.empty:
         return None
-    return Snapshot(f"Dialogunderlaget: {name} ({t.loc[name, 'period']})", year, float(t.loc[name, "halland"]))
+    r = rows.iloc[0]
+    return Snapshot(
+        f"Dialogunderlaget: {r['indikator']} ({r['period']})", int(r["ar"]), float(r["varde"]), int(r["decimaler"])
+    )
 
 
 def latest(ds: Dataset, kpi_id: str, area: str) -> tuple[int, float] | None:

@@ -17,7 +17,7 @@ from naravard.model.population import age_groups, total_population
 
 @dataclass(frozen=True)
 class Supply:
-    """Halland's supply headline: the deck's figures, or the sums of an imported table."""
+    """The region's supply headline: the deck's figures, or the sums of an imported table."""
 
     vardcentraler: int
     filialer: int
@@ -47,7 +47,7 @@ def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
 
     Columns: kommunkod, kommun, vardcentraler, filialer, listade_per_vc, invanare,
     invanare_ar, forandring_2030, invanare_per_vc. ``invanare`` is the variant's
-    first year (2022 in the deck, the base year in Region Halland's table) so that
+    first year (2022 in the deck, the base year in the SCB/regional table) so that
     inhabitants per VC uses the same population as the forecast beside it.
     """
     u = ds.table("utbud").copy()
@@ -74,7 +74,7 @@ def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
 
 def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[str, float]:
     """The region row: sums of the kommun rows, except where a published län total
-    exists (Region Halland's table has one; it can differ from the sum by rounding)."""
+    exists (the regional population table has one; it can differ from the sum by rounding)."""
     vc = float(table["vardcentraler"].sum())
     inv = float(table["invanare"].sum())
     change = float(table["forandring_2030"].sum())

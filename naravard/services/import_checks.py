@@ -35,7 +35,7 @@ from naravard.sources.csvread import (
     show,
 )
 from naravard.sources.dataset import SCHEMAS, Dataset, translate_schema_errors
-from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS
+from naravard.sources.vocab import AGE_GROUPS
 
 
 def labeler(ds: Dataset, shape: Shape, frame: pd.DataFrame, lines: list[int]):
@@ -134,8 +134,8 @@ def precheck(ds: Dataset, name: str, p: Parsed) -> tuple[list[str], list[str]]:
                     lambda: f"rad {lines[i]}: okänd kommunkod {v}; regionens kommuner har koderna {', '.join(sorted(known))}"
                     + (f" och länet {lan}" if shape.code_digits != (4,) else "")
                 )
-    # categories and ids
-    for c, allowed in ALLOWED.items():
+    # categories and ids (the access areas are the region's, from the manifest)
+    for c, allowed in {**ALLOWED, "omrade": ds.region.access_areas}.items():
         if c in columns:
             for i, v in enumerate(columns[c]):
                 if v not in allowed:
@@ -245,7 +245,7 @@ def schema_problems(df: pd.DataFrame, err: pa.errors.SchemaErrors, row) -> list[
             if isinstance(case, (int, float, np.number)) and float(case) < 0 <= float(m.group(1)):
                 what = f"värdet {value} är negativt, det måste vara minst {num(float(m.group(1)))}"
         elif check.startswith("isin"):
-            allowed = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}.get(col)
+            allowed = {"aldersgrupp": AGE_GROUPS}.get(col)
             what = f"värdet {value} är inte tillåtet" + (f" (tillåtna: {', '.join(allowed)})" if allowed else "")
         elif check.startswith("str_matches"):
             what = f"värdet {value} har fel format" + (" (en versal och fem siffror, t.ex. N79179)" if col == "kpi_id" else "")
@@ -311,7 +311,7 @@ def smoke(ds: Dataset) -> None:
         ModelInputs.from_dataset(ds)
     if ds.has("tillganglighet") and ds.has("indikatorer"):
         for kpi in access.indicators(ds)["kpi_id"]:
-            for area in ACCESS_AREAS:
+            for area in ds.region.access_areas:
                 access.latest(ds, kpi, area)
 
 

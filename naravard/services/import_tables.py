@@ -15,7 +15,7 @@ import pandas as pd
 
 from naravard.sources.csvread import YEAR
 from naravard.sources.dataset import Dataset
-from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS
+from naravard.sources.vocab import AGE_GROUPS
 
 
 class Importable(NamedTuple):
@@ -48,7 +48,8 @@ IMPORTABLE: dict[str, Importable] = {
     ),
     "tillganglighet": Importable(
         "Tillgänglighet och patienternas upplevelse (Kolada), procent per år",
-        f"`kpi_id` (t.ex. `N79179`), `omrade` ({', '.join(f'`{a}`' for a in ACCESS_AREAS)}), sedan en kolumn per år "
+        "`kpi_id` (t.ex. `N79179`), `omrade` (regionen, `Riket` eller en jämförelseregion, som i den nuvarande "
+        "tabellen), sedan en kolumn per år "
         "med andel i procent (0–100, decimalkomma eller decimalpunkt). Tom cell = inget publicerat värde. "
         "Alla indikatorer och områden i den nuvarande tabellen måste finnas med.",
     ),

@@ -33,7 +33,7 @@ import pandas as pd
 
 from naravard import fmt
 from naravard.errors import DataError
-from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS
+from naravard.sources.vocab import AGE_GROUPS, NATIONAL_AREA
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
@@ -347,7 +347,7 @@ def rows_to_parsed(rows: list[list[str]], line_nos: list[int], file: str, notice
     return Parsed(file, frame, body_lines, notices)
 
 
-ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": ACCESS_AREAS}
+ALLOWED = {"aldersgrupp": AGE_GROUPS, "omrade": (NATIONAL_AREA,)}
 
 
 def _normalise_categories(frame: pd.DataFrame, notices: list[str]) -> None:

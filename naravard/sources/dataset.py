@@ -26,8 +26,9 @@ import pandera.pandas as pa
 
 from naravard import fmt
 from naravard.errors import DataError
+from naravard.sources.dialog import Dialog, load_dialog
 from naravard.sources.userfile import read_user_table
-from naravard.sources.vocab import ACCESS_AREAS, AGE_GROUPS, TRAVEL_MODES
+from naravard.sources.vocab import AGE_GROUPS, TRAVEL_MODES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 MANIFEST_NAME = "manifest.toml"
@@ -72,6 +73,13 @@ class Region:
     organisation: str
     kort_namn: str
     basar: int
+    # Areas the access indicators compare the region with (manifest ``jamforelse``).
+    jamforelse: tuple[str, ...] = ()
+
+    @property
+    def access_areas(self) -> tuple[str, ...]:
+        """The ``omrade`` values the access table may hold: the region first, then its comparisons."""
+        return (self.kort_namn, *self.jamforelse)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,8 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: dict[str, DataError] = field(default_factory=dict)
     notes: list[CrossTableNote] = field(default_factory=list)
+    # The deck's dialogue text (manifest ``[dialog]``), None if the data dir has none.
+    dialog: Dialog | None = None
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -235,11 +245,16 @@ SCHEMAS: dict[str, Callable[[pd.DataFrame], pa.DataFrameSchema]] = {
         pa.DataFrameSchema(
             {
                 "indikator": pa.Column(str, unique=True),
-                "halland": pa.Column(float, pa.Check.in_range(0, 100), coerce=True),
+                "varde": pa.Column(float, pa.Check.in_range(0, 100), coerce=True),
                 "riket": pa.Column(float, pa.Check.in_range(0, 100), nullable=True, coerce=True),
+                # the source's precision: 92 is shown as "92 %", not "92,0 %"
+                "decimaler": pa.Column("Int64", pa.Check.in_range(0, 3), coerce=True),
                 "period": pa.Column(str),
                 "riket_text": pa.Column(str, nullable=True),
                 "not": pa.Column(str, nullable=True),
+                # the Kolada series the value stands beside, and the year it is drawn at
+                "kpi_id": pa.Column(str, pa.Check.str_matches(r"^[A-Z]\d{5}$"), nullable=True),
+                "ar": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True, coerce=True),
             },
             strict=True,
         )
@@ -258,7 +273,8 @@ SCHEMAS: dict[str, Callable[[pd.DataFrame], pa.DataFrameSchema]] = {
     "tillganglighet": _schema_for_wide(
         {
             "kpi_id": pa.Column(str, pa.Check.str_matches(r"^[A-Z]\d{5}$")),
-            "omrade": pa.Column(str, pa.Check.isin(ACCESS_AREAS)),
+            # which areas are allowed comes from the manifest (checked in _check_consistency)
+            "omrade": pa.Column(str, pa.Check.str_length(1, 60)),
         },
         lambda: pa.Column(float, pa.Check.in_range(0, 100), nullable=True, coerce=True),
     ),
@@ -286,7 +302,7 @@ SCHEMAS: dict[str, Callable[[pd.DataFrame], pa.DataFrameSchema]] = {
 }
 
 # Columns read as text so that codes keep their leading digits and formatting.
-_TEXT_COLUMNS = {"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp"}
+_TEXT_COLUMNS = {"kommunkod", "regionkod", "kpi_id", "nyckel", "aldersgrupp", "period", "riket_text", "not"}
 
 
 # ----------------------------------------------------------------- error translation
@@ -402,6 +418,15 @@ def check_consistency(ds: Dataset, raw: dict[str, pd.DataFrame]) -> None:
 
     codes = set(raw["kommuner"]["kommunkod"]) if "kommuner" in raw else None
     lan = ds.region.lanskod
+
+    if "tillganglighet" in ds.tables:
+        unknown_areas = sorted(set(raw["tillganglighet"]["omrade"]) - set(ds.region.access_areas))
+        if unknown_areas:
+            fail(
+                "tillganglighet",
+                f"unknown areas {unknown_areas} (allowed: {list(ds.region.access_areas)})",
+                f"okänt område {', '.join(unknown_areas)} (tillåtna: {', '.join(ds.region.access_areas)})",
+            )
 
     for name in ("utbud", "befolkning", "befolkning_alder", "restid"):
         if name not in raw or codes is None:
@@ -577,7 +602,10 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
     m = _read_manifest(data_dir)
     try:
         r = m["region"]
-        region = Region(str(r["lanskod"]), r["lan"], r["organisation"], r["kort_namn"], int(r["basar"]))
+        region = Region(
+            str(r["lanskod"]), r["lan"], r["organisation"], r["kort_namn"], int(r["basar"]),
+            tuple(str(a) for a in r.get("jamforelse", ())),
+        )
         sources = {
             k: Source(k, v["title"], v["publisher"], str(v["date"])) for k, v in m.get("sources", {}).items()
         }
@@ -621,4 +649,12 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
         except DataError as e:
             ds.problems[name] = e
     check_consistency(ds, raw)
+    if "dialog" in m:
+        try:
+            entry = m["dialog"]
+            if isinstance(entry, dict) and entry.get("source") not in sources:
+                raise DataError(str(entry.get("file", "dialog")), f"unknown source key {entry.get('source')!r}", "okänd källa")
+            ds.dialog = load_dialog(data_dir, entry)
+        except DataError as e:
+            ds.problems["dialog"] = e
     return ds

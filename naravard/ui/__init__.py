@@ -23,7 +23,7 @@ from naravard.ui.cache import (  # noqa: F401
     scenario_store,
 )
 from naravard.ui.data_import import cross_table_notes, import_section, own_data_status  # noqa: F401
-from naravard.ui.chrome import PAGES, PageSpec, sidebar, variant  # noqa: F401
+from naravard.ui.chrome import PAGES, PageSpec, page_title, sidebar, variant  # noqa: F401
 from naravard.ui.frame import ensure_frame  # noqa: F401
 from naravard.ui.notfound import navigation_pages  # noqa: F401
 from naravard.ui.sections import (  # noqa: F401

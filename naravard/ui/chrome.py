@@ -80,3 +80,8 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
                 icon=":material/warning:",
             )
         st.markdown(f"{ds.region.organisation} · Primärvårdens kapacitet")
+
+
+def page_title(ds: Dataset) -> str:
+    """The browser tab's title, naming the region from the manifest."""
+    return f"Nära vård i {ds.region.kort_namn} – primärvårdens kapacitet"

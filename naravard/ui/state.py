@@ -19,4 +19,8 @@ KEY_IMPORT_USE = "nv_ladda_anvand"
 KEY_IMPORT_RESET = "nv_ladda_aterstall"
 KEY_IMPORT_TEMPLATE = "nv_ladda_mall"
 KEY_IMPORT_TEMPLATE_EXCEL = "nv_ladda_mall_excel"
+# Widgets of the pages Befolkning, Tillgänglighet and Om data.
+KEY_BEF_KOMMUNER = "nv_bef_kommuner"
+KEY_BEF_AR = "nv_bef_ar"
+KEY_TG_KPI = "nv_tg_kpi"
 KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review

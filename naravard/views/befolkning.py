@@ -17,6 +17,40 @@ from naravard.views.tables import display, integer, one_decimal, signed
 AGE_YEARS = [2020, 2025, 2030, 2040]
 
 
+def intro(ds: Dataset) -> str:
+    """The page's lead: the deck's 80+ figures, labelled as the deck's, with their years."""
+    lead = "Hur många bor i kommunerna, hur förändras åldersstrukturen och hur många är 80 år och äldre?"
+    if not ds.has("nyckeltal"):
+        return lead
+    idx = set(ds.table("nyckeltal").index)
+    if not {"invanare_80_idag", "invanare_80_2030"} <= idx:
+        return lead
+    a, b = ds.fact("invanare_80_idag"), ds.fact("invanare_80_2030")
+    return (
+        f"{lead} Enligt dialogunderlaget ökar antalet invånare 80 år och äldre i {ds.region.kort_namn} från "
+        f"{fmt.number(a.value, approx=a.approximate)} år {a.period} till {fmt.number(b.value, approx=b.approximate)} "
+        f"år {b.period}, medan gruppen i arbetsför ålder växer betydligt långsammare."
+    )
+
+
+def kommun_options(ds: Dataset) -> tuple[list[str], dict[str, str]]:
+    """(kommun codes in table order, code → name) for the kommun chooser."""
+    return ds.kommun_codes, ds.kommun_names()
+
+
+def pop80_note(ds: Dataset) -> str:
+    """The 80+ table's "Källa:" extra: projected years, and the deck's total beside it."""
+    projected = [y for y in AGE_YEARS if y > ds.region.basar]
+    note = " och ".join(str(y) for y in projected) + " är framskrivning." if projected else ""
+    if ds.has("nyckeltal") and {"invanare_80_idag", "invanare_80_2030"} <= set(ds.table("nyckeltal").index):
+        a, b = ds.fact("invanare_80_idag"), ds.fact("invanare_80_2030")
+        note += (
+            f" Dialogunderlaget anger bara regionens total ({fmt.number(a.value, approx=a.approximate)} år {a.period}"
+            f" → {fmt.number(b.value, approx=b.approximate)} år {b.period})."
+        )
+    return note.strip()
+
+
 def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[figures.Chart, str]:
     pop = population.total_population(ds, variant)
     pop = pop[pop["regionkod"].isin(kommuner)]
@@ -35,7 +69,10 @@ def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[fi
 def variant_note(ds: Dataset, variant: str) -> str:
     if variant == "HSU2023":
         return "Dialogunderlaget ger invånare 2022 och förändring till 2030; linjen mellan åren är bara en förbindelse."
-    return f"{ds.region.basar + 1} och senare är Region Hallands framskrivning; punkterna 2030, 2035 och 2040 är publicerade."
+    return (
+        f"{ds.region.basar + 1} och senare: {population.VARIANTS[variant].label_sv}; "
+        "punkterna 2030, 2035 och 2040 är publicerade."
+    )
 
 
 def variant_comparison(ds: Dataset) -> pd.DataFrame:
@@ -52,8 +89,8 @@ def variant_comparison(ds: Dataset) -> pd.DataFrame:
         df,
         [
             ("kommun", "Kommun", None),
-            ("hsu", "Dialogunderlaget 2023", integer),
-            ("rh", "Region Halland 2026", integer),
+            ("hsu", population.VARIANTS["HSU2023"].label_sv, integer),
+            ("rh", population.VARIANTS["RH2026"].label_sv, integer),
             ("diff", "Skillnad", signed),
         ],
     )

@@ -1,72 +1,57 @@
-"""Swedish text content taken from the source documents (not figures).
+"""Swedish text content quoted from the source documents (not figures).
 
-Kept here, with its source key, so pages do not carry long prose and a reviewer can
-check the wording against the deck in one place. Presented neutrally: the app shows
-the options and the numbers that bear on them, never a recommendation.
+The text itself is data (``dialog.toml`` in the data dir, see
+:mod:`naravard.sources.dialog`): another region's deck brings its own questions and
+options. This module hands it to the pages and fills the ``{nyckel}`` placeholders with
+the figures of the ``nyckeltal`` table, so a figure is typed once, in the table that
+cites it. Presented neutrally: the app shows the options and the numbers that bear on
+them, never a recommendation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+
+from naravard import fmt
+from naravard.errors import DataError
+from naravard.sources.dataset import Dataset
+from naravard.sources.dialog import Dialog, Option  # noqa: F401  (re-exported for pages)
+
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+MISSING_FIGURE = "(uppgift saknas)"
 
 
-@dataclass(frozen=True)
-class Option:
-    title: str
-    points: tuple[str, ...]
-    bearing: str  # which scenario figures bear on it
-    source: str = "HSU-2023"
+def dialog(ds: Dataset) -> Dialog | None:
+    """The data dir's dialogue text, or None when it has none (or it failed to load)."""
+    return ds.dialog
 
 
-STRATEGIC_QUESTION = (
-    "Vilket strategiskt val möter behoven av läkare hos de äldre bäst utifrån de demografiska "
-    "utmaningar vi står inför?"
-)
+def fill_facts(ds: Dataset, text: str) -> str:
+    """Replace each ``{nyckel}`` with that key figure in Swedish format ("ca" kept).
 
-VAGVAL: tuple[Option, ...] = (
-    Option(
-        "1. Förstärka nuvarande organisation",
-        (
-            "Gemensamt ansvar för kommunal hälso- och sjukvård från vårdcentral, palliativt konsultteam, "
-            "Läkarmedverkan i hemsjukvården, allmänmedicinsk beredskapsjour och specialistvården.",
-            "Patienten är listad på valfri vårdcentral.",
-            "Mer tid och tydligare uppdrag för vårdcentralerna (ökad finansiering).",
-            "Ökad finansiering av Läkarmedverkan i hemsjukvården och eventuellt ytterligare uppdrag för särskilt boende och LSS.",
-        ),
-        "Inskrivna i ordinärt boende och korttidsplatser: Läkarmedverkan i hemsjukvården gör akuta hembesök "
-        "i ordinärt boende och har det medicinska ansvaret på korttidsboende.",
-    ),
-    Option(
-        "2. En egen organisation med läkare för kommunal hälso- och sjukvård",
-        (
-            "En ny organisation tar hand om alla patienter i den kommunala hälso- och sjukvården "
-            "(SäBo, korttidsboende, LSS, ordinärt boende) och tar över det medicinska ansvaret.",
-            "Patienten är i grunden fortfarande listad på valfri vårdcentral.",
-            "Kan organiseras t.ex. som en vårdcentral per kommun med ett särskilt uppdrag, eller en organisation för hela Halland.",
-        ),
-        "Alla inskrivna i kommunal hälso- och sjukvård (ordinärt boende och SäBo) per kommun.",
-    ),
-    Option(
-        "3. Ändra gränssnittet för ansvaret för hemsjukvården i eget boende",
-        (
-            "Kommunen har fortsatt ansvar för SäBo och korttidsboende; regionen får ansvar för hemsjukvård "
-            "i ordinärt boende (avser inte läkare utan övrig legitimerad personal).",
-            "Frågor att beakta: skatteväxling har skett för delar av hemsjukvården; olika tolkningar av vilket "
-            "ansvar som övergår; kräver noggrann konsekvensutredning.",
-        ),
-        "Inskrivna i kommunal hälso- och sjukvård i ordinärt boende per kommun.",
-    ),
-)
+    A key the table lacks becomes "(uppgift saknas)": the page says a figure is
+    missing rather than inventing one or failing.
+    """
 
-KOMPLEMENT: tuple[str, ...] = (
-    "”Slutenvårdsplatser i hemmet”: uppföljning i hemmet under begränsad tid efter utskrivning.",
-    "”Mobila team”: läkare och legitimerad personal från region och kommun; patienten skrivs in i teamet.",
-    "”Eftervårdsplatser” i regional regi kopplade till sjukhuset, som komplement till kommunala korttidsplatser.",
-)
+    def one(m: re.Match) -> str:
+        try:
+            f = ds.fact(m.group(1))
+        except DataError:
+            return MISSING_FIGURE
+        return fmt.number(f.value, approx=f.approximate)
 
-LMH_2023 = (
-    "Läget 2023 enligt dialogunderlaget: Läkarmedverkan i hemsjukvården signalerar att läkarresurserna är "
-    "otillräckliga, allt mer tid går till korttidsplatserna, och de som skrivs in där är allt svårare sjuka."
-)
+    return _PLACEHOLDER.sub(one, text)
 
-CLOSING_QUESTION = "Vad är bäst för hallänningen?"
+
+def closing_question(ds: Dataset) -> str:
+    """The question each theme of the deck closes with ('' if the data has none)."""
+    d = dialog(ds)
+    return d.closing_question if d else ""
+
+
+def citation(ds: Dataset) -> str:
+    """The "Källa:" text for quoted dialogue content."""
+    d = dialog(ds)
+    if d is None or d.source not in ds.sources:
+        return ""
+    return f"Texterna: {ds.sources[d.source].citation}"

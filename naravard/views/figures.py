@@ -351,18 +351,18 @@ def area_lines(
     return Chart(spec(layers, title=title), data, title, kind_sv="Linjediagram")
 
 
-def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float] | None = None, title: str = "") -> Chart:
+def indicator_lines(series: pd.DataFrame, snapshot: tuple[str, int, float, int] | None = None, title: str = "") -> Chart:
     """An indicator's yearly values for several areas (percent), optional snapshot.
 
-    ``series``: omrade, year, value. ``snapshot`` = (label, year, value): the deck's
-    figure, measured differently (a season or another survey dimension), drawn as a
+    ``series``: omrade, year, value. ``snapshot`` = (label, year, value, decimals): the
+    deck's figure at the source's precision, measured differently (a season or another survey dimension), drawn as a
     separate black star with its own legend entry and never joined to the series.
     """
     data, areas = _area_data(series, "%", yearly_gaps=True, percent=True)
     snap_name = None
     if snapshot is not None:
-        snap_name, year, value = snapshot
-        snap = pd.DataFrame([{"serie": snap_name, "year": int(year), "value": float(value), "text": f"{snap_name}: {fmt.percent(value, 1)}"}])
+        snap_name, year, value, decimals = snapshot
+        snap = pd.DataFrame([{"serie": snap_name, "year": int(year), "value": float(value), "text": f"{snap_name}: {fmt.percent(value, decimals)}"}])
         data = pd.concat([data, snap], ignore_index=True)
         areas = [*areas, snap_name]
     y = {"field": "value", "type": "quantitative", "title": "Procent", "scale": {"zero": False},
