@@ -24,25 +24,30 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
     c[0].metric(
         f"Invånare {now.year}",
         fmt.number(now.value, approx=now.approximate),
-        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
+        help=f"Prognos: {population.forecasts(ds)[variant].label_sv}",
     )
     c[1].metric(
-        "Invånare 2030 (prognos)",
+        f"Invånare {later.year} (prognos)",
         fmt.number(later.value, approx=later.approximate),
         delta=fmt.number(later.value - now.value, signed=True, approx=later.approximate),
         delta_color="off",
-        help=f"Prognos: {population.VARIANTS[variant].label_sv}",
+        help=f"Prognos: {population.forecasts(ds)[variant].label_sv}",
     )
     c[2].metric(
-        f"80 år och äldre {old_now.year} → 2030",
+        f"80 år och äldre {old_now.year} → {old_later.year}",
         f"{fmt.number(old_now.value, approx=old_now.approximate)} → {fmt.number(old_later.value, approx=old_later.approximate)}",
         delta=fmt.percent(100 * (old_later.value / old_now.value - 1), 0, signed=True),
         delta_color="off",
+        help=population.pop80_note_sv(ds),
     )
     supply = overview.supply_headline(ds)
     c[3].metric("Vårdcentraler / filialer", f"{fmt.number(supply.vardcentraler)} / {fmt.number(supply.filialer)}")
     c = st.columns(4)
-    c[0].metric("Snitt listade per vårdcentral", fmt.number(supply.listade_per_vc, approx=supply.approximate))
+    c[0].metric(
+        "Snitt listade per vårdcentral",
+        fmt.number(supply.listade_per_vc, approx=supply.approximate),
+        help=overview.listade_per_vc_note_sv(ds),
+    )
     c[1].metric("Längsta avstånd till vårdcentral", f"{fmt.number(ds.fact('max_avstand_vc_km').value)}\u00a0km")
     c[2].metric("Längsta avstånd till filial", f"{fmt.number(ds.fact('max_avstand_filial_km').value)}\u00a0km")
     c[3].metric("Besök på vårdcentralerna 2022", fmt.number(ds.fact("vc_besok").value, approx=True))
@@ -51,9 +56,7 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
         "nyckeltal",
         "utbud",
         *(["befolkning"] if variant == "RH2026" else []),
-        extra="80+ enligt dialogunderlaget: ca 20 000 idag och ca 30 000 år 2030."
-        if variant == "RH2026"
-        else "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning.",
+        extra=population.pop80_note_sv(ds),
     )
 
     st.subheader("Per kommun")

@@ -527,15 +527,16 @@ def _smoke(ds: Dataset) -> None:
     from naravard.model.scenario import ModelInputs
 
     if ds.has("utbud") and ds.has("befolkning") and ds.has("kommuner"):
-        for v in population.VARIANTS:
-            if v == "HSU2023" and not ds.has("nyckeltal"):
+        for v, f in population.forecasts(ds).items():
+            if f.method == "dialogunderlag" and not ds.has("nyckeltal"):
                 continue
             population.headline_population(ds, v)
             if ds.has("nyckeltal"):
                 t = overview.kommun_table(ds, v)
                 overview.kommun_table_total(ds, t, v)
     if ds.has("befolkning_alder") and ds.has("kommuner"):
-        population.pop80_headline(ds, "RH2026")
+        for v in population.forecasts(ds):
+            population.pop80_headline(ds, v)
         population.pop80_wide(ds)
         population.old_age_ratio(ds)
     if ds.has("utbud") and ds.has("befolkning") and ds.has("befolkning_alder"):

@@ -20,7 +20,7 @@ AGE_YEARS = [2020, 2025, 2030, 2040]
 def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[figures.Chart, str]:
     pop = population.total_population(ds, variant)
     pop = pop[pop["regionkod"].isin(kommuner)]
-    title = f"Invånare per kommun – {population.VARIANTS[variant].label_sv}"
+    title = f"Invånare per kommun – {population.forecasts(ds)[variant].label_sv}"
     fig = figures.population_lines(pop, title)
     if pop.empty:
         return fig, "Ingen kommun vald."
