@@ -602,3 +602,29 @@ def test_synthetic_benchmark_inputs_run_every_forecast():
 def test_model_modules_do_not_import_streamlit():
     code = "import sys, naravard.model.scenario, naravard.export.link, naravard.views.scenario, naravard.store; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=sc.__file__.rsplit("/naravard/", 1)[0]).returncode == 0
+
+
+# ------------------------------------------------------ comparison (defect j)
+
+
+def test_comparison_difference_is_computed_from_the_shown_values(inputs, deck):
+    """Jämför showed "+894" between SäBo gaps shown as +1 504 and +2 397."""
+    other = run(inputs, sc.presets(inputs)["Dialogunderlagets andelar"].replace(andel_sabo=0.18))
+    raw = other.level("sabo_platser_skillnad") - deck.level("sabo_platser_skillnad")
+    assert round(raw) == 894  # what a difference of the unrounded values shows
+    c = sc.compare(deck, other, ("sabo_platser_skillnad", "inskrivna_sabo", "vc_behov_exakt"))
+    row = c[(c["key"] == "sabo_platser_skillnad")].iloc[0]
+    assert (row.a, row.b, row.delta) == (1504, 2397, 893) and row.kommun == "Halland"
+    # per kommun and in total, region row last per output; decimals as displayed
+    sabo = c[c["key"] == "inskrivna_sabo"]
+    assert list(sabo["kommunkod"])[:-1] == list(inputs.kommunkod) and sabo["kommunkod"].isna().iloc[-1]
+    assert (sabo["delta"] == sabo["b"] - sabo["a"]).all()
+    vc = c[c["key"] == "vc_behov_exakt"].iloc[-1]
+    assert vc.a == 47.5 and vc.delta == 0.0  # one decimal, as the headline shows it
+
+
+def test_shown_rounds_like_the_screen():
+    assert sc.shown("sabo_platser_skillnad", 1503.6) == 1504
+    assert sc.shown("sabo_platser_skillnad", -0.4) == 0.0
+    assert sc.shown("vc_behov_exakt", 47.5475) == 47.5
+    assert math.isnan(sc.shown("pop_80", float("nan")))

@@ -211,8 +211,8 @@ def test_comparison_differences_match_the_shown_values(a, b):
         d = OUTPUT[row.key].decimals
         if math.isfinite(row.a) and math.isfinite(row.b):
             # the difference of the two figures as printed is the printed difference
-            assert fmt.number(row.b - row.a, d) == fmt.number(row.diff, d)
-            assert row.diff == pytest.approx(row.b - row.a, abs=1e-9)
+            assert fmt.number(row.b - row.a, d) == fmt.number(row.delta, d)
+            assert row.delta == pytest.approx(row.b - row.a, abs=1e-9)
         else:
-            assert math.isnan(row.diff)
+            assert math.isnan(row.delta)
     assert len(c) == sum(len(CODES) + 1 if OUTPUT[k].per_kommun else 1 for k in OUTPUT)

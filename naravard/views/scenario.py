@@ -439,7 +439,7 @@ def compare_per_kommun(first: ScenarioResult, other: ScenarioResult, keys: tuple
             "Kommun": c["kommun"],
             "a": c["a"],
             "b": c["b"],
-            "Skillnad": c["diff"],
+            "Skillnad": c["delta"],
         }
     )
 

@@ -392,9 +392,9 @@ def compare(a: ScenarioResult, b: ScenarioResult, keys: tuple[str, ...]) -> pd.D
     """Two results side by side at each one's horizon, per kommun and for the region.
 
     One row per (output, kommun) with the region last for each output: columns
-    ``key, kommunkod, kommun, a, b, diff``. ``a`` and ``b`` are the values *as the
+    ``key, kommunkod, kommun, a, b, delta``. ``a`` and ``b`` are the values *as the
     screen shows them* (rounded to the output's decimals by :func:`shown`) and
-    ``diff = b − a`` is computed from those, so a difference never contradicts the
+    ``delta = b − a`` is computed from those, so a difference never contradicts the
     two figures beside it (+1 504 and +2 397 differ by +893, not +894). Outputs that
     exist only for the region have only the region row. NaN where undefined.
     """
@@ -410,7 +410,7 @@ def compare(a: ScenarioResult, b: ScenarioResult, keys: tuple[str, ...]) -> pd.D
                 rows.append((k, code, pa.at[code, "kommun"], va, vb, _diff(k, va, vb)))
         va, vb = shown(k, a.level(k)), shown(k, b.level(k))
         rows.append((k, None, a.region_namn, va, vb, _diff(k, va, vb)))
-    return pd.DataFrame(rows, columns=["key", "kommunkod", "kommun", "a", "b", "diff"])
+    return pd.DataFrame(rows, columns=["key", "kommunkod", "kommun", "a", "b", "delta"])
 
 
 def _diff(key: str, va: float, vb: float) -> float:
