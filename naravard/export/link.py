@@ -169,8 +169,8 @@ class _Reader:
                 continue
             if code not in self.codes:
                 self.warn(
-                    f"Länken hade ett värde för kommunkod {code}, som inte finns i datan som används, för "
-                    f"{_label(field)}. Värdet används inte."
+                    f"Länken hade ett värde för {_label(field)} i kommun {code}, men kommunkoden finns inte i "
+                    "datan som används. Värdet används inte."
                 )
                 continue
             if code in seen:
