@@ -127,12 +127,32 @@ def own(basar: int) -> Forecast:
     return Forecast(EGEN, OWN, EGEN_LABEL_SV, EGEN_DESCRIPTION_SV, "", int(basar), ())
 
 
+TABLES_FALLBACK_KEY = "TABELL"
+
+
 def data_forecasts(ds: Dataset) -> dict[str, Forecast]:
-    """The dataset's forecasts (no own forecast): for pages that show population."""
+    """The dataset's forecasts (no own forecast): for pages that show population.
+
+    A manifest without a ``[forecasts]`` section gets one ``tabeller`` forecast,
+    :data:`TABLES_FALLBACK_KEY`, labelled with the population table's title and source.
+    """
     years: tuple[int, ...] = ()
     if ds.has("befolkning"):
         years = tuple(sorted(int(y) for y in ds.table("befolkning")["year"].unique()))
-    return from_manifest(ds.forecasts, ds.region.basar, years)
+    if ds.forecasts:
+        return from_manifest(ds.forecasts, ds.region.basar, years)
+    info = ds.info.get("befolkning")
+    return {
+        TABLES_FALLBACK_KEY: Forecast(
+            TABLES_FALLBACK_KEY,
+            TABLES,
+            info.title if info else "Befolkningstabellerna",
+            info.notes if info else "",
+            info.source if info else "",
+            ds.region.basar,
+            years,
+        )
+    }
 
 
 def registry(ds: Dataset) -> dict[str, Forecast]:

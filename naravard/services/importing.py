@@ -636,7 +636,7 @@ def _check(ds: Dataset, table: str, raw: bytes, file: str) -> ImportReport:
     # The loader's cross-table rules, with the new table in place of the current one.
     raw_tables = _raw_tables(ds)
     raw_tables[table] = validated
-    trial = Dataset(ds.region, ds.sources, ds.info, tables={**ds.tables, table: _post_process(table, validated)})
+    trial = Dataset(ds.region, ds.sources, ds.info, tables={**ds.tables, table: _post_process(table, validated)}, forecasts=ds.forecasts)
     _check_consistency(trial, raw_tables)
     if table in trial.problems:
         return _fail(table, file, [trial.problems[table].problem_sv], notices)
