@@ -37,7 +37,7 @@ if ui.require(ds, "befolkning_alder"):
     fig, alt = view.pop80_chart(ds)
     ui.chart(fig, alt)
     ui.table(view.pop80_display(ds), alt="Invånare 80 år och äldre per kommun 2020, 2025, 2030 och 2040.")
-    ui.source_line(ds, "befolkning_alder", extra="2030 och 2040 är framskrivning. Dialogunderlaget anger bara Hallands total (ca 20 000 → ca 30 000).")
+    ui.source_line(ds, "befolkning_alder", extra="2030 och 2040 är framskrivning. " + view.pop80_note(ds))
 
     left, right = st.columns(2)
     with left:

@@ -81,7 +81,7 @@ with st.expander("Fler antaganden: platser, listning, läkare, vårdcentraler pe
         col.number_input(f"VC {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("vc_forandring", c))
         col.number_input(f"Filialer {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("filial_forandring", c))
     if st.session_state.get(view.key("prognos")) == scenario.PROGNOS_EGEN:
-        st.markdown("**Egen prognos: årlig förändring i procent** (förifyllt med Region Hallands takt 2025–2030)")
+        st.markdown(f"**Egen prognos: årlig förändring i procent** (förifyllt med takten {inputs.basar}–{inputs.reference_year} i {inputs.forecast_label(None)})")
         cols = st.columns(len(codes))
         for col, c in zip(cols, codes):
             col.number_input(f"Alla {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_total", c))

@@ -60,7 +60,7 @@ def test_overview_headline_figures():
     m = metrics(at)
     assert m["Invånare 2025"] == "346 088"
     assert m["Invånare 2030 (prognos)"] == "349 997"
-    assert m["80 år och äldre 2025 → 2030"] == "25 246 → 30 147"
+    assert m["80 år och äldre 2025 → 2030"] == "25 265 → 30 147"  # one 80+ rule: the sum of kommuner
     assert m["Vårdcentraler / filialer"] == "47 / 11"
     assert m["Snitt listade per vårdcentral"] == "ca 7 400"
     assert m["Längsta avstånd till vårdcentral"] == "25 km"
@@ -81,7 +81,8 @@ def test_overview_in_the_deck_variant():
     m = metrics(at)
     assert m["Invånare 2022"] == "ca 343 000"
     assert m["Invånare 2030 (prognos)"] == "ca 362 000"
-    assert m["80 år och äldre 2023 → 2030"] == "ca 20 000 → ca 30 000"
+    assert m["80 år och äldre 2022 → 2030"] == "21 995 → 30 147"  # the base the scenario uses for this forecast
+    assert "ca 20 000 är källans avrundade tal för 2023" in fmt.plain(page_text(at))
     total = table_with(at, "Vårdcentraler").iloc[-1].map(fmt.plain)
     assert total["Kommun"] == "Halland totalt" and total["Vårdcentraler"] == "47" and total["Filialer"] == "11"
 
@@ -96,7 +97,8 @@ def test_overview_map_measure_can_be_changed():
 def test_befolkning_figures():
     at = open_page("pages/befolkning.py")
     text = page_text(at)
-    assert "19 815" in text and "30 147" in text and "34 165" in text
+    assert "19 815" in text and "30 147" in text and "34 166" in text  # region = sum of kommuner
+    assert "ca 20 000 är källans avrundade tal för 2023" in text
     assert len(at.get("vega_lite_chart")) == 4
 
 

@@ -74,6 +74,11 @@ def pop80_chart(ds: Dataset) -> tuple[figures.Chart, str]:
     return fig, alt
 
 
+def pop80_note(ds: Dataset) -> str:
+    """The one 80+ rule and the deck's rounded figure with its year (one sentence)."""
+    return population.pop80_note_sv(ds)
+
+
 def pop80_display(ds: Dataset) -> pd.DataFrame:
     w = population.pop80_wide(ds, tuple(AGE_YEARS))
     w["region"] = w.apply(lambda r: f"{ds.region.kort_namn} totalt" if r["regionkod"] == ds.region.lanskod else r["region"], axis=1)

@@ -23,7 +23,7 @@ def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
         ("filialer", "Filialer", integer),
         ("listade_per_vc", "Snitt listade per VC", integer),
         ("invanare", f"Invånare {year}", integer),
-        ("forandring_2030", f"Förändring {year}–2030", signed),
+        ("forandring_2030", f"Förändring {year}–{int(t['till_ar'].iloc[0])}", signed),
         ("invanare_per_vc", "Invånare per VC", integer),
     ]
     out = display(t, cols)

@@ -93,6 +93,8 @@ class KeyFigures:
     deck_andel_sabo: float | None = None
     invanare_per_lakare: float | None = None
     invanare_per_lakare_text: str = ""
+    counts_source: str = ""  # source key of today's enrolled and places (e.g. the deck's)
+    age_source: str = ""  # source key of the age table
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,9 @@ class ModelInputs:
             else f"linjärt mellan tabellens år {y0} ({fmt.number(self.pop_80_region(y0))}) och {y1} ({fmt.number(self.pop_80_region(y1))})"
         )
         text = (
-            f"{fmt.number(p)} invånare 80+ den {f.datum} (31 december {year}; summan av kommunerna, {how})"
+            f"{fmt.number(p)} invånare 80+ den {f.datum} (31 december {year}; summan av kommunerna, {how}"
+            + (f"; {f.age_source}" if f.age_source else "")
+            + ")"
             + (f"; tabellen når inte {year}, närmaste år {used} används" if used != year else "")
         )
         return Calibration(year=used, datum=str(f.datum), pop_80=p, text_sv=text)
@@ -320,28 +324,29 @@ class ModelInputs:
     def data_defaults(self) -> dict[str, DataDefault]:
         """Each data-default assumption's value and derivation; missing keys: no value."""
         f, cal = self.figures, self.calibration
+        src = f" ({f.counts_source}, {f.datum})" if f.counts_source else ""
         out: dict[str, DataDefault] = {}
         if cal is not None and cal.pop_80 > 0:
             p = cal.pop_80
             if f.inskrivna_ordinart is not None:
                 v = f.inskrivna_ordinart / p
                 out["andel_ordinart"] = DataDefault(
-                    v, f"kalibrerad: {fmt.number(f.inskrivna_ordinart)} inskrivna i ordinärt boende / {cal.text_sv} = {fmt.share(v, 1)}"
+                    v, f"kalibrerad: {fmt.number(f.inskrivna_ordinart)} inskrivna i ordinärt boende{src} / {cal.text_sv} = {fmt.share(v, 1)}"
                 )
             if f.inskrivna_sabo is not None:
                 v = f.inskrivna_sabo / p
                 out["andel_sabo"] = DataDefault(
-                    v, f"kalibrerad: {fmt.number(f.inskrivna_sabo)} inskrivna i SäBo / {cal.text_sv} = {fmt.share(v, 1)}"
+                    v, f"kalibrerad: {fmt.number(f.inskrivna_sabo)} inskrivna i SäBo{src} / {cal.text_sv} = {fmt.share(v, 1)}"
                 )
             if f.korttid_platser is not None:
                 v = f.korttid_platser / p * 1000.0
                 out["korttid_per_1000_80"] = DataDefault(
-                    v, f"kalibrerad: {fmt.number(f.korttid_platser)} korttidsplatser / {cal.text_sv} × 1 000 = {fmt.number(v, 2)}"
+                    v, f"kalibrerad: {fmt.number(f.korttid_platser)} korttidsplatser{src} / {cal.text_sv} × 1 000 = {fmt.number(v, 2)}"
                 )
         if f.sabo_platser is not None and f.inskrivna_sabo:
             v = f.sabo_platser / f.inskrivna_sabo
             out["sabo_platser_per_inskriven"] = DataDefault(
-                v, f"{fmt.number(f.sabo_platser)} SäBo-platser / {fmt.number(f.inskrivna_sabo)} inskrivna i SäBo = {fmt.number(v, 3)}"
+                v, f"{fmt.number(f.sabo_platser)} SäBo-platser / {fmt.number(f.inskrivna_sabo)} inskrivna i SäBo{src} = {fmt.number(v, 3)}"
             )
         if f.invanare_per_lakare is not None:
             out["invanare_per_lakare"] = DataDefault(f.invanare_per_lakare, f.invanare_per_lakare_text or "ur nyckeltalstabellen")
@@ -411,7 +416,7 @@ class ModelInputs:
         ord_, lak, deck80 = fact("khsv_ordinart"), fact("invanare_per_lakare_mal"), fact("invanare_80_idag")
         lak_text = ""
         if lak is not None:
-            lak_text = f"{fmt.number(lak.value)} {lak.unit}: {lak.description} ({lak.source}, {lak.period})"
+            lak_text = f"{lak.description} ({lak.source}, {lak.period})"
         figures = KeyFigures(
             inskrivna_ordinart=val("khsv_ordinart"),
             inskrivna_sabo=val("khsv_sabo"),
@@ -424,6 +429,8 @@ class ModelInputs:
             deck_andel_sabo=val("khsv_sabo_andel"),
             invanare_per_lakare=lak.value if lak is not None else None,
             invanare_per_lakare_text=lak_text,
+            counts_source=ord_.source if ord_ is not None else "",
+            age_source=ds.info["befolkning_alder"].source if "befolkning_alder" in ds.info else "",
         )
         try:
             forecasts = tuple(fc.registry(ds).values())
