@@ -154,3 +154,27 @@ def test_imported_supply_may_differ_from_the_deck():
     assert (s.vardcentraler, s.filialer, s.approximate) == (48, 11, False)
     assert s.listade_per_vc == pytest.approx((337_300 - 14 * 7_500 + 15 * 7_000) / 48)
     assert d.source_of("utbud").key == "EGEN"
+
+
+def test_a_data_dir_without_forecasts_gets_one_table_forecast(tmp_path):
+    """Another region's data dir may list no [forecasts]: its population tables are
+    then the one forecast, labelled with the table's title, and the scenario runs."""
+    import shutil
+
+    from naravard.model import forecast
+    from naravard.model.scenario import Assumptions, ModelInputs, run
+
+    shutil.copytree(DEFAULT_DATA_DIR, tmp_path / "data")
+    m = tmp_path / "data" / "manifest.toml"
+    text = m.read_text(encoding="utf-8")
+    start, end = text.index("[forecasts."), text.index("[sources.")
+    m.write_text(text[:start] + text[end:], encoding="utf-8")
+    d = load_dataset(tmp_path / "data")
+    assert d.forecasts == {} and not d.problems
+    fs = forecast.registry(d)
+    assert list(fs) == [forecast.TABLES_FALLBACK_KEY, forecast.EGEN]
+    assert fs["TABELL"].label_sv == d.info["befolkning"].title
+    inputs = ModelInputs.from_dataset(d)
+    res = run(inputs, Assumptions())
+    assert res.forecast_key == "TABELL" and res.level("pop_80") == 30_147
+    assert population.pop80_headline(d, "TABELL")[0].value == 25_265

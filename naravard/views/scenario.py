@@ -179,7 +179,7 @@ def intro_sv(inputs: scenario.ModelInputs) -> str:
     c = res.change("pop_80")
     deck = inputs.figures
     side = (
-        f" (Dialogunderlaget avrundar: ca {fmt.number(deck.deck_80)} år {deck.deck_80_period}.)"
+        f" (Dialogunderlagets avrundade tal: ca {fmt.number(deck.deck_80)} år {deck.deck_80_period}.)"
         if deck.deck_80
         else ""
     )
