@@ -628,3 +628,22 @@ def test_shown_rounds_like_the_screen():
     assert sc.shown("sabo_platser_skillnad", -0.4) == 0.0
     assert sc.shown("vc_behov_exakt", 47.5475) == 47.5
     assert math.isnan(sc.shown("pop_80", float("nan")))
+
+
+def test_views_show_differences_of_the_shown_values(inputs, deck):
+    from naravard import fmt
+    from naravard.views import scenario as view
+
+    other = run(inputs, sc.presets(inputs)["Dialogunderlagets andelar"].replace(andel_sabo=0.18))
+    table, _, _ = view.compare({"A": deck, "B": other})
+    row = table[table["Resultat"] == "SäBo-platser: behov minus dagens"].iloc[0].map(fmt.plain)
+    assert (row["A (2030)"], row["B (2030)"], row["B: skillnad mot A"]) == ("+1 504", "+2 397", "+893")
+    per = view.compare_per_kommun(deck, other, ("A", "B"))
+    sabo = per[per["Resultat"] == "SäBo-platser: behov minus dagens"].map(fmt.plain)
+    assert sabo.iloc[-1].tolist() == ["SäBo-platser: behov minus dagens", "Halland", "+1 504", "+2 397", "+893"]
+    ins = per[per["Resultat"] == "Inskrivna i särskilt boende (SäBo)"]
+    assert list(ins["Kommun"]) == [*inputs.kommun, "Halland"]
+    # headline: value and change are both the shown figures
+    for label, value, delta, _ in view.headline_items(deck, inputs):
+        if label == "SäBo-platser som behövs":
+            assert fmt.plain(value) == "4 468" and fmt.plain(delta).startswith("+724 ")  # 4 468 − 3 744 (0,15 × 25 265 × 0,988)

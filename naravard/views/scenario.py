@@ -264,7 +264,8 @@ def assumption_records(a: Assumptions, inputs: scenario.ModelInputs | None = Non
             continue
         if p.per_kommun:
             if not v:
-                if k.startswith("egen_") and (inputs is None or inputs.forecast(a.prognos).method != "egen"):
+                own = inputs is not None and getattr(inputs.forecast_map.get(a.prognos or ""), "method", "") == "egen"
+                if k.startswith("egen_") and not own:
                     continue
                 text = "Ingen ändring" if not k.startswith("egen_") else "Standardprognosens takt"
             else:
@@ -428,18 +429,25 @@ def formulas_table(inputs: scenario.ModelInputs | None = None, a: Assumptions | 
 COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov_exakt", "lakare_behov")
 
 
-def compare_per_kommun(first: ScenarioResult, other: ScenarioResult, keys: tuple[str, ...] = COMPARE_OUTPUTS) -> pd.DataFrame:
-    """Two scenarios per kommun and in total (the model's :func:`scenario.compare`:
-    values as shown, difference of the shown values), numeric. Columns: Resultat,
-    Kommun, first, other, Skillnad."""
+def compare_per_kommun(
+    first: ScenarioResult,
+    other: ScenarioResult,
+    names: tuple[str, str] = ("Aktuellt", "Jämfört"),
+    keys: tuple[str, ...] = COMPARE_OUTPUTS,
+) -> pd.DataFrame:
+    """Two scenarios per kommun and in total, formatted for the page: the model's
+    :func:`scenario.compare` (values as shown, difference of the shown values).
+    Columns: Resultat, Kommun, "{name} ({horizon})" for each, "Skillnad"."""
     c = scenario.compare(first, other, keys)
+    dec = [scenario.OUTPUT[k].decimals for k in c["key"]]
+    signed = [scenario.OUTPUT[k].signed for k in c["key"]]
     return pd.DataFrame(
         {
             "Resultat": [scenario.OUTPUT[k].label_sv for k in c["key"]],
             "Kommun": c["kommun"],
-            "a": c["a"],
-            "b": c["b"],
-            "Skillnad": c["delta"],
+            f"{names[0]} ({first.horizon})": [fmt.number(v, d, signed=s) for v, d, s in zip(c["a"], dec, signed)],
+            f"{names[1]} ({other.horizon})": [fmt.number(v, d, signed=s) for v, d, s in zip(c["b"], dec, signed)],
+            "Skillnad": [fmt.number(v, d, signed=True) for v, d in zip(c["delta"], dec)],
         }
     )
 
