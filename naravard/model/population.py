@@ -193,15 +193,16 @@ def pop80_note_sv(ds: Dataset) -> str:
     return "; ".join(parts) + "."
 
 
-def pop80_wide(ds: Dataset, years: tuple[int, ...] = (2020, 2025, 2030, 2040)) -> pd.DataFrame:
-    """80+ per kommun for the given years, with change from the first of them.
+def pop80_wide(ds: Dataset, years: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """80+ per kommun for the given years (default: every year of the table).
 
     Columns: regionkod, region, then one column per year; kommuner in the order of
     the kommun table, the län row last.
     """
     p = pop80(ds)
     w = p.pivot_table(index=["regionkod", "region"], columns="year", values="population").reset_index()
-    w = w[["regionkod", "region", *[y for y in years if y in w.columns]]]
+    wanted = [y for y in w.columns if isinstance(y, (int, np.integer))] if years is None else list(years)
+    w = w[["regionkod", "region", *[y for y in wanted if y in w.columns]]]
     order = {c: i for i, c in enumerate(ds.kommun_codes)} | {ds.region.lanskod: len(ds.kommun_codes)}
     w["_order"] = w["regionkod"].map(order)
     return w.sort_values("_order").drop(columns="_order").reset_index(drop=True)

@@ -144,10 +144,12 @@ def _growth_pct(ds: Dataset, variant: str) -> pd.Series:
     return 100.0 * t["forandring_2030"] / t["invanare"]
 
 
-def _share80(year: int) -> Callable[[Dataset, str], pd.Series]:
+def _share80(year: int | None = None) -> Callable[[Dataset, str], pd.Series]:
+    """Share aged 80+ per kommun in ``year`` (None: the base year of the data)."""
+
     def f(ds: Dataset, variant: str) -> pd.Series:
         a = age_groups(ds)
-        a = a[a["year"] == year]
+        a = a[a["year"] == (ds.region.basar if year is None else year)]
         tot = a.groupby("regionkod")["population"].sum()
         old = a[a["aldersgrupp"] == "80+"].set_index("regionkod")["population"]
         return 100.0 * old / tot
@@ -193,7 +195,7 @@ MAP_MEASURES: dict[str, MapMeasure] = {
         MapMeasure("filialer", "Antal filialer", ("utbud",), _int, _from_table("filialer")),
         MapMeasure("invanare", "Invånare", ("befolkning", "utbud"), _int, _from_table("invanare")),
         MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", ("befolkning", "utbud"), _signed_pct, _growth_pct),
-        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80(2025)),
+        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80()),
         MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", ("befolkning_alder",), _signed_pct, _growth80),
         MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", ("restid",), _minutes, _travel("bil")),
         MapMeasure(

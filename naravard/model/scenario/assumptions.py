@@ -41,7 +41,7 @@ class Assumptions:
     """
 
     prognos: str | None = DEFAULT_PROGNOS
-    horisont: int = DEFAULT_HORISONT
+    horisont: int | None = DEFAULT_HORISONT
     andel_ordinart: float | None = None
     andel_sabo: float | None = None
     sabo_platser_per_inskriven: float | None = None

@@ -348,6 +348,9 @@ class ModelInputs:
             out["sabo_platser_per_inskriven"] = DataDefault(
                 v, f"{fmt.number(f.sabo_platser)} SäBo-platser / {fmt.number(f.inskrivna_sabo)} inskrivna i SäBo{src} = {fmt.number(v, 3)}"
             )
+        out["horisont"] = DataDefault(
+            float(self.reference_year), f"standardprognosens första prognosår efter basåret {self.basar}"
+        )
         if f.invanare_per_lakare is not None:
             out["invanare_per_lakare"] = DataDefault(f.invanare_per_lakare, f.invanare_per_lakare_text or "ur nyckeltalstabellen")
         return out
@@ -526,7 +529,7 @@ def presets(inputs: ModelInputs) -> dict[str, Assumptions]:
     from naravard.model.scenario.params import PARAMS
 
     hmax = int(PARAMS["horisont"].max)  # type: ignore[arg-type]
-    if min(last, hmax) != Assumptions().horisont:
+    if min(last, hmax) != inputs.reference_year:
         out[f"Längre sikt ({min(last, hmax)})"] = Assumptions(horisont=min(last, hmax))
     return out
 
@@ -545,5 +548,5 @@ def preset_descriptions(inputs: ModelInputs) -> dict[str, str]:
         elif a.prognos is not None:
             out[name] = f"Som idag, men med prognosen {inputs.forecast_label(a.prognos)}."
         else:
-            out[name] = f"Som idag, men framskrivet till {a.horisont}."
+            out[name] = f"Som idag, men framskrivet till {a.horisont or inputs.reference_year}."
     return out

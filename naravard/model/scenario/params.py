@@ -35,7 +35,7 @@ PER_KOMMUN_NUMBER = "per_kommun_number"
 HORISONT_MIN = 2025
 HORISONT_MAX = 2040
 DEFAULT_PROGNOS: str | None = None  # None = the data's default forecast (first in the manifest)
-DEFAULT_HORISONT = 2030
+DEFAULT_HORISONT: int | None = None  # None = the default forecast's first projected year (the data's)
 DEFAULT_LISTADE_PER_VC_MAL: float | None = None  # None = today's average per kommun
 
 # Ceil of listed/target with a tolerance, so 85 800 / 7 800 = 11.000000000001 stays 11.
@@ -131,7 +131,7 @@ PARAMS: dict[str, Param] = {
             min=HORISONT_MIN,
             max=HORISONT_MAX,
             step=1,
-            source_sv="Användarens val",
+            source_sv="Standard: standardprognosens första prognosår efter basåret. Ett annat år är användarens val.",
             help_sv="Året som jämförs med basåret. Mellan publicerade år interpoleras befolkningen linjärt.",
             integer=True,
         ),

@@ -53,6 +53,7 @@ def run(inputs: ModelInputs, a: Assumptions) -> ScenarioResult:
     a.check_kommuner(inputs.kommunkod)
     f = inputs.forecast(a.prognos)
     v = resolve(inputs, a)
+    horisont = int(v["horisont"])
     notes: list[str] = []
     names = inputs.kommun
     n = inputs.n
@@ -61,23 +62,23 @@ def run(inputs: ModelInputs, a: Assumptions) -> ScenarioResult:
     if f.method == fc.DECK:
         first, end = f.years[0], f.years[-1]
         base = first
-        last = min(a.horisont, end)
-        if a.horisont > end:
+        last = min(horisont, end)
+        if horisont > end:
             notes.append(
                 f"{f.label_sv} sträcker sig bara till {end}. Resultaten visas t.o.m. {end}, inte till "
-                f"{a.horisont}; modellen skriver inte fram prognosen längre."
+                f"{horisont}; modellen skriver inte fram prognosen längre."
             )
         if not (inputs.pop_80_years[0] <= base):
             raise ValueError(f"the 80+ table must start no later than {base} for the forecast {f.key}")
         last = min(last, inputs.pop_80_years[-1])
     else:
         base = inputs.basar
-        last = a.horisont
+        last = horisont
         data_last = inputs.last_year if f.method == fc.TABLES else 10**6
         if last > data_last:
             notes.append(
                 f"Befolkningsdata finns bara t.o.m. {data_last}; resultaten visas t.o.m. {data_last}, "
-                f"inte till {a.horisont}."
+                f"inte till {horisont}."
             )
             last = data_last
     if last < base:
@@ -300,7 +301,7 @@ def run(inputs: ModelInputs, a: Assumptions) -> ScenarioResult:
         assumptions=a,
         base_year=int(base),
         horizon=int(last),
-        requested_horizon=a.horisont,
+        requested_horizon=horisont,
         per_kommun=per_kommun,
         totals=totals,
         notes_sv=tuple(notes),
