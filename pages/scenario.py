@@ -30,7 +30,7 @@ for w in st.session_state.pop(ui.KEY_SC_WARNINGS, []):
 def _param_slider(k: str, container=st) -> None:
     p = PARAMS[k]
     if p.is_share:
-        container.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=view.key(k), help=f"{p.help_sv} Källa: {p.source_sv}")
+        container.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=view.key(k), help=view.param_help(k, inputs))
     else:
         container.number_input(
             f"{p.label_sv}" + (f" ({p.unit_sv})" if p.unit_sv else ""),
@@ -39,7 +39,7 @@ def _param_slider(k: str, container=st) -> None:
             step=float(p.step),
             format=f"%.{p.decimals}f",
             key=view.key(k),
-            help=f"{p.help_sv} Källa: {p.source_sv}",
+            help=view.param_help(k, inputs),
         )
 
 

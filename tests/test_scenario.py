@@ -647,3 +647,17 @@ def test_views_show_differences_of_the_shown_values(inputs, deck):
     for label, value, delta, _ in view.headline_items(deck, inputs):
         if label == "SäBo-platser som behövs":
             assert fmt.plain(value) == "4 468" and fmt.plain(delta).startswith("+724 ")  # 4 468 − 3 744 (0,15 × 25 265 × 0,988)
+
+
+def test_calibration_is_shown_as_an_assumption_with_its_value(inputs):
+    from naravard import fmt
+    from naravard.views import scenario as view
+
+    rows = {label: (value, source) for label, value, source in view.assumption_rows(Assumptions(), inputs)}
+    value, source = rows[PARAMS["andel_sabo"].label_sv]
+    assert fmt.plain(value) == "13,6 %" and "kalibrerad" in source and "21\u00a0995" in source
+    help_ = view.param_help("andel_sabo", inputs)
+    assert "13,6" in help_ and "3\u00a0000" in help_ and "2023-01-01" in help_
+    # the deck's shares stay available, labelled
+    rows = {label: value for label, value, _ in view.assumption_rows(sc.presets(inputs)["Dialogunderlagets andelar"], inputs)}
+    assert fmt.plain(rows[PARAMS["andel_sabo"].label_sv]) == "15,0 %"

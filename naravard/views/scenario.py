@@ -157,6 +157,15 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
     return Assumptions(**kw)
 
 
+def param_help(param: str, inputs: scenario.ModelInputs | None = None) -> str:
+    """A widget's help: what the assumption means and where its default comes from,
+    with the computed value for a data default (e.g. the calibrated share)."""
+    p = PARAMS[param]
+    data = inputs.data_defaults.get(param) if inputs is not None else None
+    source = f"Standard: {data.text_sv}." if data is not None else f"Källa: {p.source_sv}"
+    return f"{p.help_sv} {source}"
+
+
 def default_target(inputs: scenario.ModelInputs) -> float:
     """Starting value for the region-wide listing target, shown when the user ticks it.
 
