@@ -660,4 +660,4 @@ def test_calibration_is_shown_as_an_assumption_with_its_value(inputs):
     assert "13,6" in help_ and "3\u00a0000" in help_ and "2023-01-01" in help_
     # the deck's shares stay available, labelled
     rows = {label: value for label, value, _ in view.assumption_rows(sc.presets(inputs)["Dialogunderlagets andelar"], inputs)}
-    assert fmt.plain(rows[PARAMS["andel_sabo"].label_sv]) == "15,0 %"
+    assert fmt.plain(rows[PARAMS["andel_sabo"].label_sv]) == "15 %"  # no false precision

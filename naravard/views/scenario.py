@@ -289,7 +289,9 @@ def assumption_records(a: Assumptions, inputs: scenario.ModelInputs | None = Non
                 continue
             v, source = data.value, f"Standard, {data.text_sv}"
         if p.is_share:
-            rows.append(AssumptionRecord(p.label_sv, round(float(v) * 100.0, 1), "procent av invånarna 80+", fmt.share(v, 1), source))
+            # whole percent as the user set it (15 %), one decimal for a computed share (13,6 %)
+            d = 0 if math.isclose(float(v) * 100.0, round(float(v) * 100.0), abs_tol=1e-9) else 1
+            rows.append(AssumptionRecord(p.label_sv, round(float(v) * 100.0, d), "procent av invånarna 80+", fmt.share(v, d), source))
         elif k == "horisont":
             rows.append(AssumptionRecord(p.label_sv, int(v), "år", str(int(v)), source))
         else:
