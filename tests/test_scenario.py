@@ -304,8 +304,8 @@ def test_custom_forecast_defaults_to_rh2026_rates(inputs, base):
         got = r.per_kommun[r.per_kommun["year"] == 2030][k].to_numpy()
         want = base.per_kommun[base.per_kommun["year"] == 2030][k].to_numpy()
         np.testing.assert_allclose(got, want, rtol=1e-12)
-    assert inputs.tillvaxt_total_rh2026[HYLTE] == pytest.approx(((9580 / 10094) ** 0.2 - 1) * 100)
-    assert inputs.tillvaxt_80_rh2026[VARBERG] == pytest.approx(((6597 / 5267) ** 0.2 - 1) * 100)
+    assert inputs.tillvaxt_total_ref[HYLTE] == pytest.approx(((9580 / 10094) ** 0.2 - 1) * 100)
+    assert inputs.tillvaxt_80_ref[VARBERG] == pytest.approx(((6597 / 5267) ** 0.2 - 1) * 100)
     assert any("Alla kommuner följer" in n for n in r.notes_sv)
 
 
@@ -320,7 +320,7 @@ def test_custom_forecast_overrides(inputs):
     other = run(inputs, a.replace(prognos="RH2026"))
     assert any("bara med prognosen Egen" in n for n in other.notes_sv)
     t, e = inputs.growth_rates(a)
-    assert t[HYLTE] == 0.0 and t[HALMSTAD] == inputs.tillvaxt_total_rh2026[HALMSTAD]
+    assert t[HYLTE] == 0.0 and t[HALMSTAD] == inputs.tillvaxt_total_ref[HALMSTAD]
 
 
 def test_listing_target_for_all_of_halland(inputs):
@@ -401,7 +401,7 @@ def test_kommun_without_80_plus(inputs):
     p80 = inputs.pop_80.copy()
     p80[inputs.index_of(HYLTE), :] = 0
     inp = dataclasses.replace(inputs, pop_80=p80)
-    assert inp.tillvaxt_80_rh2026[HYLTE] == 0.0
+    assert inp.tillvaxt_80_ref[HYLTE] == 0.0
     for prognos in PROGNOSER:
         r = run(inp, Assumptions(prognos=prognos))
         hy = r.per_kommun[r.per_kommun["kommunkod"] == HYLTE]

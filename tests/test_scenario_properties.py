@@ -131,7 +131,7 @@ def test_more_80_plus_never_means_fewer_places(a, factors):
 @SETTINGS
 @given(assumptions(prognos="EGEN"), st.sampled_from(CODES), st.floats(0.0, 5.0))
 def test_faster_80_plus_growth_never_means_fewer_places(a, code, extra):
-    rate = a.egen_tillvaxt_80.get(code, INPUTS.tillvaxt_80_rh2026[code])
+    rate = a.egen_tillvaxt_80.get(code, INPUTS.tillvaxt_80_ref[code])
     faster = a.replace(egen_tillvaxt_80={**a.egen_tillvaxt_80, code: min(20.0, rate + extra)})
     r0, r1 = run(INPUTS, a), run(INPUTS, faster)
     for k in ("sabo_platser_behov", "korttid_platser_behov", "inskrivna_ordinart"):

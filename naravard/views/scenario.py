@@ -98,8 +98,8 @@ def _shown_in_widget(param: str, value: float) -> float:
 def _default_rates(inputs: scenario.ModelInputs) -> dict[str, dict[str, float]]:
     """The own-forecast rates a kommun gets when the user has not changed it."""
     return {
-        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
-        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
+        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_ref),
+        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_ref),
     }
 
 

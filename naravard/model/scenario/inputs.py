@@ -272,15 +272,6 @@ class ModelInputs:
         """Each kommun's annual change of the 80+ population, percent, base → reference year."""
         return self._rate(self.pop_80_years, self.pop_80)
 
-    # Old names (views/scenario.py's widget mapping still reads them).
-    @property
-    def tillvaxt_total_rh2026(self) -> KommunMap:
-        return self.tillvaxt_total_ref
-
-    @property
-    def tillvaxt_80_rh2026(self) -> KommunMap:
-        return self.tillvaxt_80_ref
-
     def growth_rates(self, a: Assumptions) -> tuple[KommunMap, KommunMap]:
         """The rates the own forecast uses: the user's where set, else the reference rates."""
         t = {**self.tillvaxt_total_ref, **a.egen_tillvaxt_total}

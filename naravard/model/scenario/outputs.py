@@ -11,7 +11,9 @@ explained the same way on every surface.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -210,13 +212,15 @@ OUTPUT_SPECS: tuple[Output, ...] = (
 )
 OUTPUT: dict[str, Output] = {o.key: o for o in OUTPUT_SPECS}
 
-# Derived read-only views of OUTPUT (kept for callers that index by key).
+# Derived read-only views of the records. KOMMUN_OUTPUTS/OUTPUTS order the result's
+# columns; the label and unit maps remain for callers that index by key (the Scenario
+# page's output selector); new code reads OUTPUT[key].
 KOMMUN_OUTPUTS: tuple[str, ...] = tuple(o.key for o in OUTPUT_SPECS if o.per_kommun)
 TOTAL_ONLY_OUTPUTS: tuple[str, ...] = tuple(o.key for o in OUTPUT_SPECS if not o.per_kommun)
 OUTPUTS: tuple[str, ...] = KOMMUN_OUTPUTS + TOTAL_ONLY_OUTPUTS
 SIGNED_OUTPUTS: frozenset[str] = frozenset(o.key for o in OUTPUT_SPECS if o.signed)
-OUTPUT_LABELS_SV: dict[str, str] = {o.key: o.label_sv for o in OUTPUT_SPECS}
-OUTPUT_UNITS_SV: dict[str, str] = {o.key: o.unit_sv for o in OUTPUT_SPECS}
+OUTPUT_LABELS_SV: Mapping[str, str] = MappingProxyType({o.key: o.label_sv for o in OUTPUT_SPECS})
+OUTPUT_UNITS_SV: Mapping[str, str] = MappingProxyType({o.key: o.unit_sv for o in OUTPUT_SPECS})
 
 
 class _Blank(dict):
@@ -267,8 +271,8 @@ def formulas(inputs: ModelInputs | None = None, a: Assumptions | None = None) ->
     return {o.key: formula(o.key, inputs, a) for o in OUTPUT_SPECS}
 
 
-# Kept for callers that read a static text (no data figures filled in).
-FORMULAS_SV: dict[str, str] = formulas(None)
+# The formulas without the data's figures (read-only; the UI uses formula(key, inputs)).
+FORMULAS_SV: Mapping[str, str] = MappingProxyType(formulas(None))
 
 
 def shown(key: str, value: float) -> float:

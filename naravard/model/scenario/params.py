@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -105,7 +106,7 @@ _KALIBRERAD = (
     "tillväxten. Förvalet ”Dialogunderlagets andelar” ger källans avrundade andelar."
 )
 
-PARAMS: dict[str, Param] = {
+PARAMS: Mapping[str, Param] = MappingProxyType({
     p.key: p
     for p in (
         Param(
@@ -298,7 +299,7 @@ PARAMS: dict[str, Param] = {
             per_kommun=True,
         ),
     )
-}
+})
 # Params whose default is the data's value (resolved by ModelInputs.data_defaults).
 DATA_DEFAULT_PARAMS: tuple[str, ...] = tuple(k for k, p in PARAMS.items() if p.data_default and k != "prognos")
 # Params that the calibration to the base year sets (the deck's shares are a preset).
