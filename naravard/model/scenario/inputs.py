@@ -93,6 +93,7 @@ class KeyFigures:
     deck_andel_sabo: float | None = None
     invanare_per_lakare: float | None = None
     invanare_per_lakare_text: str = ""
+    deck_listade_per_vc: float | None = None  # the source's own rounded regional average
     counts_source: str = ""  # source key of today's enrolled and places (e.g. the deck's)
     age_source: str = ""  # source key of the age table
 
@@ -423,6 +424,7 @@ class ModelInputs:
             deck_andel_sabo=val("khsv_sabo_andel"),
             invanare_per_lakare=lak.value if lak is not None else None,
             invanare_per_lakare_text=lak_text,
+            deck_listade_per_vc=val("listade_per_vc"),
             counts_source=ord_.source if ord_ is not None else "",
             age_source=ds.info["befolkning_alder"].source if "befolkning_alder" in ds.info else "",
         )

@@ -257,9 +257,14 @@ def formula_values(inputs: ModelInputs | None, a: Assumptions | None = None) -> 
     vc = float(inputs.vardcentraler.sum())
     if vc:
         listed = float((inputs.listade_per_vc * inputs.vardcentraler).sum())
+        deck = (
+            f"; dialogunderlagets eget avrundade snitt för hela regionen är ca {fmt.number(f.deck_listade_per_vc)}"
+            if f.deck_listade_per_vc
+            else ""
+        )
         out["listade_bas"] = (
             f"; basåret {fmt.number(listed)} / {fmt.number(vc)} = {fmt.number(listed / vc)}, räknat ur de avrundade "
-            "snitten per kommun (källans eget avrundade snitt för hela regionen kan skilja sig)"
+            f"snitten per kommun{deck}"
         )
     else:
         out["listade_bas"] = ""

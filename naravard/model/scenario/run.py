@@ -168,6 +168,11 @@ def run(inputs: ModelInputs, a: Assumptions) -> ScenarioResult:
         f"(avrundade värden; för {inputs.region_namn} {_n(float(listade0.sum()))} listade / "
         f"{_n(float(today_vc.sum()))} vårdcentraler"
         + (f" = {_n(float(listade0.sum() / today_vc.sum()))} per vårdcentral" if today_vc.sum() else "")
+        + (
+            f"; dialogunderlagets eget avrundade snitt för hela regionen är ca {_n(inputs.figures.deck_listade_per_vc)}"
+            if inputs.figures.deck_listade_per_vc
+            else ""
+        )
         + "). De följer befolkningens förändring från basåret."
     )
     no_base_pop = [names[i] for i in range(n) if base_pop[i] <= 0 and listade0[i] > 0]
