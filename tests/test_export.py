@@ -474,5 +474,8 @@ def test_scenario_assumptions_are_numbers_with_units(scenario_book):
     assert sabo[1] == pytest.approx(13.6) and sabo[2] == "procent av invånarna 80+"
     assert "kalibrerad" in sabo[3] and "21\u00a0995" in sabo[3]
     assert by_label["Invånare per läkare"][1] == 1100 and by_label["Framskrivning till år"][1] == 2030
+    cells = {r[0].value: r for r in book[ASSUMPTIONS_SHEET].iter_rows() if r[0].value}
+    assert cells["Framskrivning till år"][1].number_format == "0"  # 2030, not 2 030
+    assert cells["Invånare per läkare"][1].number_format == "#,##0"
     assert by_label["Korttidsplatser per 1 000 invånare 80+"][1] == pytest.approx(9.5)
     assert isinstance(by_label["Befolkningsprognos"][1], str)

@@ -331,7 +331,9 @@ def _write_assumptions(
         for c, value in enumerate(cells):
             if c == 1 and _is_number(value):
                 v = float(value)
-                ws.write_number(row, c, v, fmt.number(_decimals_for([v])))
+                unit = str(cells[2]) if len(headers) == 4 else ""
+                year = unit.casefold() in _YEAR_WORDS and 1800 <= v <= 2200 and v.is_integer()
+                ws.write_number(row, c, v, fmt.number(_PLAIN_INTEGER if year else _decimals_for([v])))
             else:
                 _write_text(ws, row, c, value, fmt)
     if source_lines:
