@@ -350,7 +350,8 @@ TABLE_CHANGES = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov
 
 
 def _change_header(k: str, base_year: int) -> str:
-    return f"± {scenario.OUTPUT[k].label_sv.split(',')[0].lower()} sedan {base_year}"
+    head = scenario.OUTPUT[k].label_sv.split(",")[0]
+    return f"± {head[:1].lower()}{head[1:]} sedan {base_year}"  # keeps "SäBo" as written
 
 
 def kommun_frame(res: ScenarioResult) -> pd.DataFrame:
