@@ -78,8 +78,8 @@ def bench_model(runs: int = 200) -> dict:
         out["halland_inputs_build_ms"] = (time.perf_counter() - t) * 1000.0
         a = Assumptions()
         out["cases"]["halland"] = {
-            "label": f"Halland ({halland.n} kommuner)",
-            "description": f"Halland, {halland.n} kommuner, default assumptions",
+            "label": f"{halland.region_namn} ({halland.n} kommuner)",
+            "description": f"{halland.region_namn}, {halland.n} kommuner, default assumptions",
             **_time_calls(lambda: run(halland, a), runs),
         }
 

@@ -19,8 +19,8 @@ if ui.require(ds, "befolkning", "utbud"):
     ui.chart(fig, alt)
     with st.expander("Visa siffrorna som tabell"):
         ui.table(view.population_table(ds, variant, kommuner), alt="Invånare per kommun och år.")
-    ui.source_line(ds, "befolkning" if variant == "RH2026" else "utbud", extra=view.variant_note(ds, variant))
-    with st.expander("Jämför prognoserna för 2030"):
+    ui.source_line(ds, *view.variant_tables(ds, variant), extra=view.variant_note(ds, variant))
+    with st.expander(view.comparison_title(ds)):
         ui.table(view.variant_comparison(ds), alt="Invånare 2030 per kommun enligt båda prognoserna.")
         ui.source_line(ds, "utbud", "befolkning")
 

@@ -15,13 +15,13 @@ if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
     for row in view.headline_rows(view.headlines(ds, variant)):
         for col, h in zip(st.columns(view.HEADLINES_PER_ROW), row):
             col.metric(h.label, h.value, delta=h.delta, delta_color="off", help=h.help)
-    ui.source_line(ds, *view.headline_tables(variant), extra=view.headline_note(ds, variant))
+    ui.source_line(ds, *view.headline_tables(ds, variant), extra=view.headline_note(ds, variant))
 
     st.subheader("Per kommun")
     ui.table(view.kommun_display(ds, variant), alt=view.kommun_alt())
     ui.source_line(
         ds,
-        *view.headline_tables(variant)[1:],
+        *view.kommun_tables(ds, variant),
         extra="Invånare per VC = invånare / antal vårdcentraler. Listade kan bo i en annan kommun.",
     )
     ui.map_section(ds, variant)

@@ -10,7 +10,7 @@ from naravard.export import scenario as scenario_export
 from naravard import ui
 from naravard.views import content
 from naravard.model import scenario
-from naravard.model.scenario import PARAMS, PRESETS
+from naravard.model.scenario import PARAMS
 from naravard.store import StoreError
 from naravard.views import scenario as view
 
@@ -19,13 +19,10 @@ inputs = ui.scenario_inputs(ds)
 codes = list(inputs.kommunkod)
 names = dict(zip(inputs.kommunkod, inputs.kommun))
 ui.scenario_state_init(inputs)
+PRESETS = scenario.presets(inputs)
 
 st.title("Scenario: äldre och primärvårdens kapacitet")
-st.markdown(
-    "Antalet invånare 80 år och äldre i Halland ökar från ca 20 000 till ca 30 000 år 2030. "
-    "Vad betyder det per kommun för kommunal hälso- och sjukvård, särskilt boende, korttidsplatser, "
-    "vårdcentraler och läkare? Ändra antagandena och se resultatet direkt."
-)
+st.markdown(view.intro_sv(inputs))
 for w in st.session_state.pop(ui.KEY_SC_WARNINGS, []):
     st.warning(w, icon=":material/link_off:")
 
@@ -33,7 +30,7 @@ for w in st.session_state.pop(ui.KEY_SC_WARNINGS, []):
 def _param_slider(k: str, container=st) -> None:
     p = PARAMS[k]
     if p.is_share:
-        container.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=view.key(k), help=f"{p.help_sv} Källa: {p.source_sv}")
+        container.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=view.key(k), help=view.param_help(k, inputs))
     else:
         container.number_input(
             f"{p.label_sv}" + (f" ({p.unit_sv})" if p.unit_sv else ""),
@@ -42,7 +39,7 @@ def _param_slider(k: str, container=st) -> None:
             step=float(p.step),
             format=f"%.{p.decimals}f",
             key=view.key(k),
-            help=f"{p.help_sv} Källa: {p.source_sv}",
+            help=view.param_help(k, inputs),
         )
 
 
@@ -58,11 +55,11 @@ c1.selectbox(
     on_change=lambda: ui.scenario_apply(PRESETS[st.session_state["nv_sc_ui_forval"]], inputs),
     help="Förval fyller i antagandena; du kan sedan ändra dem.",
 )
-c1.caption(scenario.PRESET_DESCRIPTIONS_SV.get(st.session_state.get("nv_sc_ui_forval", "Som idag"), ""))
+c1.caption(scenario.preset_descriptions(inputs).get(st.session_state.get("nv_sc_ui_forval", "Som idag"), ""))
 c2.radio(
     f"{PARAMS['prognos'].label_sv} i scenariot",
-    options=list(scenario.PROGNOSER),
-    format_func=scenario.PROGNOS_LABELS_SV.get,
+    options=[f.key for f in inputs.forecasts],
+    format_func=inputs.forecast_label,
     key=view.key("prognos"),
     help=PARAMS["prognos"].source_sv,
 )
@@ -84,7 +81,7 @@ with st.expander("Fler antaganden: platser, listning, läkare, vårdcentraler pe
         col.number_input(f"VC {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("vc_forandring", c))
         col.number_input(f"Filialer {names[c]}", min_value=-100, max_value=100, step=1, key=view.key("filial_forandring", c))
     if st.session_state.get(view.key("prognos")) == scenario.PROGNOS_EGEN:
-        st.markdown("**Egen prognos: årlig förändring i procent** (förifyllt med Region Hallands takt 2025–2030)")
+        st.markdown(f"**Egen prognos: årlig förändring i procent** (förifyllt med takten {inputs.basar}–{inputs.reference_year} i {inputs.forecast_label(None)})")
         cols = st.columns(len(codes))
         for col, c in zip(cols, codes):
             col.number_input(f"Alla {names[c]} (%)", min_value=-20.0, max_value=20.0, step=0.1, format="%.2f", key=view.key("egen_tillvaxt_total", c))
@@ -115,7 +112,7 @@ def studio() -> None:
     view.remember_current(st.session_state, a)
 
     st.subheader(f"Resultat för {res.region_namn} {res.base_year} → {res.horizon}")
-    items = view.headline_items(res)
+    items = view.headline_items(res, inputs)
     for row in (items[:4], items[4:]):
         cols = st.columns(4)
         for col, (label, value, delta, help_) in zip(cols, row):
@@ -142,16 +139,16 @@ def studio() -> None:
             )
             fig, alt = view.kommun_chart(res, out)
             ui.chart(fig, alt, key="nv_sc_diagram")
-            st.caption(f"**Så räknas det:** {scenario.FORMULAS_SV[out]} Siffrorna: välj *Tabell per kommun* ovan.")
+            st.caption(f"**Så räknas det:** {scenario.formula(out, inputs, a)} Siffrorna: välj *Tabell per kommun* ovan.")
         with right:
-            st.markdown("**Antaganden som gäller**\n\n" + view.assumptions_markdown(a))
+            st.markdown("**Antaganden som gäller**\n\n" + view.assumptions_markdown(a, inputs))
     elif shown == "tabell":
         ui.text_table(view.kommun_table(res), alt=f"Resultat per kommun år {res.horizon}.")
     elif shown == "vagval":
         st.markdown(view.VAGVAL_VIEW_INTRO)
         ui.text_table(view.vagval_table(res), alt="Inskrivna i kommunal hälso- och sjukvård och korttidsplatser per kommun, basår och horisont.")
     else:
-        ui.text_table(view.assumptions_display_sources(a), alt="Antagandena som gäller för resultaten, med källa.")
+        ui.text_table(view.assumptions_display_sources(a, inputs), alt="Antagandena som gäller för resultaten, med källa.")
     with st.expander("Bra att veta om beräkningen", icon=":material/info:"):
         st.markdown("\n".join(f"- {n}" for n in res.notes_sv))
 
@@ -227,7 +224,7 @@ e2.download_button(
 )
 e3.download_button(
     "Ladda ned antagandena (CSV)",
-    data=lambda: scenario_export.assumptions_csv_bytes(view.current(current)),
+    data=lambda: scenario_export.assumptions_csv_bytes(view.current(current), inputs),
     file_name="naravard_antaganden.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -253,7 +250,7 @@ if dialog and dialog.options:
     ui.source_line(ds, "nyckeltal", extra=f"{content.citation(ds)}. {dialog.closing_question}")
 
 with st.expander("Så räknas det – alla resultat"):
-    ui.text_table(view.formulas_table(), alt="Formler för varje resultat.")
+    ui.text_table(view.formulas_table(inputs), alt="Formler för varje resultat.")
 
 st.divider()
 st.subheader("Spara, öppna och jämför scenarier")

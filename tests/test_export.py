@@ -401,3 +401,81 @@ def test_scenario_exports_read_the_current_box_at_call_time():
     xlsx = scenario_export.excel_bytes(inputs, view.current(box), ["Källa"])
     assert xlsx[:2] == b"PK"
     assert "2035" in scenario_export.assumptions_csv_bytes(view.current(box)).decode("utf-8-sig")
+
+
+# ------------------------------------------------- the scenario workbook (defect c)
+
+
+@pytest.fixture(scope="module")
+def scenario_book():
+    from naravard.model.scenario import Assumptions, ModelInputs, run
+    from naravard.sources.dataset import load_dataset
+    from naravard.views import scenario as view
+
+    inputs = ModelInputs.from_dataset(load_dataset(None))
+    a = Assumptions()
+    res = run(inputs, a)
+    book = _book(scenario_export.excel_bytes(inputs, a, ["Källa"]))
+    return inputs, res, view, book
+
+
+def _screen_number(text: str) -> float:
+    from naravard import fmt
+
+    return float(fmt.plain(text).replace(" ", "").replace(",", ".").replace("\u2212", "-"))
+
+
+def test_scenario_workbook_holds_the_pages_figures(scenario_book):
+    """The Excel export said 5 for the VC gap (each kommun rounded up) where the page
+    showed 47,5 (+0,5); persons were formatted #,##0.000. The workbook's per-kommun
+    sheet is now the page's table, cell for cell, numbers as numbers."""
+    inputs, res, view, book = scenario_book
+    screen = view.kommun_table(res)
+    ws = book[f"Per kommun {res.horizon}"]
+    rows = _rows(ws)
+    assert list(rows[0]) == list(screen.columns)
+    assert len(rows) - 1 == len(screen) == inputs.n + 1 and rows[-1][0] == "Halland totalt"
+    for r, (_, srow) in zip(rows[1:], screen.iterrows()):
+        assert r[0] == srow["Kommun"]
+        for cell, text in zip(r[1:], list(srow)[1:]):
+            assert isinstance(cell, (int, float)), (srow["Kommun"], text)
+            assert cell == pytest.approx(_screen_number(text)), (srow["Kommun"], text)
+    head = {h: i for i, h in enumerate(rows[0])}
+    total = rows[-1]
+    assert total[head["Vårdcentraler som behövs vid målet, oavrundat"]] == 47.5
+    assert total[head["Vårdcentraler som behövs vid målet, avrundat uppåt per kommun"]] == 52
+    # persons are whole numbers with a thousands separator, never #,##0.000
+    col = head["Inskrivna i särskilt boende (SäBo)"] + 1
+    assert ws.cell(row=2, column=col).number_format == "#,##0"
+    formats = {c.number_format for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, float)}
+    assert formats <= {"#,##0", "#,##0.0"}
+
+
+def test_scenario_workbook_states_rounding_and_units(scenario_book):
+    inputs, res, view, book = scenario_book
+    tot = _rows(book["Halland per år"])
+    head = {h: i for i, h in enumerate(tot[0])}
+    last = tot[-1]
+    assert last[head["Vårdcentraler: behov (oavrundat) minus antal i scenariot (vårdcentraler)"]] == 0.5
+    assert last[head["Vårdcentraler: behov (avrundat uppåt per kommun) minus antal i scenariot (vårdcentraler)"]] == 5
+    assert last[head["Invånare 80 år och äldre (invånare)"]] == 30147
+    sheet = book[ASSUMPTIONS_SHEET]
+    texts = [c for row in _rows(sheet) for c in row if isinstance(c, str)]
+    assert any("avrundade som på skärmen" in t for t in texts)
+
+
+def test_scenario_assumptions_are_numbers_with_units(scenario_book):
+    inputs, res, view, book = scenario_book
+    rows = _rows(book[ASSUMPTIONS_SHEET])
+    header = next(i for i, r in enumerate(rows) if r[0] == "Antagande")
+    assert rows[header][:4] == ("Antagande", "Värde", "Enhet", "Källa")
+    by_label = {r[0]: r for r in rows[header + 1 :] if r[0]}
+    sabo = by_label["Andel av 80+ inskrivna i särskilt boende (SäBo)"]
+    assert sabo[1] == pytest.approx(13.6) and sabo[2] == "procent av invånarna 80+"
+    assert "kalibrerad" in sabo[3] and "21\u00a0995" in sabo[3]
+    assert by_label["Invånare per läkare"][1] == 1100 and by_label["Framskrivning till år"][1] == 2030
+    cells = {r[0].value: r for r in book[ASSUMPTIONS_SHEET].iter_rows() if r[0].value}
+    assert cells["Framskrivning till år"][1].number_format == "0"  # 2030, not 2 030
+    assert cells["Invånare per läkare"][1].number_format == "#,##0"
+    assert by_label["Korttidsplatser per 1 000 invånare 80+"][1] == pytest.approx(9.5)
+    assert isinstance(by_label["Befolkningsprognos"][1], str)

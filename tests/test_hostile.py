@@ -341,7 +341,7 @@ _query_key = st.sampled_from(list(share.FIELD_OF_KEY) + [share.VERSION_KEY, "", 
 @SETTINGS
 @given(params=st.dictionaries(_query_key, _query_value | st.lists(_query_value, max_size=3), max_size=12))
 def test_from_query_on_arbitrary_dicts_never_raises(params):
-    a, warnings = share.from_query(params)
+    a, warnings = share.from_query(params, DS.kommun_codes)
     assert all(isinstance(w, str) and w for w in warnings)
     a.check_kommuner(DS.kommun_codes)  # every accepted kommun code is a real one
 
@@ -349,7 +349,7 @@ def test_from_query_on_arbitrary_dicts_never_raises(params):
 @SETTINGS
 @given(params=st.dictionaries(st.text(max_size=5), st.none() | st.integers() | st.lists(st.integers() | st.none(), max_size=2), max_size=5))
 def test_from_query_on_non_string_values_never_raises(params):
-    a, warnings = share.from_query(params)  # type: ignore[arg-type]
+    a, warnings = share.from_query(params, DS.kommun_codes)  # type: ignore[arg-type]
     assert isinstance(warnings, list)
 
 

@@ -64,9 +64,10 @@ def test_overview_headline_figures():
     m = metrics(at)
     assert m["Invånare 2025"] == "346 088"
     assert m["Invånare 2030 (prognos)"] == "349 997"
-    # one figure per headline (issue 10 b): the horizon's value, the change as delta
+    # one figure per headline (issue 10 b): the horizon's value, the change as delta;
+    # one 80+ rule (issue 10 d): the sum of the kommun rows, 25 265 in 2025
     assert m["80 år och äldre 2030"] == "30 147"
-    assert deltas(at)["80 år och äldre 2030"] == "+4 901 sedan 2025"  # 30 147 − 25 246
+    assert deltas(at)["80 år och äldre 2030"] == "+4 882 sedan 2025"  # 30 147 − 25 265
     assert deltas(at)["Invånare 2030 (prognos)"] == "+3 909 sedan 2025"  # 349 997 − 346 088
     assert not any("→" in v for v in m.values())
     assert m["Vårdcentraler / filialer"] == "47 / 11"
@@ -89,8 +90,9 @@ def test_overview_in_the_deck_variant():
     m = metrics(at)
     assert m["Invånare 2022"] == "ca 343 000"
     assert m["Invånare 2030 (prognos)"] == "ca 362 000"
-    assert m["80 år och äldre 2030"] == "ca 30 000"
-    assert deltas(at)["80 år och äldre 2030"] == "ca +10 000 sedan 2023"
+    assert m["80 år och äldre 2030"] == "30 147"
+    assert deltas(at)["80 år och äldre 2030"] == "+8 152 sedan 2022"  # the base the scenario uses for this forecast: 21 995
+    assert "ca 20 000 är källans avrundade tal för 2023" in fmt.plain(page_text(at))
     total = table_with(at, "Vårdcentraler").iloc[-1].map(fmt.plain)
     assert total["Kommun"] == "Halland totalt" and total["Vårdcentraler"] == "47" and total["Filialer"] == "11"
 
@@ -105,7 +107,8 @@ def test_overview_map_measure_can_be_changed():
 def test_befolkning_figures():
     at = open_page("pages/befolkning.py")
     text = page_text(at)
-    assert "19 815" in text and "30 147" in text and "34 165" in text
+    assert "19 815" in text and "30 147" in text and "34 166" in text  # region = sum of kommuner
+    assert "ca 20 000 är källans avrundade tal för 2023" in text
     assert len(at.get("vega_lite_chart")) == 4
 
 

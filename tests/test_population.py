@@ -42,11 +42,67 @@ def test_unknown_variant_is_an_english_error(ds):
         population.total_population(ds, "XYZ")
 
 
-def test_pop80_headline(ds):
+def test_pop80_headline_is_one_base_per_forecast(ds):
+    """Defect d: Översikt/Befolkning said 25 246 (S2's län row), Scenario 25 265 (the
+    sum of kommuner). One rule: the sum of the kommun rows, as the model computes it."""
+    from naravard.model.scenario import Assumptions, ModelInputs, run
+
+    inputs = ModelInputs.from_dataset(ds)
     now, later = population.pop80_headline(ds, "RH2026")
-    assert (now.value, now.year, later.value) == (25_246, 2025, 30_147)
+    assert (now.value, now.year, later.value, later.year) == (25_265, 2025, 30_147, 2030)
+    assert 6_146 + 5_267 + 3_770 + 7_215 + 2_133 + 734 == 25_265
+    for key in population.forecasts(ds):
+        now, later = population.pop80_headline(ds, key)
+        res = run(inputs, Assumptions(prognos=key))
+        assert (now.year, later.year) == (res.base_year, res.horizon), key
+        assert now.value == pytest.approx(res.level("pop_80", res.base_year)), key
+        assert later.value == pytest.approx(res.level("pop_80")), key
     now, later = population.pop80_headline(ds, "HSU2023")
-    assert (now.value, later.value) == (20_000, 30_000) and now.approximate
+    assert (round(now.value), now.year, later.value) == (21_995, 2022, 30_147) and not now.approximate
+    # the page tables use the same rule
+    w = population.pop80_wide(ds).set_index("regionkod")
+    assert w.at["13", 2025] == 25_265 and w.at["13", 2020] == 19_815
+
+
+def test_deck_80_plus_is_labelled_as_its_2023_figure(ds):
+    now, later = population.pop80_deck(ds)
+    assert (now.value, now.year, now.approximate) == (20_000, 2023, True)
+    assert (later.value, later.year) == (30_000, 2030)
+    note = fmt.plain(population.pop80_note_sv(ds))
+    assert "summan av kommunerna (25 265 år 2025)" in note
+    assert "länsrad anger 25 246" in note
+    assert "ca 20 000 är källans avrundade tal för 2023" in note
+
+
+def test_listed_per_vc_names_both_bases(ds):
+    """Defect l: Översikt showed the deck's "ca 7 400", Scenario 337 300 / 47."""
+    note = fmt.plain(overview.listade_per_vc_note_sv(ds))
+    assert "ca 7 400 är dialogunderlagets avrundade tal" in note
+    assert "337 300 listade / 47 vårdcentraler = 7 177" in note
+
+
+def test_forecast_registry_comes_from_the_manifest(ds):
+    from naravard.model import forecast
+
+    fs = forecast.registry(ds)
+    assert list(fs) == ["RH2026", "HSU2023", "EGEN"]
+    assert fs["RH2026"].method == forecast.TABLES and fs["RH2026"].base_year == 2025
+    assert fs["RH2026"].first_projected_year() == 2030 and fs["RH2026"].last_year == 2040
+    assert fs["HSU2023"].years == (2022, 2030) and fs["HSU2023"].first_projected_year() == 2030
+    assert fs["HSU2023"].label_sv == ds.forecasts["HSU2023"]["label"]
+    assert fs["EGEN"].method == forecast.OWN and forecast.default_key(ds) == "RH2026"
+    assert population.horizon_year(ds, "HSU2023") == 2030
+
+
+def test_forecast_manifest_errors_are_english():
+    from naravard.model import forecast
+
+    with pytest.raises(ValueError, match="method"):
+        forecast.from_manifest({"X": {"method": "guess"}}, 2025, (2020, 2025))
+    with pytest.raises(ValueError, match="years"):
+        forecast.from_manifest({"X": {"method": "dialogunderlag", "years": [2030, 2022]}}, 2025, ())
+    with pytest.raises(ValueError, match="reserved"):
+        forecast.from_manifest({"EGEN": {"method": "tabeller"}}, 2025, (2020, 2025))
 
 
 def test_old_age_ratio(ds):
@@ -98,3 +154,27 @@ def test_imported_supply_may_differ_from_the_deck():
     assert (s.vardcentraler, s.filialer, s.approximate) == (48, 11, False)
     assert s.listade_per_vc == pytest.approx((337_300 - 14 * 7_500 + 15 * 7_000) / 48)
     assert d.source_of("utbud").key == "EGEN"
+
+
+def test_a_data_dir_without_forecasts_gets_one_table_forecast(tmp_path):
+    """Another region's data dir may list no [forecasts]: its population tables are
+    then the one forecast, labelled with the table's title, and the scenario runs."""
+    import shutil
+
+    from naravard.model import forecast
+    from naravard.model.scenario import Assumptions, ModelInputs, run
+
+    shutil.copytree(DEFAULT_DATA_DIR, tmp_path / "data")
+    m = tmp_path / "data" / "manifest.toml"
+    text = m.read_text(encoding="utf-8")
+    start, end = text.index("[forecasts."), text.index("[sources.")
+    m.write_text(text[:start] + text[end:], encoding="utf-8")
+    d = load_dataset(tmp_path / "data")
+    assert d.forecasts == {} and not d.problems
+    fs = forecast.registry(d)
+    assert list(fs) == [forecast.TABLES_FALLBACK_KEY, forecast.EGEN]
+    assert fs["TABELL"].label_sv == d.info["befolkning"].title
+    inputs = ModelInputs.from_dataset(d)
+    res = run(inputs, Assumptions())
+    assert res.forecast_key == "TABELL" and res.level("pop_80") == 30_147
+    assert population.pop80_headline(d, "TABELL")[0].value == 25_265

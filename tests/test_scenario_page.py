@@ -39,8 +39,9 @@ def test_default_scenario_headlines():
     at = scenario_page()
     m = metrics(at)
     assert m["Invånare 80+"] == "30 147"
-    assert m["Inskrivna, ordinärt boende"] == "6 029"  # 20 % of 30 147
-    assert m["Inskrivna, SäBo"] == "4 522"  # 15 % of 30 147
+    # calibrated ratios: 4 100 and 3 000 enrolled over 21 995 aged 80+ on 2023-01-01
+    assert m["Inskrivna, ordinärt boende"] == "5 620"  # 4 100 / 21 995 × 30 147
+    assert m["Inskrivna, SäBo"] == "4 112"  # 3 000 / 21 995 × 30 147
     assert not at.error
 
 
@@ -64,7 +65,7 @@ def test_hostile_url_warns_and_falls_back_for_bad_values_only():
     warnings = " ".join(w.value for w in at.warning)
     assert warnings, "a Swedish warning names the bad parameters"
     assert "<script>" not in warnings
-    assert at.slider(key="nv_sc_andel_ordinart").value == 20  # default
+    assert at.slider(key="nv_sc_andel_ordinart").value == 19  # default: calibrated 18,6 %
     assert at.slider(key="nv_sc_horisont").value == 2030  # default
     assert at.slider(key="nv_sc_andel_sabo").value == 20  # the good value kept
 
@@ -114,8 +115,8 @@ def test_compare_with_a_saved_scenario(tmp_path):
     assert not at.exception
     table = table_with(at, "Aktuellt (2030)")
     row = table[table["Resultat"] == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"].iloc[0].map(fmt.plain)
-    assert row["Aktuellt (2030)"] == "6 029" and row["Hög andel (2030)"] == "9 044"
-    assert row["Hög andel: skillnad mot Aktuellt"] == "+3 015"
+    assert row["Aktuellt (2030)"] == "5 620" and row["Hög andel (2030)"] == "9 044"
+    assert row["Hög andel: skillnad mot Aktuellt"] == "+3 424"  # 9 044 − 5 620, as shown
 
 
 def test_corrupt_store_shows_message_and_page_still_works(tmp_path):
@@ -147,11 +148,11 @@ def test_view_switch_shows_each_view_and_follows_the_sliders():
     at.segmented_control(key="nv_sc_ui_visa").set_value("vagval").run()
     text = _table_text(at)
     assert "→" in text and "Laholm" in text
-    assert metrics(at)["Inskrivna, ordinärt boende"] == "6 463"  # 20 % of 32 314 (80+ in 2035)
+    assert metrics(at)["Inskrivna, ordinärt boende"] == "6 024"  # 4 100 / 21 995 × 32 314 (80+ in 2035)
 
     at.segmented_control(key="nv_sc_ui_visa").set_value("antaganden").run()
     text = _table_text(at)
-    assert "2035" in text and "Dialogunderlaget HSU-2023" in text
+    assert "2035" in text and "HSU-2023, 2023-01-01" in text and "kalibrerad" in text
 
 
 def test_exports_follow_the_sliders_without_a_full_rerun():

@@ -15,8 +15,8 @@ from strategies import param_values
 from naravard.sources.dataset import load_dataset
 from naravard.model.scenario import (
     KOMMUN_OUTPUTS,
+    OUTPUT,
     OUTPUTS,
-    PROGNOSER,
     SIGNED_OUTPUTS,
     Assumptions,
     ModelInputs,
@@ -25,6 +25,7 @@ from naravard.model.scenario import (
 
 INPUTS = ModelInputs.from_dataset(load_dataset())
 CODES = INPUTS.kommunkod
+PROGNOSER = (None, *(f.key for f in INPUTS.forecasts))
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -36,12 +37,13 @@ def assumptions(draw, codes=CODES, prognos=None):
     kw = {
         "prognos": draw(st.sampled_from(PROGNOSER)) if prognos is None else prognos,
         "horisont": draw(_num("horisont", True)),
-        "andel_ordinart": draw(_num("andel_ordinart")),
-        "andel_sabo": draw(_num("andel_sabo")),
-        "sabo_platser_per_inskriven": draw(_num("sabo_platser_per_inskriven")),
-        "korttid_per_1000_80": draw(_num("korttid_per_1000_80")),
+        # None = the data's value (calibrated ratios, the key-figure table's target)
+        "andel_ordinart": draw(st.none() | _num("andel_ordinart")),
+        "andel_sabo": draw(st.none() | _num("andel_sabo")),
+        "sabo_platser_per_inskriven": draw(st.none() | _num("sabo_platser_per_inskriven")),
+        "korttid_per_1000_80": draw(st.none() | _num("korttid_per_1000_80")),
         "listade_per_vc_mal": draw(st.none() | _num("listade_per_vc_mal")),
-        "invanare_per_lakare": draw(_num("invanare_per_lakare")),
+        "invanare_per_lakare": draw(st.none() | _num("invanare_per_lakare")),
     }
     code = st.sampled_from(codes)
     for k in ("vc_forandring", "filial_forandring"):
@@ -115,6 +117,8 @@ def test_totals_are_sums_of_the_kommun_rows(a):
     st.lists(st.floats(1.0, 3.0, allow_nan=False), min_size=len(CODES), max_size=len(CODES)),
 )
 def test_more_80_plus_never_means_fewer_places(a, factors):
+    # with fixed ratios: calibrated ones divide by the (also larger) 80+ at their date
+    a = a.replace(**{k: INPUTS.value(a, k) for k in ("andel_ordinart", "andel_sabo", "sabo_platser_per_inskriven", "korttid_per_1000_80")})
     more = dataclasses.replace(INPUTS, pop_80=INPUTS.pop_80 * np.array(factors)[:, None])
     r0, r1 = run(INPUTS, a), run(more, a)
     for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov"):
@@ -127,7 +131,7 @@ def test_more_80_plus_never_means_fewer_places(a, factors):
 @SETTINGS
 @given(assumptions(prognos="EGEN"), st.sampled_from(CODES), st.floats(0.0, 5.0))
 def test_faster_80_plus_growth_never_means_fewer_places(a, code, extra):
-    rate = a.egen_tillvaxt_80.get(code, INPUTS.tillvaxt_80_rh2026[code])
+    rate = a.egen_tillvaxt_80.get(code, INPUTS.tillvaxt_80_ref[code])
     faster = a.replace(egen_tillvaxt_80={**a.egen_tillvaxt_80, code: min(20.0, rate + extra)})
     r0, r1 = run(INPUTS, a), run(INPUTS, faster)
     for k in ("sabo_platser_behov", "korttid_platser_behov", "inskrivna_ordinart"):
@@ -157,7 +161,7 @@ def test_share_zero_means_nobody_enrolled(a):
 def test_physicians_and_listed_follow_population(a):
     r = run(INPUTS, a)
     pk = r.per_kommun
-    np.testing.assert_allclose(pk["lakare_behov"], pk["pop_total"] / a.invanare_per_lakare)
+    np.testing.assert_allclose(pk["lakare_behov"], pk["pop_total"] / r.value("invanare_per_lakare"))
     base = pk[pk["year"] == r.base_year].set_index("kommunkod")
     for code in CODES:
         i = INPUTS.index_of(code)
@@ -169,6 +173,46 @@ def test_physicians_and_listed_follow_population(a):
 @given(st.integers(1, 40), st.integers(0, 2**16), assumptions(codes=("1000",)))
 def test_synthetic_inputs_of_any_size_run(n, seed, a):
     inp = ModelInputs.synthetic(n, range(2020, 2041), seed=seed)
-    r = run(inp, a)
+    keys = {None: None, **{f.key: g.key for f, g in zip(INPUTS.forecasts, inp.forecasts)}}
+    r = run(inp, a.replace(prognos=keys[a.prognos]))
     assert len(r.per_kommun) == n * len(r.years)
     assert math.isfinite(r.level("pop_total"))
+
+
+# ------------------------------------------------------- calibration (defect k)
+
+
+@SETTINGS
+@given(assumptions())
+def test_calibrated_gap_is_places_over_80_plus_times_growth(a):
+    """With the calibrated defaults the gap to today's places is, every year and with
+    every forecast, today's places / 80+ at their date × the 80+ growth since then."""
+    a = a.replace(andel_sabo=None, sabo_platser_per_inskriven=None, korttid_per_1000_80=None)
+    r = run(INPUTS, a)
+    cal = INPUTS.calibration.pop_80
+    assert round(cal) == 21995
+    growth = r.totals["pop_80"].to_numpy() - cal
+    np.testing.assert_allclose(r.totals["sabo_platser_skillnad"], 2964 / cal * growth, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(r.totals["korttid_platser_skillnad"], 208 / cal * growth, rtol=1e-9, atol=1e-6)
+
+
+# ------------------------------------------------------ comparison (defect j)
+
+
+@SETTINGS
+@given(assumptions(), assumptions())
+def test_comparison_differences_match_the_shown_values(a, b):
+    from naravard import fmt
+    from naravard.model.scenario import compare
+
+    ra, rb = run(INPUTS, a), run(INPUTS, b)
+    c = compare(ra, rb, tuple(OUTPUT))
+    for row in c.itertuples():
+        d = OUTPUT[row.key].decimals
+        if math.isfinite(row.a) and math.isfinite(row.b):
+            # the difference of the two figures as printed is the printed difference
+            assert fmt.number(row.b - row.a, d) == fmt.number(row.delta, d)
+            assert row.delta == pytest.approx(row.b - row.a, abs=1e-9)
+        else:
+            assert math.isnan(row.delta)
+    assert len(c) == sum(len(CODES) + 1 if OUTPUT[k].per_kommun else 1 for k in OUTPUT)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import param_values
-from naravard.model.scenario import PARAMS, PROGNOSER, Assumptions
+from naravard.model.scenario import PARAMS, Assumptions, ModelInputs
 from naravard.export.link import (
     FIELD_OF_KEY,
     MAX_KEYS,
@@ -22,6 +22,7 @@ from naravard.export.link import (
 )
 
 CODES = ("1384", "1383", "1382", "1380", "1381", "1315")
+PROGNOSER = ("RH2026", "HSU2023", "EGEN")  # the embedded manifest's forecasts and the own one
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -32,10 +33,10 @@ _num = param_values
 def assumptions(draw):
     code = st.sampled_from(CODES)
     kw = {
-        "prognos": draw(st.sampled_from(PROGNOSER)),
+        "prognos": draw(st.none() | st.sampled_from(PROGNOSER)),
         "horisont": draw(_num("horisont", True)),
         "listade_per_vc_mal": draw(st.none() | _num("listade_per_vc_mal")),
-        **{k: draw(_num(k)) for k in ("andel_ordinart", "andel_sabo", "sabo_platser_per_inskriven", "korttid_per_1000_80", "invanare_per_lakare")},
+        **{k: draw(st.none() | _num(k)) for k in ("andel_ordinart", "andel_sabo", "sabo_platser_per_inskriven", "korttid_per_1000_80", "invanare_per_lakare")},
         **{k: draw(st.dictionaries(code, _num(k, True), max_size=6)) for k in ("vc_forandring", "filial_forandring")},
         **{k: draw(st.dictionaries(code, _num(k), max_size=6)) for k in ("egen_tillvaxt_total", "egen_tillvaxt_80")},
     }
@@ -43,7 +44,7 @@ def assumptions(draw):
 
 
 def read(params):
-    return from_query(params, CODES)
+    return from_query(params, CODES, PROGNOSER)
 
 
 def _safe_for_ui(warnings):
@@ -107,7 +108,7 @@ def test_streamlit_like_proxy_with_get_all():
             return list(super().__getitem__(k))
 
     a, w = read(Proxy({"ordinart": ["0.3", "0.4"], "sabo": ["0.2"]}))
-    assert a.andel_ordinart == 0.2 and a.andel_sabo == 0.2
+    assert a.andel_ordinart is None and a.andel_sabo == 0.2
     assert len(w) == 1 and "(ordinart)" in w[0] and "flera gånger" in w[0]
 
 
@@ -145,7 +146,7 @@ def test_hostile_prognos(value):
     if value.upper() in PROGNOSER:
         assert w == []
     else:
-        assert a.prognos == "RH2026" and len(w) == 1 and "(prognos)" in w[0]
+        assert a.prognos is None and len(w) == 1 and "(prognos)" in w[0]
     _safe_for_ui(w)
 
 
@@ -193,7 +194,7 @@ def test_repeated_keys():
     a, w = read({"ordinart": ["0.3", "0.3"]})
     assert a.andel_ordinart == 0.3 and w == []
     a, w = read({"ordinart": ["0.3", "0.4"], "sabo": ["0.2"]})
-    assert a.andel_ordinart == 0.2 and a.andel_sabo == 0.2 and len(w) == 1
+    assert a.andel_ordinart is None and a.andel_sabo == 0.2 and len(w) == 1
     a, w = read({"ordinart": []})
     assert a == Assumptions() and w == []
 
@@ -250,9 +251,35 @@ def test_not_even_a_mapping_never_raises():
     assert a == Assumptions() and len(w) == 1
 
 
-def test_default_codes_come_from_the_embedded_dataset():
-    a, w = from_query({"vc": "1380:1,9999:1"})
-    assert a.vc_forandring == {"1380": 1} and len(w) == 1
+def test_codes_are_required_and_come_from_the_data_in_use():
+    """Defect h: the codes were read from the embedded dataset on disk, so a link made
+    with another data dir's kommuner lost every per-kommun value silently."""
+    with pytest.raises(TypeError):
+        from_query({"vc": "1380:1"})  # type: ignore[call-arg]
+    other = ModelInputs.synthetic(3, range(2020, 2041))  # codes 1000, 1001, 1002
+    a = Assumptions(vc_forandring={"1000": 1, "1002": -1}, egen_tillvaxt_80={"1001": 2.5})
+    assert from_query(to_query(a), other.kommunkod, [f.key for f in other.forecasts]) == (a, [])
+
+
+def test_each_value_for_a_kommun_the_data_lacks_gets_its_own_warning():
+    a, w = read({"vc": "1380:1,9999:1,0180:2", "tillvaxt": "0181:1.5"})
+    assert a.vc_forandring == {"1380": 1} and a.egen_tillvaxt_total == {}
+    assert len(w) == 3
+    for code, key in (("9999", "(vc)"), ("0180", "(vc)"), ("0181", "(tillvaxt)")):
+        assert any(code in x and key in x and "finns inte i datan" in x for x in w), code
+    _safe_for_ui(w)
+
+
+def test_url_keys_come_from_the_param_records():
+    assert QUERY_KEYS == {k: p.url_key for k, p in PARAMS.items()}
+    assert QUERY_KEYS["horisont"] == "ar" and QUERY_KEYS["vc_forandring"] == "vc"
+
+
+def test_forecast_keys_come_from_the_data():
+    a, w = from_query({"prognos": "tabell"}, CODES, ["TABELL", "EGEN"])
+    assert a.prognos == "TABELL" and w == []
+    a, w = from_query({"prognos": "RH2026"}, CODES, ["TABELL", "EGEN"])
+    assert a.prognos is None and len(w) == 1 and "TABELL" in w[0]
 
 
 @settings(max_examples=300, deadline=None)

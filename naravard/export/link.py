@@ -16,29 +16,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from naravard.model.scenario import PARAMS, PROGNOSER, AssumptionError, Assumptions, KommunMap
+from naravard.model.scenario import PARAMS, AssumptionError, Assumptions, KommunMap
 
 QUERY_VERSION = "1"
 VERSION_KEY = "v"
-# Assumption field → URL key (short, readable, ASCII).
-QUERY_KEYS: dict[str, str] = {
-    "prognos": "prognos",
-    "horisont": "ar",
-    "andel_ordinart": "ordinart",
-    "andel_sabo": "sabo",
-    "sabo_platser_per_inskriven": "sabokvot",
-    "korttid_per_1000_80": "korttid",
-    "listade_per_vc_mal": "listmal",
-    "invanare_per_lakare": "lakarkvot",
-    "vc_forandring": "vc",
-    "filial_forandring": "filial",
-    "egen_tillvaxt_total": "tillvaxt",
-    "egen_tillvaxt_80": "tillvaxt80",
-}
+# Assumption field → URL key (short, readable, ASCII): read from each Param record.
+QUERY_KEYS: dict[str, str] = {k: p.url_key for k, p in PARAMS.items()}
 FIELD_OF_KEY: dict[str, str] = {v: k for k, v in QUERY_KEYS.items()}
 
 MAX_VALUE_LEN = 200  # characters per value; per-kommun values may hold more (see below)
@@ -46,9 +32,9 @@ _PER_KOMMUN_CHARS = 32  # room per kommun in a per-kommun value ("1380:-1.234567
 MAX_KEYS = 50  # more keys than this are ignored (with one warning)
 MAX_WARNINGS = 12
 
-_INT_FIELDS = {"horisont"}
-_INT_MAP_FIELDS = {"vc_forandring", "filial_forandring"}
-_FLOAT_MAP_FIELDS = {"egen_tillvaxt_total", "egen_tillvaxt_80"}
+_INT_FIELDS = {k for k, p in PARAMS.items() if p.integer and not p.per_kommun}
+_INT_MAP_FIELDS = {k for k, p in PARAMS.items() if p.integer and p.per_kommun}
+_FLOAT_MAP_FIELDS = {k for k, p in PARAMS.items() if p.per_kommun and not p.integer}
 
 # ASCII only: Python's float()/int() also accept "nan", "inf", "1_000" and non-ASCII
 # digits, none of which belong in a link.
@@ -101,16 +87,6 @@ def to_query_string(a: Assumptions) -> str:
 # --------------------------------------------------------------------- reading
 
 
-@lru_cache(maxsize=1)
-def _embedded_codes() -> frozenset[str]:
-    try:
-        from naravard.sources.dataset import load_dataset
-
-        return frozenset(load_dataset().kommun_codes)
-    except Exception:  # noqa: BLE001 - a broken dataset must not break link parsing
-        return frozenset()
-
-
 def _safe(text: Any, limit: int = 30) -> str:
     """A short excerpt of untrusted text, safe for Markdown/HTML: ASCII letters,
     digits, ``. : , + - _`` only; anything else becomes ``?``."""
@@ -136,8 +112,9 @@ def _parse_int(text: str) -> int | None:
 
 
 class _Reader:
-    def __init__(self, codes: frozenset[str]):
+    def __init__(self, codes: frozenset[str], forecasts: tuple[str, ...] | None):
         self.codes = codes
+        self.forecasts = forecasts
         self.warnings: list[str] = []
         self.dropped = 0
 
@@ -157,12 +134,14 @@ class _Reader:
 
     def scalar(self, field: str, text: str) -> Any:
         if field == "prognos":
-            up = text.upper()
-            if up in PROGNOSER:
-                return up
+            known = {k.upper(): k for k in self.forecasts} if self.forecasts is not None else None
+            if known is not None and text.upper() in known:
+                return known[text.upper()]
+            if known is None:
+                return self.single(field, text)
             self.warn(
                 f"Länken hade ett okänt val för {_label(field)}: {_safe(text)}. "
-                f"Giltiga val är {', '.join(PROGNOSER)}. Standardvärdet används."
+                f"Giltiga val är {', '.join(self.forecasts or ())}. Standardvärdet används."
             )
             return None
         parsed: Any = _parse_int(text) if field in _INT_FIELDS else _parse_float(text)
@@ -189,7 +168,10 @@ class _Reader:
                 self.warn(f"Länken hade en ogiltig post för {_label(field)}: {_safe(item)}. Posten används inte.")
                 continue
             if code not in self.codes:
-                self.warn(f"Länken hade en okänd kommunkod för {_label(field)}: {code}. Posten används inte.")
+                self.warn(
+                    f"Länken hade ett värde för {_label(field)} i kommun {code}, men kommunkoden finns inte i "
+                    "datan som används. Värdet används inte."
+                )
                 continue
             if code in seen:
                 bad_codes.add(code)
@@ -233,24 +215,29 @@ def _values(params: Mapping[str, Any], key: Any) -> list[Any]:
 
 def from_query(
     params: Mapping[str, str | list[str]],
-    kommun_codes: Collection[str] | None = None,
+    kommun_codes: Collection[str],
+    forecasts: Collection[str] | None = None,
 ) -> tuple[Assumptions, list[str]]:
     """Read assumptions from query parameters; never raises.
 
-    ``kommun_codes`` are the valid kommun codes (default: the embedded dataset's).
-    Returns the assumptions and a list of Swedish warnings, one per value that was
-    ignored. Accepts a plain mapping (str or list of str per key) or Streamlit's
-    ``st.query_params`` (repeated keys are read with ``get_all``).
+    ``kommun_codes`` are the kommun codes of the dataset in use (required: the link
+    is read against the data the user sees, which may be another data dir or an
+    import); ``forecasts`` the forecast keys it offers (None: any well-formed key,
+    checked when the model runs). Returns the assumptions and a list of Swedish
+    warnings, one per value that was ignored (each per-kommun value for a code the
+    data lacks gets its own). Accepts a plain mapping (str or list of str per key) or
+    Streamlit's ``st.query_params`` (repeated keys are read with ``get_all``).
     """
     try:
-        codes = frozenset(kommun_codes) if kommun_codes is not None else _embedded_codes()
-        return _from_query(params, codes)
+        codes = frozenset(str(c) for c in kommun_codes)
+        fs = tuple(str(f) for f in forecasts) if forecasts is not None else None
+        return _from_query(params, codes, fs)
     except Exception:  # noqa: BLE001 - the contract is: never raise on a bad link
         return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]
 
 
-def _from_query(params: Mapping[str, Any], codes: frozenset[str]) -> tuple[Assumptions, list[str]]:
-    r = _Reader(codes)
+def _from_query(params: Mapping[str, Any], codes: frozenset[str], forecasts: tuple[str, ...] | None) -> tuple[Assumptions, list[str]]:
+    r = _Reader(codes, forecasts)
     accepted: dict[str, Any] = {}
     if not callable(getattr(params, "keys", None)):
         return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]

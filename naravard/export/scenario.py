@@ -1,7 +1,9 @@
 """The scenario as files: Excel workbook, CSV per kommun and year, assumptions CSV.
 
-Built from the same tables the Scenario page shows (:mod:`naravard.views.scenario`),
-so a file never contradicts the screen.
+Built from the same tables the Scenario page shows (:mod:`naravard.views.scenario`:
+:func:`~naravard.views.scenario.kommun_frame`, rounded as the screen shows it), so a
+file never contradicts the screen; assumptions are numbers with their units, and the
+workbook says how its figures are rounded.
 """
 
 from __future__ import annotations
@@ -12,10 +14,21 @@ from naravard.model.scenario import Assumptions
 from naravard.views import scenario as view
 
 
+def _assumption_cells(inputs, a: Assumptions) -> list[tuple]:
+    return [(r.label, r.value, r.unit, r.source) for r in view.assumption_records(a, inputs)]
+
+
 def excel_bytes(inputs, a: Assumptions, sources: list[str]) -> bytes:
-    """The scenario as an Excel workbook: assumptions sheet plus per kommun/år and totals."""
+    """The scenario as an Excel workbook: assumptions sheet, the page's per-kommun
+    table, then per kommun and year and the region per year."""
     res = scenario.run(inputs, a)
-    return spreadsheet.to_excel_bytes(view.export_sheets(res), view.assumption_rows(a), view.export_title(res), sources)
+    return spreadsheet.to_excel_bytes(
+        view.export_sheets(res),
+        _assumption_cells(inputs, a),
+        view.export_title(res),
+        sources,
+        notes=[view.ROUNDING_NOTE_SV],
+    )
 
 
 def csv_bytes(inputs, a: Assumptions) -> bytes:
@@ -23,5 +36,6 @@ def csv_bytes(inputs, a: Assumptions) -> bytes:
     return spreadsheet.to_csv_bytes(view.export_sheets(scenario.run(inputs, a))["Per kommun och år"])
 
 
-def assumptions_csv_bytes(a: Assumptions) -> bytes:
-    return spreadsheet.assumptions_csv_bytes(view.assumption_rows(a))
+def assumptions_csv_bytes(a: Assumptions, inputs=None) -> bytes:
+    """The assumptions in force as CSV: value (a number where it is one), unit, source."""
+    return spreadsheet.assumptions_csv_bytes(_assumption_cells(inputs, a))

@@ -49,6 +49,7 @@ DANGEROUS_PREFIXES = frozenset("=+-@\t\r")
 
 ASSUMPTIONS_SHEET = "Antaganden"
 ASSUMPTION_HEADERS = ("Antagande", "Värde", "Källa")
+ASSUMPTION_HEADERS_WITH_UNIT = ("Antagande", "Värde", "Enhet", "Källa")
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
@@ -124,16 +125,22 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(allow_duplicates=True)
 
 
-def _check_assumptions(assumptions: Iterable[Sequence[str]]) -> list[tuple[str, str, str]]:
-    rows = []
+def _check_assumptions(assumptions: Iterable[Sequence[Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """Headers and rows. A row is ``(label, value, source)`` or ``(label, value, unit,
+    source)``; with any 4-item row the sheet gets a unit column. A value that is a
+    number stays a number (a numeric cell); everything else becomes text."""
+    rows: list[tuple[Any, ...]] = []
     for row in assumptions:
-        if len(row) != 3:
+        if len(row) not in (3, 4):
             raise ExportError(
-                f"an assumption must be (label, value, source), got {len(row)} items",
+                f"an assumption must be (label, value, source) or (label, value, unit, source), got {len(row)} items",
                 "Ett antagande saknar uppgifter och kunde inte exporteras.",
             )
-        rows.append(tuple("" if _is_missing(x) else str(x) for x in row))
-    return rows  # type: ignore[return-value]
+        rows.append(tuple(x if (i == 1 and _is_number(x) and not _is_missing(x)) else ("" if _is_missing(x) else str(x)) for i, x in enumerate(row)))
+    if any(len(r) == 4 for r in rows):
+        rows = [r if len(r) == 4 else (r[0], r[1], "", r[2]) for r in rows]
+        return ASSUMPTION_HEADERS_WITH_UNIT, rows
+    return ASSUMPTION_HEADERS, rows
 
 
 # --------------------------------------------------------------------------- Excel
@@ -300,26 +307,43 @@ def _write_table(ws, df: pd.DataFrame, fmt: _Formats) -> None:
 
 
 def _write_assumptions(
-    ws, assumptions: list[tuple[str, str, str]], title: str, source_lines: Sequence[str], today: date, fmt: _Formats
+    ws,
+    headers: tuple[str, ...],
+    assumptions: list[tuple[Any, ...]],
+    title: str,
+    source_lines: Sequence[str],
+    today: date,
+    fmt: _Formats,
+    notes: Sequence[str] = (),
 ) -> None:
     _write_text(ws, 0, 0, title, fmt, fmt.title)
     ws.write_string(1, 0, "Exportdatum", fmt.bold)
     ws.write_datetime(1, 1, datetime.combine(today, time()), fmt.date)
-    row = 3
-    for c, h in enumerate(ASSUMPTION_HEADERS):
-        ws.write_string(row, c, h, fmt.header)
-    for label, value, source in assumptions:
+    row = 2
+    for note in notes:  # e.g. how the figures are rounded
+        _write_text(ws, row, 0, str(note), fmt, fmt.text)
         row += 1
-        for c, text in enumerate((label, value, source)):
-            _write_text(ws, row, c, text, fmt)
+    row += 1
+    for c, h in enumerate(headers):
+        ws.write_string(row, c, h, fmt.header)
+    for cells in assumptions:
+        row += 1
+        for c, value in enumerate(cells):
+            if c == 1 and _is_number(value):
+                v = float(value)
+                unit = str(cells[2]) if len(headers) == 4 else ""
+                year = unit.casefold() in _YEAR_WORDS and 1800 <= v <= 2200 and v.is_integer()
+                ws.write_number(row, c, v, fmt.number(_PLAIN_INTEGER if year else _decimals_for([v])))
+            else:
+                _write_text(ws, row, c, value, fmt)
     if source_lines:
         row += 2
         ws.write_string(row, 0, "Källor", fmt.bold)
         for line in source_lines:
             row += 1
             _write_text(ws, row, 0, str(line), fmt, fmt.text)
-    for c in range(3):
-        lengths = [len(ASSUMPTION_HEADERS[c]) + 2, *(_display_len(a[c], 0) for a in assumptions)]
+    for c in range(len(headers)):
+        lengths = [len(headers[c]) + 2, *(_display_len(a[c], 0) for a in assumptions)]
         if c == 0:
             lengths.append(len("Exportdatum"))
         if c == 1:
@@ -334,14 +358,17 @@ def to_excel_bytes(
     source_lines: Sequence[str] = (),
     *,
     today: date | None = None,
+    notes: Sequence[str] = (),
 ) -> bytes:
     """An .xlsx: sheet "Antaganden" (title, date, assumptions, sources), then one per table.
 
     ``sheets`` maps a sheet name (sanitised for Excel) to a table; its column headers
-    are used as given. ``assumptions`` are ``(label_sv, value_sv, source_sv)``.
+    are used as given. ``assumptions`` are ``(label_sv, value, source_sv)`` or
+    ``(label_sv, value, unit_sv, source_sv)``; a numeric value is a numeric cell.
+    ``notes`` are lines under the title (e.g. how the figures are rounded).
     ``today`` defaults to the current date in Sweden.
     """
-    rows = _check_assumptions(assumptions)
+    headers, rows = _check_assumptions(assumptions)
     if today is None:
         today = _today_in_sweden()
     buf = io.BytesIO()
@@ -358,7 +385,7 @@ def to_excel_bytes(
         wb.set_properties({"title": _encodable(str(title)), "comments": "Export från naravard"})
         fmt = _Formats(wb)
         taken = {ASSUMPTIONS_SHEET.casefold(), "history"}  # "History" is reserved by Excel
-        _write_assumptions(wb.add_worksheet(ASSUMPTIONS_SHEET), rows, str(title), list(source_lines), today, fmt)
+        _write_assumptions(wb.add_worksheet(ASSUMPTIONS_SHEET), headers, rows, str(title), list(source_lines), today, fmt, list(notes))
         for i, (name, df) in enumerate(sheets.items(), start=1):
             ws = wb.add_worksheet(sheet_name(name, taken, fallback=f"Tabell {i}"))
             _write_table(ws, df, fmt)
@@ -415,8 +442,8 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-def assumptions_csv_bytes(assumptions: Sequence[tuple[str, str, str]]) -> bytes:
-    """The assumptions as their own CSV (columns Antagande;Värde;Källa), same dialect."""
-    rows = _check_assumptions(assumptions)
-    df = pd.DataFrame(rows, columns=list(ASSUMPTION_HEADERS), dtype=object)
+def assumptions_csv_bytes(assumptions: Sequence[tuple[Any, ...]]) -> bytes:
+    """The assumptions as their own CSV (Antagande;Värde;Källa, or with Enhet), same dialect."""
+    headers, rows = _check_assumptions(assumptions)
+    df = pd.DataFrame(rows, columns=list(headers), dtype=object)
     return to_csv_bytes(df)

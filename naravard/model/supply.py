@@ -12,7 +12,8 @@ import pandas as pd
 
 from naravard import fmt
 from naravard.sources.dataset import Dataset
-from naravard.model.population import age_groups, total_population
+from naravard.model import forecast as fc
+from naravard.model.population import age_groups, forecasts, horizon_year, total_population
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,50 @@ def supply_headline(ds: Dataset) -> Supply:
     return Supply(vc, fil, avg, False, "utbud")
 
 
+def listade_per_vc_note_sv(ds: Dataset) -> str:
+    """Both bases of 'listed per VC' for the region, labelled (one sentence).
+
+    The deck gives its own rounded regional average (e.g. 'ca 7 400'); the scenario
+    model, which works per kommun, computes listed today as each kommun's rounded
+    average × its VCs, so its regional figure is that sum over all VCs. Wherever one
+    of the two is shown, this note names both.
+    """
+    u = ds.table("utbud")
+    vc = float(u["vardcentraler"].sum())
+    listed = float((u["listade_per_vc"] * u["vardcentraler"]).sum())
+    computed = (
+        f"scenariot räknar {fmt.number(listed)} listade / {fmt.number(vc)} vårdcentraler = "
+        f"{fmt.number(listed / vc)} ur snitten per kommun"
+        if vc
+        else "scenariot kan inte räkna ett snitt (inga vårdcentraler)"
+    )
+    h = supply_headline(ds)
+    if h.source_table == "nyckeltal":
+        f = ds.fact("listade_per_vc")
+        return (
+            f"Snitt listade per vårdcentral: {fmt.number(f.value, approx=f.approximate)} är dialogunderlagets "
+            f"avrundade tal för hela regionen ({f.period}); {computed}."
+        )
+    return f"Snitt listade per vårdcentral: {computed[0].upper() + computed[1:]}."
+
+
 def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
     """One row per kommun: supply from the HSU-2023 deck, population in the variant.
 
     Columns: kommunkod, kommun, vardcentraler, filialer, listade_per_vc, invanare,
-    invanare_ar, forandring_2030, invanare_per_vc. ``invanare`` is the variant's
-    first year (2022 in the deck, the base year in the SCB/regional table) so that
-    inhabitants per VC uses the same population as the forecast beside it.
+    invanare_ar, till_ar, forandring_2030, invanare_per_vc. ``invanare`` is the
+    variant's first year (the deck's first year, the tables' base year) so that
+    inhabitants per VC uses the same population as the forecast beside it;
+    ``forandring_2030`` is the change to ``till_ar``, the forecast's horizon year
+    (:func:`~naravard.model.population.horizon_year`; the column keeps its old name).
     """
     u = ds.table("utbud").copy()
     pop = total_population(ds, variant)
     pop = pop[pop["regionkod"].isin(u["kommunkod"])]
     first = int(pop.loc[pop["kind"] == "observerad", "year"].max())
     now = pop[pop["year"] == first].set_index("regionkod")["population"]
-    later = pop[pop["year"] == 2030].set_index("regionkod")["population"]
+    to_year = horizon_year(ds, variant)
+    later = pop[pop["year"] == to_year].set_index("regionkod")["population"]
     out = pd.DataFrame(
         {
             "kommunkod": u["kommunkod"],
@@ -65,6 +96,7 @@ def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
             "listade_per_vc": u["listade_per_vc"],
             "invanare": u["kommunkod"].map(now).astype("int64"),
             "invanare_ar": first,
+            "till_ar": to_year,
             "forandring_2030": (u["kommunkod"].map(later) - u["kommunkod"].map(now)).astype("int64"),
         }
     )
@@ -74,15 +106,16 @@ def kommun_table(ds: Dataset, variant: str) -> pd.DataFrame:
 
 def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[str, float]:
     """The region row: sums of the kommun rows, except where a published län total
-    exists (the regional population table has one; it can differ from the sum by rounding)."""
+    exists (a population table's län row; it can differ from the sum by rounding)."""
     vc = float(table["vardcentraler"].sum())
     inv = float(table["invanare"].sum())
     change = float(table["forandring_2030"].sum())
     pop = total_population(ds, variant)
     lan = pop[pop["regionkod"] == ds.region.lanskod].set_index("year")["population"]
     year = int(table["invanare_ar"].iloc[0])
-    if variant == "RH2026" and year in lan.index and 2030 in lan.index:
-        inv, change = float(lan[year]), float(lan[2030] - lan[year])
+    to_year = horizon_year(ds, variant)
+    if forecasts(ds)[variant].method == fc.TABLES and year in lan.index and to_year in lan.index:
+        inv, change = float(lan[year]), float(lan[to_year] - lan[year])
     return {
         "vardcentraler": vc,
         "filialer": float(table["filialer"].sum()),
@@ -111,10 +144,12 @@ def _growth_pct(ds: Dataset, variant: str) -> pd.Series:
     return 100.0 * t["forandring_2030"] / t["invanare"]
 
 
-def _share80(year: int) -> Callable[[Dataset, str], pd.Series]:
+def _share80(year: int | None = None) -> Callable[[Dataset, str], pd.Series]:
+    """Share aged 80+ per kommun in ``year`` (None: the base year of the data)."""
+
     def f(ds: Dataset, variant: str) -> pd.Series:
         a = age_groups(ds)
-        a = a[a["year"] == year]
+        a = a[a["year"] == (ds.region.basar if year is None else year)]
         tot = a.groupby("regionkod")["population"].sum()
         old = a[a["aldersgrupp"] == "80+"].set_index("regionkod")["population"]
         return 100.0 * old / tot
@@ -126,7 +161,9 @@ def _growth80(ds: Dataset, variant: str) -> pd.Series:
     a = age_groups(ds)
     a = a[a["aldersgrupp"] == "80+"].pivot_table(index="regionkod", columns="year", values="population")
     base = ds.region.basar
-    return 100.0 * (a[2030] - a[base]) / a[base]
+    later = [y for y in a.columns if y > base]
+    to_year = later[0] if later else base
+    return 100.0 * (a[to_year] - a[base]) / a[base]
 
 
 def _travel(mode: str) -> Callable[[Dataset, str], pd.Series]:
@@ -158,7 +195,7 @@ MAP_MEASURES: dict[str, MapMeasure] = {
         MapMeasure("filialer", "Antal filialer", ("utbud",), _int, _from_table("filialer")),
         MapMeasure("invanare", "Invånare", ("befolkning", "utbud"), _int, _from_table("invanare")),
         MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", ("befolkning", "utbud"), _signed_pct, _growth_pct),
-        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80(2025)),
+        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80()),
         MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", ("befolkning_alder",), _signed_pct, _growth80),
         MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", ("restid",), _minutes, _travel("bil")),
         MapMeasure(

@@ -290,12 +290,13 @@ def smoke(ds: Dataset) -> None:
     cannot make a page fail. Raises whatever the page code would raise."""
     from naravard.model import indicators as access
     from naravard.model import supply as overview
+    from naravard.model import forecast as fc
     from naravard.model import population
     from naravard.model.scenario import ModelInputs
 
-    # Every forecast the sidebar offers; one other than the default may rest on the
-    # deck's key figures, so without them only the default is computed.
-    variants = [v for v in population.VARIANTS if v == population.DEFAULT_VARIANT or ds.has("nyckeltal")]
+    # Every forecast the sidebar offers; the deck's rests on its key figures, so
+    # without them it is not computed.
+    variants = [v for v, f in population.forecasts(ds).items() if f.method != fc.DECK or ds.has("nyckeltal")]
     if ds.has("utbud") and ds.has("befolkning") and ds.has("kommuner"):
         for v in variants:
             population.headline_population(ds, v)

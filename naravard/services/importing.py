@@ -152,7 +152,10 @@ def _check(ds: Dataset, table: str, raw: bytes, file: str) -> ImportReport:
     if table in info and not info[table].file.endswith(USER_FILE_SUFFIX):
         ti = info[table]
         info[table] = TableInfo(table, ti.file + USER_FILE_SUFFIX, ti.source, ti.date, ti.title, ti.notes)
-    trial = Dataset(ds.region, ds.sources, info, tables={**ds.tables, table: post_process(table, validated)})
+    trial = Dataset(
+        ds.region, ds.sources, info, tables={**ds.tables, table: post_process(table, validated)},
+        dialog=ds.dialog, forecasts=ds.forecasts,
+    )
     check_consistency(trial, tables)
     if table in trial.problems:
         return _fail(table, file, [trial.problems[table].problem_sv], notices)

@@ -123,6 +123,8 @@ class Dataset:
     notes: list[CrossTableNote] = field(default_factory=list)
     # The deck's dialogue text (manifest ``[dialog]``), None if the data dir has none.
     dialog: Dialog | None = None
+    # The manifest's [forecasts] section as written (read by naravard.model.forecast).
+    forecasts: dict = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -624,7 +626,7 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
             notes = "Ersatt av en fil som du har laddat in i den här sessionen."
             info[n] = TableInfo(n, ti.file + USER_FILE_SUFFIX, USER_SOURCE.key, "enligt din fil", ti.title, notes)
 
-    ds = Dataset(region=region, sources=sources, info=info)
+    ds = Dataset(region=region, sources=sources, info=info, forecasts=dict(m.get("forecasts", {})))
     raw: dict[str, pd.DataFrame] = {}
     for name, ti in info.items():
         try:

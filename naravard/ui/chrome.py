@@ -8,7 +8,7 @@ import streamlit as st
 
 from naravard.model import population
 from naravard.sources.dataset import Dataset
-from naravard.ui.cache import data_overrides
+from naravard.ui.cache import data_overrides, dataset
 from naravard.ui.state import KEY_VARIANT
 from naravard.views import ladda_data as view_import
 
@@ -39,9 +39,11 @@ PAGES: list[PageSpec] = [
 ]
 
 
-def variant() -> str:
-    v = st.session_state.get(KEY_VARIANT, population.DEFAULT_VARIANT)
-    return v if v in population.VARIANTS else population.DEFAULT_VARIANT
+def variant(ds: Dataset | None = None) -> str:
+    """The forecast chosen in the sidebar (a key of the dataset's forecast registry)."""
+    fs = population.forecasts(ds if ds is not None else dataset())
+    v = st.session_state.get(KEY_VARIANT)
+    return v if v in fs else next(iter(fs))
 
 
 def sidebar(ds: Dataset, url_path: str = "") -> None:
@@ -54,8 +56,8 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
     with st.sidebar:
         st.radio(
             "Befolkningsprognos",
-            options=list(population.VARIANTS),
-            format_func=lambda k: population.VARIANTS[k].label_sv,
+            options=list(population.forecasts(ds)),
+            format_func=lambda k: population.forecasts(ds)[k].label_sv,
             key=KEY_VARIANT,
             disabled=scenario_page,
             help="Två prognoser finns och skiljer sig åt: dialogunderlaget räknar med ca 362 000 invånare 2030, "
@@ -65,7 +67,7 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
             # markdown, not caption: grey caption text on the grey sidebar fails WCAG contrast
             st.markdown("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
         else:
-            st.markdown(population.VARIANTS[variant()].description_sv)
+            st.markdown(population.forecasts(ds)[variant(ds)].description_sv)
         own = view_import.own_titles(ds, [name for name, _ in data_overrides()])
         if own:
             st.info(

@@ -98,7 +98,7 @@ def scenario_state_init(inputs) -> None:
                 st.session_state[k] = v
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    a, warnings = share.from_query(params)
+    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts])
     try:
         a.check_kommuner(codes)
     except Exception:  # unknown kommun codes were already reported by from_query

@@ -10,6 +10,7 @@ import pandas as pd
 
 from naravard import fmt
 from naravard.views import figures
+from naravard.model import forecast as fc
 from naravard.model import population
 from naravard.sources.dataset import Dataset
 from naravard.views.tables import display, integer, one_decimal, signed
@@ -39,22 +40,17 @@ def kommun_options(ds: Dataset) -> tuple[list[str], dict[str, str]]:
 
 
 def pop80_note(ds: Dataset) -> str:
-    """The 80+ table's "Källa:" extra: projected years, and the deck's total beside it."""
+    """The 80+ table's "Källa:" extra: which years are projected, the one 80+ rule
+    and the deck's rounded figure with its year."""
     projected = [y for y in AGE_YEARS if y > ds.region.basar]
-    note = " och ".join(str(y) for y in projected) + " är framskrivning." if projected else ""
-    if ds.has("nyckeltal") and {"invanare_80_idag", "invanare_80_2030"} <= set(ds.table("nyckeltal").index):
-        a, b = ds.fact("invanare_80_idag"), ds.fact("invanare_80_2030")
-        note += (
-            f" Dialogunderlaget anger bara regionens total ({fmt.number(a.value, approx=a.approximate)} år {a.period}"
-            f" → {fmt.number(b.value, approx=b.approximate)} år {b.period})."
-        )
-    return note.strip()
+    note = " och ".join(str(y) for y in projected) + " är framskrivning. " if projected else ""
+    return (note + population.pop80_note_sv(ds)).strip()
 
 
 def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[figures.Chart, str]:
     pop = population.total_population(ds, variant)
     pop = pop[pop["regionkod"].isin(kommuner)]
-    title = f"Invånare per kommun – {population.VARIANTS[variant].label_sv}"
+    title = f"Invånare per kommun – {population.forecasts(ds)[variant].label_sv}"
     fig = figures.population_lines(pop, title)
     if pop.empty:
         return fig, "Ingen kommun vald."
@@ -67,20 +63,47 @@ def population_chart(ds: Dataset, variant: str, kommuner: list[str]) -> tuple[fi
 
 
 def variant_note(ds: Dataset, variant: str) -> str:
-    if variant == "HSU2023":
-        return "Dialogunderlaget ger invånare 2022 och förändring till 2030; linjen mellan åren är bara en förbindelse."
+    f = population.forecasts(ds)[variant]
+    if f.method == fc.DECK:
+        return (
+            f"Dialogunderlaget ger invånare {f.first_year} och förändring till {f.last_year}; "
+            "linjen mellan åren är bara en förbindelse."
+        )
+    published = [str(y) for y in f.years if y > f.base_year]
     return (
-        f"{ds.region.basar + 1} och senare: {population.VARIANTS[variant].label_sv}; "
-        "punkterna 2030, 2035 och 2040 är publicerade."
+        f"{f.base_year + 1} och senare: {f.label_sv}"
+        + (f"; punkterna {', '.join(published[:-1])} och {published[-1]} är publicerade." if len(published) > 1 else ".")
     )
 
 
+def variant_tables(ds: Dataset, variant: str) -> tuple[str, ...]:
+    """The tables a forecast's population comes from (for its "Källa:" line)."""
+    return ("utbud",) if population.forecasts(ds)[variant].method == fc.DECK else ("befolkning",)
+
+
+def comparison_pair(ds: Dataset) -> tuple[fc.Forecast, fc.Forecast] | None:
+    """(the deck's forecast, the tables' forecast), or None if the data has not both."""
+    fs = population.forecasts(ds)
+    deck, tables = fc.of_method(fs, fc.DECK), fc.of_method(fs, fc.TABLES)
+    return (deck, tables) if deck is not None and tables is not None and deck.last_year else None
+
+
+def comparison_title(ds: Dataset) -> str:
+    pair = comparison_pair(ds)
+    return f"Jämför prognoserna för {pair[0].last_year}" if pair else "Jämför prognoserna"
+
+
 def variant_comparison(ds: Dataset) -> pd.DataFrame:
-    """Population 2030 per kommun in both variants, with the difference."""
-    a = population.total_population(ds, "HSU2023")
-    b = population.total_population(ds, "RH2026")
-    a = a[a["year"] == 2030].set_index("regionkod")["population"]
-    b = b[b["year"] == 2030].set_index("regionkod")["population"]
+    """Population in the deck's last year per kommun in both forecasts, with the difference."""
+    pair = comparison_pair(ds)
+    if pair is None:
+        return pd.DataFrame({"Kommun": []})
+    deck, tables = pair
+    year = deck.last_year
+    a = population.total_population(ds, deck.key)
+    b = population.total_population(ds, tables.key)
+    a = a[a["year"] == year].set_index("regionkod")["population"]
+    b = b[b["year"] == year].set_index("regionkod")["population"]
     names = ds.kommun_names() | {ds.region.lanskod: f"{ds.region.kort_namn} totalt"}
     codes = [*ds.kommun_codes, ds.region.lanskod]
     df = pd.DataFrame({"kommun": [names[c] for c in codes], "hsu": a.reindex(codes).values, "rh": b.reindex(codes).values})
@@ -89,8 +112,8 @@ def variant_comparison(ds: Dataset) -> pd.DataFrame:
         df,
         [
             ("kommun", "Kommun", None),
-            ("hsu", population.VARIANTS["HSU2023"].label_sv, integer),
-            ("rh", population.VARIANTS["RH2026"].label_sv, integer),
+            ("hsu", deck.label_sv, integer),
+            ("rh", tables.label_sv, integer),
             ("diff", "Skillnad", signed),
         ],
     )
@@ -165,7 +188,8 @@ def population_table(ds: Dataset, variant: str, kommuner: list[str]) -> pd.DataF
     pop = pop[pop["regionkod"].isin(kommuner)]
     w = pop.pivot_table(index="region", columns="year", values="population", sort=False).reset_index()
     years = [c for c in w.columns if c != "region"]
-    first_proj = ds.region.basar + 1 if variant == "RH2026" else 2030
+    f = population.forecasts(ds)[variant]
+    first_proj = f.first_projected_year() or f.base_year + 1
     cols = [("region", "Kommun", None)] + [(y, f"{y}" + (" (prognos)" if y >= first_proj else ""), integer) for y in years]
     return display(w, cols)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from naravard import fmt
+from naravard.model import forecast as fc
 from naravard.model import population, supply
 from naravard.sources.dataset import Dataset
 from naravard.views.tables import display, integer, signed
@@ -60,7 +61,7 @@ def _growth_help(later: population.Figure, now: population.Figure, forecast: str
 
 def headlines(ds: Dataset, variant: str) -> list[Headline]:
     """The headline figures in reading order; the page lays them out in rows."""
-    forecast = population.VARIANTS[variant].label_sv
+    forecast = population.forecasts(ds)[variant].label_sv
     now, later = population.headline_population(ds, variant)
     old_now, old_later = population.pop80_headline(ds, variant)
     s = supply.supply_headline(ds)
@@ -76,10 +77,14 @@ def headlines(ds: Dataset, variant: str) -> list[Headline]:
             f"80 år och äldre {old_later.year}",
             fmt.number(old_later.value, approx=old_later.approximate),
             _change(old_later, old_now),
-            help=_growth_help(old_later, old_now, forecast),
+            help=_growth_help(old_later, old_now, forecast) + " " + population.pop80_note_sv(ds),
         ),
         Headline("Vårdcentraler / filialer", f"{fmt.number(s.vardcentraler)} / {fmt.number(s.filialer)}"),
-        Headline("Snitt listade per vårdcentral", fmt.number(s.listade_per_vc, approx=s.approximate)),
+        Headline(
+            "Snitt listade per vårdcentral",
+            fmt.number(s.listade_per_vc, approx=s.approximate),
+            help=supply.listade_per_vc_note_sv(ds),
+        ),
     ]
     for key, label in (
         ("max_avstand_vc_km", "Längsta avstånd till VC"),
@@ -99,20 +104,22 @@ def headline_rows(items: list[Headline], per_row: int = HEADLINES_PER_ROW) -> li
 
 
 def headline_note(ds: Dataset, variant: str) -> str:
-    """The "Källa:" line's extra text: where the deck's own 80+ figures stand."""
-    if variant != "RH2026":
-        return "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning."
-    if not (ds.has("nyckeltal") and {"invanare_80_idag", "invanare_80_2030"} <= set(ds.table("nyckeltal").index)):
-        return ""
-    a, b = ds.fact("invanare_80_idag"), ds.fact("invanare_80_2030")
-    return (
-        f"80+ enligt dialogunderlaget: {fmt.number(a.value, approx=a.approximate)} år {a.period} och "
-        f"{fmt.number(b.value, approx=b.approximate)} år {b.period}."
-    )
+    """The "Källa:" line's extra text: the one 80+ rule, and where the deck's own 80+
+    figures stand."""
+    note = population.pop80_note_sv(ds)
+    if population.forecasts(ds)[variant].method != fc.TABLES:
+        return "80+ per kommun finns inte i dialogunderlaget; se sidan Befolkning. " + note
+    return note
 
 
-def headline_tables(variant: str) -> tuple[str, ...]:
-    return ("nyckeltal", "utbud", *(["befolkning"] if variant == "RH2026" else []))
+def kommun_tables(ds: Dataset, variant: str) -> tuple[str, ...]:
+    """The tables of the per-kommun table: supply, and the forecast's population."""
+    tables = population.forecasts(ds)[variant].method == fc.TABLES
+    return ("utbud", *(["befolkning"] if tables else []))
+
+
+def headline_tables(ds: Dataset, variant: str) -> tuple[str, ...]:
+    return ("nyckeltal", *kommun_tables(ds, variant), "befolkning_alder")
 
 
 def kommun_alt() -> str:
@@ -135,7 +142,7 @@ def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
         ("filialer", "Filialer", integer),
         ("listade_per_vc", "Snitt listade per VC", integer),
         ("invanare", f"Invånare {year}", integer),
-        ("forandring_2030", f"Förändring {year}–2030", signed),
+        ("forandring_2030", f"Förändring {year}–{int(t['till_ar'].iloc[0])}", signed),
         ("invanare_per_vc", "Invånare per VC", integer),
     ]
     out = display(t, cols)

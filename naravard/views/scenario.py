@@ -1,7 +1,7 @@
 """What the Scenario page shows, and the mapping between its widgets and the model.
 
 The widgets hold values in the units a person thinks in (whole percent, a checkbox
-for "one Halland-wide listing target"); :func:`assumptions_from_state` turns them
+for "one region-wide listing target"); :func:`assumptions_from_state` turns them
 into validated :class:`~naravard.scenario.Assumptions`, :func:`state_from_assumptions`
 goes back (for presets, the URL and opened saved scenarios). Widget keys are all
 prefixed ``nv_sc_``.
@@ -10,6 +10,7 @@ prefixed ``nv_sc_``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
@@ -39,7 +40,8 @@ PER_KOMMUN = {
 KEY_MAL_ON = PREFIX + "mal_pa"
 KEY_MAL = PREFIX + "listade_per_vc_mal"
 
-# Headline outputs for Halland, in the order the page shows them.
+# Headline outputs for the region, in the order the page shows them. Labels, short
+# labels, units and decimals are the model's Output records (scenario.OUTPUT).
 HEADLINES = (
     "pop_80",
     "inskrivna_ordinart",
@@ -50,20 +52,9 @@ HEADLINES = (
     "vc_behov_exakt",
     "lakare_behov",
 )
-# Short labels for the headline metrics (the full label is in the help tooltip).
-SHORT_LABELS = {
-    "pop_80": "Invånare 80+",
-    "inskrivna_ordinart": "Inskrivna, ordinärt boende",
-    "inskrivna_sabo": "Inskrivna, SäBo",
-    "sabo_platser_behov": "SäBo-platser som behövs",
-    "korttid_platser_behov": "Korttidsplatser som behövs",
-    "listade_per_vc": "Listade per vårdcentral",
-    "vc_behov_exakt": "Vårdcentraler som behövs",
-    "lakare_behov": "Läkare som behövs",
-}
-# Rounding up per kommun makes any growth "need" a whole extra VC, which misleads a
-# room; the headline shows the unrounded figure with one decimal instead.
-DECIMALS = {"vc_behov_exakt": 1}
+# Derived from the Output records (kept for callers of the old names).
+SHORT_LABELS = {k: scenario.OUTPUT[k].short_sv for k in HEADLINES}
+DECIMALS = {o.key: o.decimals for o in scenario.OUTPUT_SPECS if o.decimals}
 # Outputs a user can chart per kommun: the headlines plus the population.
 CHARTABLE = (*HEADLINES, "pop_total")
 
@@ -92,23 +83,35 @@ def key(param: str, kommunkod: str | None = None) -> str:
 def _widget_value(param: str, value: Any) -> Any:
     p = PARAMS[param]
     if p.is_share:
-        return int(round(float(value) * 100))
+        return int(round(float(value) * p.scale))
     if param == "horisont":
         return int(value)
     return value
 
 
+def _shown_in_widget(param: str, value: float) -> float:
+    """A value as its widget shows it (whole percent, or the widget's decimals)."""
+    p = PARAMS[param]
+    return float(round(float(value) * p.scale)) if p.is_share else round(float(value), p.decimals)
+
+
 def _default_rates(inputs: scenario.ModelInputs) -> dict[str, dict[str, float]]:
     """The own-forecast rates a kommun gets when the user has not changed it."""
     return {
-        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_rh2026),
-        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_rh2026),
+        "egen_tillvaxt_total": dict(inputs.tillvaxt_total_ref),
+        "egen_tillvaxt_80": dict(inputs.tillvaxt_80_ref),
     }
 
 
 def state_from_assumptions(a: Assumptions, codes: list[str], inputs: scenario.ModelInputs) -> dict[str, Any]:
     """Widget values that show ``a`` (shares as whole percent)."""
-    st: dict[str, Any] = {key(k): _widget_value(k, getattr(a, k)) for k in SCALARS}
+    st: dict[str, Any] = {}
+    for k in SCALARS:
+        v = getattr(a, k)
+        if v is None:  # the data's value: the default forecast, a calibrated ratio
+            v = inputs.default_forecast if k == "prognos" else inputs.value(a, k)
+        if v is not None:
+            st[key(k)] = _widget_value(k, v)
     st[KEY_MAL_ON] = a.listade_per_vc_mal is not None
     st[KEY_MAL] = float(a.listade_per_vc_mal if a.listade_per_vc_mal is not None else default_target(inputs))
     for param in ("vc_forandring", "filial_forandring"):
@@ -130,7 +133,14 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
         if key(k) not in state:
             continue
         v = state[key(k)]
-        kw[k] = float(v) / 100.0 if PARAMS[k].is_share else v
+        if k == "prognos":
+            kw[k] = None if v == inputs.default_forecast else v
+            continue
+        data = inputs.data_defaults.get(k)
+        # the data's value as long as the widget still shows it (keeps it exact)
+        if data is not None and math.isclose(_shown_in_widget(k, data.value), float(v) if PARAMS[k].is_share else round(float(v), PARAMS[k].decimals), abs_tol=1e-9):
+            continue
+        kw[k] = float(v) / PARAMS[k].scale if PARAMS[k].is_share else v
     if state.get(KEY_MAL_ON):
         kw["listade_per_vc_mal"] = float(state.get(KEY_MAL, default_target(inputs)))
     for param in ("vc_forandring", "filial_forandring"):
@@ -147,8 +157,17 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
     return Assumptions(**kw)
 
 
+def param_help(param: str, inputs: scenario.ModelInputs | None = None) -> str:
+    """A widget's help: what the assumption means and where its default comes from,
+    with the computed value for a data default (e.g. the calibrated share)."""
+    p = PARAMS[param]
+    data = inputs.data_defaults.get(param) if inputs is not None else None
+    source = f"Standard: {data.text_sv}." if data is not None else f"Källa: {p.source_sv}"
+    return f"{p.help_sv} {source}"
+
+
 def default_target(inputs: scenario.ModelInputs) -> float:
-    """Starting value for the Halland-wide listing target, shown when the user ticks it.
+    """Starting value for the region-wide listing target, shown when the user ticks it.
 
     Today's average from the deck's kommun table (listed per VC × VCs, summed, over
     all VCs), rounded to the widget's step, so it is traceable rather than typed in.
@@ -162,71 +181,132 @@ def default_target(inputs: scenario.ModelInputs) -> float:
 # ------------------------------------------------------------------ presentation
 
 
-def headline_items(res: ScenarioResult) -> list[tuple[str, str, str, str]]:
-    """(label, value at horizon, change text, help) for the headline metrics."""
+def intro_sv(inputs: scenario.ModelInputs) -> str:
+    """The page's opening sentence, from the data in use (the one 80+ rule: the sum
+    of the kommuner, as in the results below)."""
+    res = scenario.run(inputs, Assumptions())
+    c = res.change("pop_80")
+    deck = inputs.figures
+    side = (
+        f" (Dialogunderlagets avrundade tal: ca {fmt.number(deck.deck_80)} år {deck.deck_80_period}.)"
+        if deck.deck_80
+        else ""
+    )
+    return (
+        f"Antalet invånare 80 år och äldre i {inputs.region_namn} ökar från {fmt.number(c.start)} år "
+        f"{res.base_year} till {fmt.number(c.end)} år {res.horizon} enligt {inputs.forecast_label(None)}.{side} "
+        "Vad betyder det per kommun för kommunal hälso- och sjukvård, särskilt boende, korttidsplatser, "
+        "vårdcentraler och läkare? Ändra antagandena och se resultatet direkt."
+    )
+
+
+def headline_items(res: ScenarioResult, inputs: scenario.ModelInputs | None = None) -> list[tuple[str, str, str, str]]:
+    """(short label, value at horizon, change text, help) for the headline metrics.
+
+    Value and change are rounded as the Output record says, and the change is the
+    difference of the two shown values, so the two figures never disagree.
+    """
     out = []
     for k in HEADLINES:
+        o = scenario.OUTPUT[k]
         c = res.change(k)
-        dec = DECIMALS.get(k, 0)
-        val = fmt.number(c.end, dec)
-        if math.isfinite(c.diff):
-            delta = f"{fmt.number(c.diff, dec, signed=True)} sedan {res.base_year}"
-        else:
-            delta = ""
-        out.append((SHORT_LABELS[k], val, delta, f"{scenario.OUTPUT_LABELS_SV[k]}. {scenario.FORMULAS_SV[k]}"))
+        end, start = scenario.shown(k, c.end), scenario.shown(k, c.start)
+        val = fmt.number(end, o.decimals)
+        diff = end - start
+        delta = f"{fmt.number(diff, o.decimals, signed=True)} sedan {res.base_year}" if math.isfinite(diff) else ""
+        out.append((o.short_sv, val, delta, f"{o.label_sv}. {scenario.formula(k, inputs, res.assumptions)}"))
     return out
 
 
 def gap_items(res: ScenarioResult) -> list[tuple[str, str]]:
-    """Halland-only comparisons with today's places (the sources give totals only)."""
+    """Region-only comparisons with today's places (the sources give totals only).
+
+    The gap shown is need minus today as both are shown (whole places)."""
     items = []
     for need, today, gap in (
         ("sabo_platser_behov", "sabo_platser_idag", "sabo_platser_skillnad"),
         ("korttid_platser_behov", "korttid_platser_idag", "korttid_platser_skillnad"),
     ):
+        n, t = scenario.shown(need, res.level(need)), scenario.shown(today, res.level(today))
         items.append(
             (
-                scenario.OUTPUT_LABELS_SV[gap],
-                f"{fmt.number(res.level(need))} behövs {res.horizon}, {fmt.number(res.level(today))} idag: "
-                f"{fmt.number(res.level(gap), signed=True)} platser",
+                scenario.OUTPUT[gap].label_sv,
+                f"{fmt.number(n)} behövs {res.horizon}, {fmt.number(t)} idag: {fmt.number(n - t, signed=True)} platser",
             )
         )
     return items
 
 
 def gap_markdown(res: ScenarioResult) -> str:
-    """The Halland-only place comparisons as one Markdown list (one element to redraw)."""
+    """The region-only place comparisons as one Markdown list (one element to redraw)."""
     return "\n".join(f"- **{label}:** {text}" for label, text in gap_items(res))
 
 
-def assumption_rows(a: Assumptions) -> list[tuple[str, str, str]]:
-    """(label, value, source) for every assumption in force — shown beside results and exported."""
+@dataclass(frozen=True)
+class AssumptionRecord:
+    """One assumption in force: ``value`` is a number where the assumption is one
+    (shares in percent), else text; ``text`` is how the screen shows it."""
+
+    label: str
+    value: float | str
+    unit: str
+    text: str
+    source: str
+
+
+def assumption_records(a: Assumptions, inputs: scenario.ModelInputs | None = None) -> list[AssumptionRecord]:
+    """Every assumption in force, with its value as a number and its unit, its text
+    as the screen shows it, and its source (for a data default: its derivation)."""
     rows = []
     for k, p in PARAMS.items():
         v = getattr(a, k)
+        source = p.source_sv
         if k == "prognos":
-            text = scenario.PROGNOS_LABELS_SV.get(v, v)
-        elif k == "listade_per_vc_mal":
-            text = "Kommunens snitt idag" if v is None else f"{fmt.number(v)} listade per vårdcentral"
-        elif p.per_kommun:
-            if not v:
-                if k.startswith("egen_") and a.prognos != scenario.PROGNOS_EGEN:
-                    continue
-                text = "Ingen ändring" if not k.startswith("egen_") else "Region Hallands takt 2025–2030"
+            text = inputs.forecast_label(v) if inputs is not None else (v or "Standardprognosen")
+            rows.append(AssumptionRecord(p.label_sv, text, "", text, source))
+            continue
+        if k == "listade_per_vc_mal":
+            if v is None:
+                rows.append(AssumptionRecord(p.label_sv, "Kommunens snitt idag", "", "Kommunens snitt idag", source))
             else:
-                text = ", ".join(f"{c}: {fmt.number(x, p.decimals, signed=True)}" for c, x in v.items())
-        elif p.is_share:
-            text = fmt.share(v, 0)
+                rows.append(AssumptionRecord(p.label_sv, float(v), p.unit_sv, f"{fmt.number(v)} listade per vårdcentral", source))
+            continue
+        if p.per_kommun:
+            if not v:
+                own = inputs is not None and getattr(inputs.forecast_map.get(a.prognos or ""), "method", "") == "egen"
+                if k.startswith("egen_") and not own:
+                    continue
+                text = "Ingen ändring" if not k.startswith("egen_") else "Standardprognosens takt"
+            else:
+                names = dict(zip(inputs.kommunkod, inputs.kommun)) if inputs is not None else {}
+                text = ", ".join(f"{names.get(c, c)}: {fmt.number(x, p.decimals, signed=True)}" for c, x in v.items())
+            rows.append(AssumptionRecord(p.label_sv, text, p.unit_sv, text, source))
+            continue
+        if v is None:
+            data = inputs.data_defaults.get(k) if inputs is not None else None
+            if data is None:
+                rows.append(AssumptionRecord(p.label_sv, "Datans värde", p.unit_sv, "Datans värde", source))
+                continue
+            v, source = data.value, f"Standard, {data.text_sv}"
+        if p.is_share:
+            # whole percent as the user set it (15 %), one decimal for a computed share (13,6 %)
+            d = 0 if math.isclose(float(v) * 100.0, round(float(v) * 100.0), abs_tol=1e-9) else 1
+            rows.append(AssumptionRecord(p.label_sv, round(float(v) * 100.0, d), "procent av invånarna 80+", fmt.share(v, d), source))
         elif k == "horisont":
-            text = str(v)
+            rows.append(AssumptionRecord(p.label_sv, int(v), "år", str(int(v)), source))
         else:
-            text = fmt.number(v, p.decimals)
-        rows.append((p.label_sv, text, p.source_sv))
+            rows.append(AssumptionRecord(p.label_sv, round(float(v), p.decimals), p.unit_sv, fmt.number(v, p.decimals), source))
     return rows
+
+
+def assumption_rows(a: Assumptions, inputs: scenario.ModelInputs | None = None) -> list[tuple[str, str, str]]:
+    """(label, value as shown, source) for every assumption in force — shown beside results."""
+    return [(r.label, r.text, r.source) for r in assumption_records(a, inputs)]
 
 
 def kommun_chart(res: ScenarioResult, output: str) -> tuple[figures.Chart, str]:
     """Base year vs horizon per kommun for one output."""
+    o = scenario.OUTPUT[output]
     t = res.horizon_table(output)
     t = t[t["kommunkod"].notna()]
     long = pd.concat(
@@ -235,7 +315,6 @@ def kommun_chart(res: ScenarioResult, output: str) -> tuple[figures.Chart, str]:
             pd.DataFrame({"kommun": t["kommun"], "serie": f"{res.horizon} (scenario)", "v": t["end"]}),
         ]
     )
-    label = scenario.OUTPUT_LABELS_SV[output]
     fig = figures.grouped_bars(
         long,
         "kommun",
@@ -243,44 +322,117 @@ def kommun_chart(res: ScenarioResult, output: str) -> tuple[figures.Chart, str]:
         "v",
         # no years in the title: it is part of the spec, which must not change with the
         # horizon slider (the legend names the two years)
-        title=f"{label}, per kommun",
-        y_title=scenario.OUTPUT_UNITS_SV[output].capitalize(),
-        value_format=lambda v: fmt.number(v, DECIMALS.get(output, 0)),
+        title=f"{o.label_sv}, per kommun",
+        y_title=o.unit_sv.capitalize(),
+        value_format=lambda v: fmt.number(v, o.decimals),
     )
-    d = DECIMALS.get(output, 0)
+    d = o.decimals
     parts = [f"{r.kommun} {fmt.number(r.start, d)} → {fmt.number(r.end, d)}" for r in t.itertuples()]
-    alt = f"Stapeldiagram, {label.lower()} per kommun {res.base_year} och {res.horizon}: " + "; ".join(parts) + "."
+    alt = f"Stapeldiagram, {o.label_sv.lower()} per kommun {res.base_year} och {res.horizon}: " + "; ".join(parts) + "."
     return fig, alt
 
 
-def kommun_table(res: ScenarioResult) -> pd.DataFrame:
-    """All per-kommun outputs at the horizon with change since the base year."""
+# The per-kommun table's outputs, and those that also get a change column.
+TABLE_OUTPUTS = (
+    "pop_80",
+    "inskrivna_ordinart",
+    "inskrivna_sabo",
+    "sabo_platser_behov",
+    "korttid_platser_behov",
+    "vardcentraler",
+    "filialer",
+    "listade_per_vc",
+    "vc_behov_exakt",
+    "vc_behov",
+    "lakare_behov",
+)
+TABLE_CHANGES = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov")
+
+
+def _change_header(k: str, base_year: int) -> str:
+    head = scenario.OUTPUT[k].label_sv.split(",")[0]
+    return f"± {head[:1].lower()}{head[1:]} sedan {base_year}"  # keeps "SäBo" as written
+
+
+def kommun_frame(res: ScenarioResult) -> pd.DataFrame:
+    """The per-kommun table at the horizon as numbers, with the region row last.
+
+    Every value is rounded as the page shows it (:func:`scenario.shown`), and each
+    change is the difference of the shown values, so the page's table
+    (:func:`kommun_table`) and the export (:func:`export_sheets`) hold the same figures.
+    """
     pk = res.per_kommun
     h = pk[pk["year"] == res.horizon].set_index("kommunkod")
     b = pk[pk["year"] == res.base_year].set_index("kommunkod")
     rows = []
     for code in h.index:
-        row = {"Kommun": h.at[code, "kommun"]}
-        for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov", "vardcentraler", "filialer", "listade_per_vc", "vc_behov_exakt", "lakare_behov"):
-            row[scenario.OUTPUT_LABELS_SV[k]] = fmt.number(h.at[code, k], DECIMALS.get(k, 0))
-            if k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov"):
-                row[f"Förändring {k}"] = fmt.number(h.at[code, k] - b.at[code, k], signed=True)
+        row: dict[str, Any] = {"Kommun": h.at[code, "kommun"]}
+        for k in TABLE_OUTPUTS:
+            row[scenario.OUTPUT[k].label_sv] = scenario.shown(k, h.at[code, k])
+            if k in TABLE_CHANGES:
+                row[_change_header(k, res.base_year)] = scenario.shown(k, h.at[code, k]) - scenario.shown(k, b.at[code, k])
         rows.append(row)
-    df = pd.DataFrame(rows)
-    return df.rename(columns={f"Förändring {k}": f"± {scenario.OUTPUT_LABELS_SV[k].split(',')[0].lower()} sedan {res.base_year}" for k in ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "lakare_behov")})
+    row = {"Kommun": f"{res.region_namn} totalt"}
+    for k in TABLE_OUTPUTS:
+        row[scenario.OUTPUT[k].label_sv] = scenario.shown(k, res.level(k))
+        if k in TABLE_CHANGES:
+            row[_change_header(k, res.base_year)] = scenario.shown(k, res.level(k)) - scenario.shown(k, res.level(k, res.base_year))
+    rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def kommun_table(res: ScenarioResult) -> pd.DataFrame:
+    """All per-kommun outputs at the horizon with change since the base year (formatted)."""
+    df = kommun_frame(res)
+    out = pd.DataFrame({"Kommun": df["Kommun"]})
+    for k in TABLE_OUTPUTS:
+        col = scenario.OUTPUT[k].label_sv
+        out[col] = [fmt.number(v, scenario.OUTPUT[k].decimals) for v in df[col]]
+        if k in TABLE_CHANGES:
+            ch = _change_header(k, res.base_year)
+            out[ch] = [fmt.number(v, scenario.OUTPUT[k].decimals, signed=True) for v in df[ch]]
+    return out
+
+
+def _export_header(k: str) -> str:
+    o = scenario.OUTPUT[k]
+    return f"{o.label_sv} ({o.unit_sv})"
 
 
 def export_sheets(res: ScenarioResult) -> dict[str, pd.DataFrame]:
-    """Numeric tables for Excel/CSV export, with Swedish headers."""
-    labels = scenario.OUTPUT_LABELS_SV
-    pk = res.per_kommun.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun", "year": "År", **labels})
-    tot = res.totals.rename(columns={"year": "År", **labels})
-    return {"Per kommun och år": pk, f"{res.region_namn} per år": tot}
+    """Numeric tables for Excel/CSV, with Swedish headers that name unit and rounding.
+
+    * "Per kommun {horizon}": the page's per-kommun table (:func:`kommun_frame`), the
+      same figures as on screen, region row last.
+    * "Per kommun och år" and "{region} per år": every output per year, rounded as the
+      page shows it (persons and places whole; unrounded VC need to one decimal); the
+      rounded-up VC need sits beside the unrounded one, each header says which.
+    """
+    def rounded(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+        out = frame.copy()
+        for k in keys:
+            out[k] = [scenario.shown(k, v) for v in out[k]]
+        return out.rename(columns={k: _export_header(k) for k in keys})
+
+    pk = rounded(res.per_kommun, scenario.KOMMUN_OUTPUTS).rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun", "year": "År"})
+    tot = rounded(res.totals, scenario.OUTPUTS).rename(columns={"year": "År"})
+    return {
+        f"Per kommun {res.horizon}": kommun_frame(res),
+        "Per kommun och år": pk,
+        f"{res.region_namn} per år": tot,
+    }
 
 
-def formulas_table() -> pd.DataFrame:
+ROUNDING_NOTE_SV = (
+    "Talen är avrundade som på skärmen: invånare, personer, platser och läkare till hela tal, "
+    "vårdcentraler som behövs (oavrundat) till en decimal. ”Avrundat uppåt per kommun” betyder att "
+    "varje kommuns behov avrundas uppåt till helt antal innan regionen summeras."
+)
+
+
+def formulas_table(inputs: scenario.ModelInputs | None = None, a: Assumptions | None = None) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"Resultat": scenario.OUTPUT_LABELS_SV[k], "Så räknas det": v} for k, v in scenario.FORMULAS_SV.items()]
+        [{"Resultat": o.label_sv, "Så räknas det": scenario.formula(o.key, inputs, a)} for o in scenario.OUTPUT_SPECS]
     )
 
 
@@ -289,39 +441,66 @@ def formulas_table() -> pd.DataFrame:
 COMPARE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad", "vc_behov_exakt", "lakare_behov")
 
 
+def compare_per_kommun(
+    first: ScenarioResult,
+    other: ScenarioResult,
+    names: tuple[str, str] = ("Aktuellt", "Jämfört"),
+    keys: tuple[str, ...] = COMPARE_OUTPUTS,
+) -> pd.DataFrame:
+    """Two scenarios per kommun and in total, formatted for the page: the model's
+    :func:`scenario.compare` (values as shown, difference of the shown values).
+    Columns: Resultat, Kommun, "{name} ({horizon})" for each, "Skillnad"."""
+    c = scenario.compare(first, other, keys)
+    dec = [scenario.OUTPUT[k].decimals for k in c["key"]]
+    signed = [scenario.OUTPUT[k].signed for k in c["key"]]
+    return pd.DataFrame(
+        {
+            "Resultat": [scenario.OUTPUT[k].label_sv for k in c["key"]],
+            "Kommun": c["kommun"],
+            f"{names[0]} ({first.horizon})": [fmt.number(v, d, signed=s) for v, d, s in zip(c["a"], dec, signed)],
+            f"{names[1]} ({other.horizon})": [fmt.number(v, d, signed=s) for v, d, s in zip(c["b"], dec, signed)],
+            "Skillnad": [fmt.number(v, d, signed=True) for v, d in zip(c["delta"], dec)],
+        }
+    )
+
+
 def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, figures.Chart, str]:
-    """Key Halland outputs at each scenario's horizon, differences to the first."""
+    """Key region outputs at each scenario's horizon, differences to the first.
+
+    Each difference is computed from the values as shown (rounded to the output's
+    decimals), so +1 504 and +2 397 differ by +893."""
     names = list(results)
     first = results[names[0]]
+    region = first.region_namn
     rows = []
     long = []
     for k in COMPARE_OUTPUTS:
-        row = {"Resultat": scenario.OUTPUT_LABELS_SV[k]}
-        base = first.level(k)
+        o = scenario.OUTPUT[k]
+        row = {"Resultat": o.label_sv}
+        base = scenario.shown(k, first.level(k))
         for n in names:
             r = results[n]
-            v = r.level(k)
-            d = DECIMALS.get(k, 0)
-            row[f"{n} ({r.horizon})"] = fmt.number(v, d, signed=k in scenario.SIGNED_OUTPUTS)
+            v = scenario.shown(k, r.level(k))
+            row[f"{n} ({r.horizon})"] = fmt.number(v, o.decimals, signed=o.signed)
             if n != names[0]:
-                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, d, signed=True)
-            long.append({"Resultat": scenario.OUTPUT_LABELS_SV[k], "Scenario": n, "v": v})
+                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, o.decimals, signed=True)
+            long.append({"Resultat": o.label_sv, "Scenario": n, "v": v})
         rows.append(row)
     table = pd.DataFrame(rows)
     df = pd.DataFrame(long)
-    df = df[df["Resultat"].isin([scenario.OUTPUT_LABELS_SV[k] for k in ("inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad")])]
+    df = df[df["Resultat"].isin([scenario.OUTPUT[k].label_sv for k in ("inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_skillnad", "korttid_platser_skillnad")])]
     fig = figures.grouped_bars(
         df,
         "Resultat",
         "Scenario",
         "v",
-        title="Jämförelse, Halland vid respektive horisont",
+        title=f"Jämförelse, {region} vid respektive horisont",
         horizontal=True,
         value_format=lambda v: fmt.number(v),
         height=120 + 90 * df["Resultat"].nunique() * max(1, len(names)) // 2,
     )
     alt = "Jämförelse av scenarier: " + "; ".join(
-        f"{n}: " + ", ".join(f"{scenario.OUTPUT_LABELS_SV[k].lower()} {fmt.number(results[n].level(k))}" for k in ("inskrivna_ordinart", "inskrivna_sabo"))
+        f"{n}: " + ", ".join(f"{scenario.OUTPUT[k].label_sv.lower()} {fmt.number(results[n].level(k))}" for k in ("inskrivna_ordinart", "inskrivna_sabo"))
         for n in names
     ) + "."
     return table, fig, alt
@@ -388,13 +567,13 @@ def current(state: Any) -> Assumptions:
     return box.assumptions if isinstance(box, CurrentScenario) else Assumptions()
 
 
-def assumptions_markdown(a: Assumptions) -> str:
+def assumptions_markdown(a: Assumptions, inputs: scenario.ModelInputs | None = None) -> str:
     """The assumptions in force as a short Markdown list (beside the chart)."""
-    return "\n".join(f"- {label}: **{value}**" for label, value, _ in assumption_rows(a))
+    return "\n".join(f"- {label}: **{value}**" for label, value, _ in assumption_rows(a, inputs))
 
 
-def assumptions_display_sources(a: Assumptions) -> pd.DataFrame:
-    return pd.DataFrame([{"Antagande": l, "Värde": v, "Källa": src} for l, v, src in assumption_rows(a)])
+def assumptions_display_sources(a: Assumptions, inputs: scenario.ModelInputs | None = None) -> pd.DataFrame:
+    return pd.DataFrame([{"Antagande": l, "Värde": v, "Källa": src} for l, v, src in assumption_rows(a, inputs)])
 
 
 def export_title(res: ScenarioResult) -> str:

@@ -160,7 +160,7 @@ def test_oversikt_metrics_and_map(app):
 def test_forecast_variant_switch(app):
     app.open(url_of(ui.PAGES[0]))
     radio = app.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name="Befolkningsprognos")
-    radio.get_by_text("Dialogunderlaget 2023 (HSU)", exact=True).click()
+    radio.get_by_text("Dialogunderlagets prognos (HSU-2023, 2022–2030)", exact=True).click()
     app.wait_for_text("ca 362 000")
     text = app.text()
     for want in ("ca 343 000", "ca 362 000"):
@@ -168,7 +168,7 @@ def test_forecast_variant_switch(app):
     assert "346 088" not in text, "the RH2026 figure is still shown after switching the forecast"
     got = metrics(app)
     assert got.get("Invånare 2030 (prognos)") == "ca 362 000", got
-    assert app.page.get_by_role("radio", name="Dialogunderlaget 2023 (HSU)").is_checked()
+    assert app.page.get_by_role("radio", name="Dialogunderlagets prognos (HSU-2023, 2022–2030)").is_checked()
     errors = [e for e in app.console_errors if not benign(e, app.server.url)]
     assert errors == [], "\n".join(errors)
     app.screenshot("oversikt-hsu2023")

@@ -27,7 +27,7 @@ def test_slider_moves_headline_and_chart(app):
     app.open("scenario")
     app.wait_for_text("Resultat för Halland")
     assert _metric(app, "Invånare 80+") == "30 147"
-    assert _metric(app, "Inskrivna, ordinärt boende") == "6 029"
+    assert _metric(app, "Inskrivna, ordinärt boende") == "5 620"  # calibrated: 4 100 / 21 995 × 30 147
     before = _bars(app)
     # labels in data order: the six kommuner in 2025, then in 2030; Kungsbacka first
     assert len(before) == 12 and (fmt.plain(before[0]), fmt.plain(before[6])) == ("6 146", "7 346")
@@ -43,7 +43,7 @@ def test_slider_moves_headline_and_chart(app):
     # updated in place (Vega swaps the data), not torn down and embedded again
     assert chart.evaluate("c => c.querySelector('svg.marks') === window.__nvChartSvg")
 
-    _press(app, "nv_sc_andel_ordinart", 6)  # 20 % → 26 %
+    _press(app, "nv_sc_andel_ordinart", 7)  # 19 % (calibrated 18,6 %) → 26 %
     app.wait_for_text("8 402")  # 26 % of 32 314 = 8 401,6
     assert _metric(app, "Inskrivna, ordinärt boende") == "8 402"
     assert "ordinart=0.26" in app.page.url and "ar=2035" in app.page.url, "the URL carries the scenario"
