@@ -2,7 +2,7 @@
 
 Why Plotly: the product's stack is streamlit, pandas, plotly, geopandas, pyarrow, and
 Plotly draws both the charts and the maps (polygons on cartesian axes), with click
-selection on the map through ``st.plotly_chart(on_select=...)``.
+selection on the map through the ``on_select`` of ``st.plotly_chart``.
 
 Each builder returns a :class:`Chart`: the figure as a plain ``{"data": [...],
 "layout": {...}}`` dict (plotly's own validation checks it in the tests and in
