@@ -13,6 +13,7 @@ from naravard.ui.state import (
     KEY_MAP_CLEAR,
     KEY_MAP_CLICK,
     KEY_MAP_MEASURE,
+    KEY_MAP_PANEL,
     KEY_MAP_SELECTED,
 )
 from naravard.ui.state import KEY_SC_COPY, KEY_SC_LAST_QUERY, KEY_SC_WARNINGS, KEY_USER_BOUNDARIES
@@ -67,7 +68,8 @@ def map_section(ds: Dataset, variant: str) -> None:
     message = overview.map_message(ds, values, m)
     with left:
         if selected is not None:
-            _selected_kommun(ds, variant, selected)
+            with st.container(key=KEY_MAP_PANEL):
+                _selected_kommun(ds, variant, selected)
         else:
             st.caption("Klicka på en kommun på kartan för att se dess siffror. Värdena på kartan, högst först:")
             table(ranking, alt=alt)

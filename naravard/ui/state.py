@@ -13,6 +13,7 @@ KEY_BOUNDARY_UPLOAD = "nv_gransfil_upload"  # the file uploader on Om data
 KEY_MAP_SELECTED = "nv_karta_vald"  # the kommun code clicked on the map, or absent
 KEY_MAP_CLICK = "nv_karta_klick"  # the map chart's selection state (st.plotly_chart key)
 KEY_MAP_CLEAR = "nv_karta_rensa"  # the "Rensa val" button beside the map
+KEY_MAP_PANEL = "nv_karta_vald_panel"  # container of the selected kommun's figures (CSS class st-key-…)
 KEY_SC_COPY = "nv_sc_kopia"  # a plain copy of the widget values that survives page switches
 KEY_SC_WARNINGS = "nv_sc_url_varningar"
 KEY_SC_LAST_QUERY = "nv_sc_senaste_url"

@@ -150,12 +150,20 @@ def test_oversikt_metrics_and_map(app):
         app.screenshot("oversikt-metrics-FAILED")
     for label, value in OVERSIKT_METRICS.items():
         assert got.get(label) == value, f"metric {label!r}: {got.get(label)!r} != {value!r} (all: {got}); url {app.page.url}; page text: {app.text()[:600]}"
-    chart = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"]')
+    assert map_polygons(app) == 6, "a fresh server with an empty boundary cache draws the embedded kommun polygons"
+    text = app.text()
+    assert "Förenklad karta" not in text
+    assert "Kommungränser: SCB, Digitala gränser (kommungränser), CC0, 2025-01-21" in text
+
+
+def map_polygons(app) -> int:
+    """Filled kommun polygons in the map (chart in the container with key nv_karta)."""
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
     assert chart.count() == 1, "the map (chart in the container with key nv_karta) is missing"
-    circles = chart.locator("svg.marks g.mark-symbol.role-mark path").count()
-    assert circles == 6, f"the simplified map draws one circle per kommun, got {circles}"
-    # Empty boundary cache: the simplified map with its visible note.
-    assert "Förenklad karta: kommungränser saknas" in app.text()
+    return chart.evaluate(
+        "c => [...c.querySelectorAll('svg.main-svg g.scatterlayer g.trace path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 20).length"
+    )
 
 
 def test_forecast_variant_switch(app):
@@ -176,18 +184,55 @@ def test_forecast_variant_switch(app):
 
 
 def test_map_with_imported_boundaries(app_with_map):
-    """With boundaries in the cache the map draws the kommun polygons, not the fallback."""
+    """With boundaries in the cache (a newer release) the map uses them before the embedded file."""
     app = app_with_map
     app.open(url_of(ui.PAGES[0]))
     assert app.exceptions() == []
     text = app.text()
     assert "Förenklad karta" not in text, "the fallback map is shown although boundaries were imported"
-    assert "Kommungränser: SCB" in text
-    polygons = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"] svg.marks g.mark-shape.role-mark path').count()
-    assert polygons == 6, f"expected one filled shape per kommun (6), got {polygons}"
+    assert "Kommungränser: SCB, Digitala gränser (CC0), hämtade till den lokala kartcachen" in text
+    assert map_polygons(app) == 6, "expected one filled shape per kommun (6)"
     errors = [e for e in app.console_errors if not benign(e, app.server.url)]
     assert errors == [], "\n".join(errors)
     app.screenshot("oversikt-karta")
+
+
+def _click_kommun(app, name: str) -> None:
+    """Click the map where the kommun's label is (inside its polygon)."""
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
+    chart.scroll_into_view_if_needed()
+    label = chart.locator("g.textpoint text").filter(has_text=name).first
+    box = label.bounding_box()
+    assert box, f"no label {name!r} on the map"
+    # a little below the label's centre: inside the kommun, off the label text
+    app.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 8)
+    app.wait_idle()
+
+
+def test_click_on_a_kommun_selects_it(app):
+    """A click on a kommun shows its figures beside the map and outlines it; a second
+    click on it clears the choice, and so does "Rensa val"."""
+    app.open(url_of(ui.PAGES[0]))
+    app.wait_for_text("Klicka på en kommun på kartan")
+    _click_kommun(app, "Hylte")
+    app.wait_for_text("Rensa val")
+    left = app.text('.st-key-nv_karta_vald_panel')
+    assert "Hylte" in left and "Invånare per vårdcentral" in left, left
+    # Hylte's figures from the data (FACTS S1/HSU): one VC
+    assert app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]').evaluate(
+        "c => [...c.querySelectorAll('g.scatterlayer g.trace path.js-line')]"
+        ".some(p => (p.getAttribute('style') || '').includes('stroke-width: 4px'))"
+    ), "the selected kommun is outlined"
+    app.screenshot("oversikt-karta-vald", full_page=False)
+    app.page.get_by_role("button", name="Rensa val").click()
+    app.wait_for_text("Klicka på en kommun på kartan")
+    assert "Rensa val" not in app.text()
+    _click_kommun(app, "Falkenberg")
+    app.wait_for_text("Rensa val")
+    assert "Falkenberg" in app.text('.st-key-nv_karta_vald_panel')
+    _click_kommun(app, "Falkenberg")
+    app.wait_for_text("Klicka på en kommun på kartan")
+    assert app.exceptions() == [] and app.new_tracebacks() == []
 
 
 def test_deep_link_on_fresh_server(fresh_app):
