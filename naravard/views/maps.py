@@ -248,7 +248,7 @@ def choropleth(
         xs, ys = _rings_xy(row.geometry)
         color = fill_color(v, vmin, vmax)
         shapes.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "fill": "toself", "fillcolor": color,
-                       "line": {"color": BORDER_COLOR, "width": 1.5}, "hoverinfo": "skip", "name": name})
+                       "line": {"color": BORDER_COLOR, "width": 1.5}, "hoverinfo": "skip", "name": name, "meta": code})
         p = _label_point(row.geometry)
         hover = f"{name}: {value_label.lower()} {_shown(v, fmt)}"
         hx, hy = _hit_points(row.geometry, step, p)
