@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,69 @@ def test_map_message_names_highest_lowest_and_missing():
     values.loc["1315"] = float("nan")
     msg = fmt.plain(overview.map_message(ds, values, m))
     assert "högst i Kungsbacka" in msg and "Uppgift saknas för 1 kommun." in msg
+
+
+# -------------------------------------------------------------- the map section (AppTest)
+
+
+def _map_app(selected: str | None = None) -> None:
+    """The map section alone, as Översikt calls it (AppTest.from_function runs this source)."""
+    import streamlit as st
+
+    from naravard import ui
+
+    if selected and "test_first_run_done" not in st.session_state:
+        st.session_state["test_first_run_done"] = True
+        st.session_state[ui.KEY_MAP_SELECTED] = selected
+    ui.map_section(ui.dataset(), "RH2026")
+
+
+def _run_map(monkeypatch, tmp_path, *, data_dir=None, selected=None):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "s.sqlite3"))
+    if data_dir:
+        monkeypatch.setenv("NARAVARD_DATA_DIR", str(data_dir))
+    else:
+        monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+    at = AppTest.from_function(_map_app, kwargs={"selected": selected}, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (chart,) = at.get("plotly_chart")
+    return at, json.loads(chart.proto.spec), chart.proto
+
+
+def test_map_section_draws_embedded_polygons_on_a_fresh_machine(monkeypatch, tmp_path):
+    at, fig, proto = _run_map(monkeypatch, tmp_path)
+    assert fig["layout"]["meta"]["naravard_map"] == "choropleth"
+    assert len([t for t in fig["data"] if t.get("fill") == "toself"]) == 6
+    captions = " ".join(c.value for c in at.caption)
+    assert "Kommungränser: SCB, Digitala gränser (kommungränser), CC0, 2025-01-21." in captions
+    assert "Klicka på en kommun" in captions
+    assert json.loads(proto.config)["locale"] == "sv"
+    assert proto.selection_mode, "the map is clickable (points selection)"
+
+
+def test_map_section_without_boundaries_draws_circles(monkeypatch, tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(REPO / "data", d, ignore=shutil.ignore_patterns("boundaries"))
+    text = (d / "manifest.toml").read_text(encoding="utf-8")
+    (d / "manifest.toml").write_text(text.split("\n[boundaries]")[0], encoding="utf-8")
+    at, fig, _ = _run_map(monkeypatch, tmp_path, data_dir=d)
+    assert fig["layout"]["meta"]["naravard_map"] == "seat_symbols"
+    assert "Förenklad karta: kommungränser saknas (se Om data)." in " ".join(c.value for c in at.caption)
+
+
+def test_map_section_shows_the_selected_kommuns_figures(monkeypatch, tmp_path):
+    at, fig, _ = _run_map(monkeypatch, tmp_path, selected="1315")
+    outlines = [t for t in fig["data"] if t.get("mode") == "lines" and "fill" not in t]
+    assert len(outlines) == 1 and outlines[0]["name"] == "Hylte"
+    assert at.markdown[0].value == "**Hylte**"
+    rows = {r["Mått"]: fmt.plain(r["Värde"]) for r in at.table[0].value.to_dict("records")}
+    assert rows["Invånare per vårdcentral"] == "10 094"  # FACTS: 10 094 inhabitants, one VC
+    assert rows["Antal vårdcentraler"] == "1"
+    at.button(key="nv_karta_rensa").click().run()
+    assert not at.exception
+    assert not [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t.get("mode") == "lines" and "fill" not in t]
+    assert "Klicka på en kommun" in " ".join(c.value for c in at.caption)

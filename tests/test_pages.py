@@ -68,7 +68,7 @@ def test_overview_headline_figures():
     table = table_with(at, "Vårdcentraler")
     halmstad = table[table["Kommun"] == "Halmstad"].iloc[0].map(fmt.plain)
     assert (halmstad["Vårdcentraler"], halmstad["Filialer"], halmstad["Snitt listade per VC"]) == ("14", "5", "7 500")
-    assert len(at.get("plotly_chart")) == 1  # the map (fallback without boundaries)
+    assert len(at.get("plotly_chart")) == 1  # the map (kommun polygons embedded in data/)
     ranking = table_with(at, "Värde")
     assert list(ranking["Kommun"])[0] == "Hylte"  # 10 500 inhabitants on one VC
 
