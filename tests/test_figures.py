@@ -108,7 +108,9 @@ def test_scenario_chart_is_lean_and_names_the_years_in_the_legend(ds):
     b = vs.kommun_chart(scenario.run(inputs, scenario.Assumptions(horisont=2040, andel_ordinart=0.3)), "inskrivna_ordinart")[0]
     assert a.title == b.title == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende, per kommun"
     assert [t["name"] for t in a.data] == ["2025", "2030 (scenario)"]
-    assert a.layout == b.layout, "only the traces change with the values"
+    assert {**a.layout, "yaxis": None} == {**b.layout, "yaxis": None}, "only the traces and the value range change"
+    top = max(v for t in b.data for v in t["y"])
+    assert b.layout["yaxis"]["range"][1] >= 1.25 * top, "room above the bars for the upright value labels"
     assert len(pio.to_json(a.to_plotly(), validate=False)) < 6_000
 
 

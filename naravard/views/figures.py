@@ -149,8 +149,10 @@ def layout(title: str = "", height: int = HEIGHT, **extra) -> dict:
         "height": height,
         "margin": {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10},
         "hoverlabel": {"font": {"size": FONT_SIZE - 1, "family": FONT_FAMILY}, "bgcolor": "white"},
+        # at the figure's foot (container coordinates), below the axis labels however
+        # many lines they take; plotly makes room for it
         "legend": {
-            "orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top",
+            "orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom",
             "font": {"size": FONT_SIZE - 1, "color": TEXT_COLOR}, "title": {"text": ""},
         },
         "xaxis": copy.deepcopy(_AXIS),
@@ -247,21 +249,35 @@ def grouped_bars(
             "type": "bar", "name": name, "orientation": "h" if horizontal else "v",
             "x": vals if horizontal else cat, "y": cat if horizontal else vals,
             "marker": {"color": PALETTE[i % len(PALETTE)], "line": {"color": "white", "width": 1},
-                       "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.35, "size": 9}},
+                       "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "solidity": 0.35, "size": 9}},
             "hovertext": [f"{c}, {name}: {lab}" for c, lab in zip(cat, labels)], "hoverinfo": "text",
         }
         if show_text:
             t |= {"text": labels, "textposition": "outside", "cliponaxis": False,
                   "textfont": {"size": FONT_SIZE - 2, "color": TEXT_COLOR}}
+            if not horizontal and len(names) * len(cats) > 8:
+                # upright bars narrower than their labels in a 1280 px column: the
+                # labels stand on end instead of running into the neighbour's
+                t["textangle"] = -90
         traces.append(t)
     cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": cats, "title": {"text": ""},
                 "tickfont": {"size": FONT_SIZE - 1, "color": TEXT_COLOR}}
     val_axis = {"tickformat": ",d", "title": {"text": y_title}, "rangemode": "tozero"}
+    if show_text:
+        # room for the value labels outside the bars (plotly's autorange ignores them,
+        # and a label above the top would run into the title)
+        vals = [v for v in pd.to_numeric(df[value], errors="coerce") if pd.notna(v)]
+        if vals:
+            head = 1.28 if not horizontal and len(names) * len(cats) > 8 else 1.16
+            lo, hi = min(0.0, min(vals)), max(0.0, max(vals))
+            val_axis["range"] = [lo * head, hi * head if hi > 0 else abs(lo) * 0.05]
+    # one size for every value label, never shrunk below a projector-readable size
+    bars = {"barmode": "group", "bargap": 0.25, "bargroupgap": 0.05, "uniformtext": {"minsize": FONT_SIZE - 3, "mode": "show"}}
     if horizontal:
         cat_axis["autorange"] = "reversed"  # first category on top, as read
-        lay = layout(title, height=height, xaxis=val_axis, yaxis=cat_axis, barmode="group", bargap=0.25, bargroupgap=0.05)
+        lay = layout(title, height=height, xaxis=val_axis, yaxis=cat_axis, **bars)
     else:
-        lay = layout(title, height=height, xaxis=cat_axis, yaxis=val_axis, barmode="group", bargap=0.25, bargroupgap=0.05)
+        lay = layout(title, height=height, xaxis=cat_axis, yaxis=val_axis, **bars)
     return Chart({"data": traces, "layout": lay}, title, kind_sv="Stapeldiagram")
 
 
