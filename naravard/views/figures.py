@@ -300,7 +300,7 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> Chart:
             "type": "bar", "orientation": "h", "name": label, "y": kommuner, "x": _nums(g["share"]),
             "marker": {"color": PALETTE[i % len(PALETTE)], "line": {"color": "white", "width": 1}},
             "text": [fmt.percent(v, 0) if pd.notna(v) and v >= 4 else "" for v in g["share"]],
-            "textposition": "inside", "insidetextanchor": "middle", "constraintext": "none",
+            "textposition": "inside", "insidetextanchor": "middle", "textangle": 0,
             "textfont": {"size": FONT_SIZE - 2, "color": text_colors[i % len(text_colors)]},
             "hovertext": [f"{k}, {label}: {fmt.percent(s, 1)} ({fmt.number(p)} personer)"
                           for k, s, p in zip(kommuner, g["share"], g["population"])],
@@ -308,7 +308,12 @@ def age_structure(ages: pd.DataFrame, year: int, title: str = "") -> Chart:
         })
     lay = layout(
         title, barmode="stack",
-        xaxis={"range": [0, 100], "ticksuffix": " %", "title": {"text": "Andel av befolkningen (%)"}},
+        # one label size; a label that does not fit its segment is left out (the hover
+        # text and the table carry it), never turned on end
+        uniformtext={"minsize": FONT_SIZE - 4, "mode": "hide"},
+        legend={"traceorder": "normal"}, margin={"r": 30},
+        xaxis={"range": [0, 100], "tickvals": [0, 25, 50, 75, 100],
+               "ticktext": [fmt.percent(v, 0) for v in (0, 25, 50, 75, 100)], "title": {"text": "Andel av befolkningen (%)"}},
         yaxis={"type": "category", "autorange": "reversed", "tickfont": {"size": FONT_SIZE - 1, "color": TEXT_COLOR}},
     )
     return Chart({"data": traces, "layout": lay}, title, kind_sv="Staplat stapeldiagram")
