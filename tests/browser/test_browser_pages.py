@@ -273,3 +273,15 @@ def test_no_requests_leave_the_machine(app):
     assert not external, "requests to other hosts:\n" + "\n".join(
         f"  {page}: {sorted(urls)}" for page, urls in external.items()
     )
+
+
+def test_charts_speak_swedish(app):
+    """Mode bar titles in Swedish (plotly.js's dictionary through config.locales, nothing
+    fetched), Swedish thousands on the axes, and the chart's accessible name."""
+    app.open("befolkning")
+    chart = app.page.locator('[data-testid="stPlotlyChart"]').first
+    titles = chart.evaluate("c => [...c.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
+    assert titles == ["Ladda ned diagrammet som PNG", "Zooma in", "Zooma ut", "Återställ"]
+    ticks = chart.evaluate("c => [...c.querySelectorAll('g.ytick text')].map(t => t.textContent)")
+    assert "100\u00a0000" in ticks, ticks
+    assert chart.get_attribute("aria-label").startswith("Linjediagram: Invånare per kommun")
