@@ -55,7 +55,7 @@ def layout() -> None:
         chart = figures.grouped_bars(BARS.assign(v=BARS["v"] * h / 2030), "k", "s", "v", title="t")
         with st.container(key="floor_chart"):
             st.markdown(f"**Invånare 80 år och äldre, 2025 och {h}**")
-            st.vega_lite_chart(chart.data, chart.spec, width="stretch", theme=None, alt="Stapeldiagram.")
+            st.plotly_chart(chart.figure, width="stretch", theme=None, config=figures.PLOTLY_CONFIG, alt="Stapeldiagram.")
             st.caption(f"Stapeldiagram per kommun 2025 och {h}.")
         st.caption("Så räknas det: en formel.")
     with right:
