@@ -367,3 +367,28 @@ def test_map_section_shows_the_selected_kommuns_figures(monkeypatch, tmp_path):
     assert not at.exception
     assert not [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t.get("mode") == "lines" and "fill" not in t]
     assert "Klicka på en kommun" in " ".join(c.value for c in at.caption)
+
+
+def _boundary_app() -> None:
+    from naravard import ui
+
+    ui.boundary_section(ui.dataset())
+
+
+def test_om_data_says_which_boundaries_are_used(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+    at = AppTest.from_function(_boundary_app, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == (
+        "Kartan visar kommungränser för 6 kommuner från den inbyggda filen boundaries/kommuner_scb_2025.geojson "
+        "(SCB, Digitala gränser (kommungränser), CC0, 2025-01-21)."
+    )
+    # a fetched/imported cache (a newer release) takes over, and Om data says so
+    geo.write_cache(geo.normalise_boundaries(syn.squares_3006(), "13"), "13", tmp_path / "cache")
+    at = AppTest.from_function(_boundary_app, default_timeout=60)
+    at.run()
+    assert "från den lokala kartcachen" in at.success[0].value
