@@ -34,7 +34,7 @@ def _label_texts(chart: figures.Chart) -> list[str]:
 
 def _drawn_labels(chart: figures.Chart) -> list[str]:
     """The label texts as the figure has them ('<b>name</b><br>value')."""
-    (t,) = [t for t in chart.data if t.get("mode") == "text"]
+    (t,) = [t for t in chart.data if "text" in t.get("mode", "")]
     return t["text"]
 
 
@@ -55,8 +55,9 @@ def _assert_offline_and_readable(chart: figures.Chart) -> None:
     assert lay["meta"]["crs"] == "EPSG:3006"
     assert lay["height"] == mapfig.HEIGHT
     assert lay["separators"] == "," + fmt.NBSP
-    (labels,) = [t for t in chart.data if t.get("mode") == "text"]
-    assert labels["textfont"]["size"] >= 14 and labels["hoverinfo"] == "skip"
+    (labels,) = [t for t in chart.data if "text" in t.get("mode", "")]
+    assert labels["textfont"]["size"] >= 14 and labels["textfont"]["shadow"], "large, with a white halo"
+    assert labels["unselected"]["textfont"]["color"] == mapfig.TEXT_DARK, "a click elsewhere does not dim the labels"
     bar = _colorbar(chart)
     assert bar["colorscale"] == "Viridis_r", "darker is more"
     assert bar["colorbar"]["tickfont"]["size"] >= 14
@@ -221,7 +222,8 @@ def test_seat_symbols_fallback():
     order = sorted(VALUES, key=VALUES.get)
     assert [size[c] for c in order] == sorted(size.values())
     assert size["1380"] == pytest.approx(mapfig.SEAT_MAX_PX)
-    (circles,) = [t for t in chart.data if t.get("mode") == "markers" and t.get("customdata")]
+    (circles,) = [t for t in chart.data if t.get("mode") == "markers+text" and t.get("customdata")]
+    assert circles["textposition"] == [s["placering"] for s in seats], "labels beside the circles, set off by their radius"
     assert circles["marker"]["size"] == [s["diameter"] for s in seats]  # plotly: diameter in px
     assert circles["customdata"] == [s["kommunkod"] for s in seats], "circles are clickable too"
     assert "Halmstad 105\u00a0400" in _label_texts(chart)

@@ -434,10 +434,15 @@ def seat_symbols(
         "marker": {"size": [r["diameter"] for r in rows], "color": [r["farg"] for r in rows], "opacity": 0.9,
                    "line": {"color": [SELECTED_COLOR if r["kommunkod"] == selected else "#333333" for r in rows],
                             "width": [4 if r["kommunkod"] == selected else 1 for r in rows]}},
-        "selected": {"marker": {"opacity": 0.9}}, "unselected": {"marker": {"opacity": 0.9}},
         "hovertemplate": "%{hovertext}<extra></extra>", "hovertext": [_escape(r["hover"]) for r in rows], "name": "",
     }
-    traces = [circles, _label_trace(rows, side), _colorbar_trace(value_label, fmt, vmin, vmax)]
+    # the labels belong to the circles' trace: plotly then sets them off by each
+    # circle's radius on the side chosen for it
+    labels = _label_trace(rows, side)
+    circles |= {"mode": "markers+text", "text": labels["text"], "textposition": side, "textfont": labels["textfont"],
+                "selected": {"marker": {"opacity": 0.9}, "textfont": {"color": TEXT_DARK}},
+                "unselected": {"marker": {"opacity": 0.9}, "textfont": {"color": TEXT_DARK}}, "cliponaxis": False}
+    traces = [circles, _colorbar_trace(value_label, fmt, vmin, vmax)]
     lay = _map_layout(title, height, bounds, pad, note=FALLBACK_NOTE)
     meta = {"labels": rows, "codes": [r["kommunkod"] for r in rows], "hit_traces": {}, "selected": selected}
     return Chart({"data": traces, "layout": lay}, title, kind_sv="Förenklad karta", meta=meta)
