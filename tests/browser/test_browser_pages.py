@@ -285,3 +285,48 @@ def test_charts_speak_swedish(app):
     ticks = chart.evaluate("c => [...c.querySelectorAll('g.ytick text')].map(t => t.textContent)")
     assert "100\u00a0000" in ticks, ticks
     assert chart.get_attribute("aria-label").startswith("Linjediagram: Invånare per kommun")
+
+
+@pytest.mark.parametrize(
+    "size, viewport, zoom",
+    [("1400", {"width": 1400, "height": 900}, 1), ("1920", {"width": 1920, "height": 1080}, 1),
+     # 150 % zoom on a 1920×1080 screen: 1280×720 CSS pixels at 1,5 device pixels each
+     ("1920-zoom150", {"width": 1280, "height": 720}, 1.5)],
+)
+def test_map_labels_are_whole_and_apart(browser, warm_app_server, size, viewport, zoom):
+    """No clipped or overlapping map labels ("ungsbacka", a label under a neighbour's)
+    and the colour bar's title whole ("nvånare per vårdcentral"), at the sizes the room uses."""
+    from tests.browser.conftest import RUN_TIMEOUT_MS, StreamlitPage
+
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=zoom, locale="sv-SE")
+    ctx.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        app = StreamlitPage(ctx.new_page(), warm_app_server)
+        app.open(url_of(ui.PAGES[0]))
+        chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
+        chart.scroll_into_view_if_needed()
+        boxes = chart.evaluate(
+            """c => {
+                const svg = c.querySelector('svg.main-svg').getBoundingClientRect();
+                const one = el => { const r = el.getBoundingClientRect(); return {t: el.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+                return {svg: {x0: svg.left, y0: svg.top, x1: svg.right, y1: svg.bottom},
+                        labels: [...c.querySelectorAll('g.textpoint text')].map(one),
+                        bar: [...c.querySelectorAll('.colorbar text')].map(one)};
+            }"""
+        )
+        svg = boxes["svg"]
+        texts = boxes["labels"] + boxes["bar"]
+        assert len(boxes["labels"]) == 6
+        assert any(b["t"] == "Invånare per vårdcentral" for b in boxes["bar"]), boxes["bar"]
+        for b in texts:
+            inside = svg["x0"] - 0.5 <= b["x0"] and b["x1"] <= svg["x1"] + 0.5 and svg["y0"] - 0.5 <= b["y0"] and b["y1"] <= svg["y1"] + 0.5
+            assert inside, f"{size}: {b['t']!r} is clipped by the chart's edge ({b} in {svg})"
+        labels = boxes["labels"]
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                gap = 3  # px between two labels, so they read as two
+                apart = a["x1"] + gap <= b["x0"] or b["x1"] + gap <= a["x0"] or a["y1"] + gap <= b["y0"] or b["y1"] + gap <= a["y0"]
+                assert apart, f"{size}: labels {a['t']!r} and {b['t']!r} touch or overlap ({a}, {b})"
+        app.screenshot(f"karta-{size}", full_page=False)
+    finally:
+        ctx.close()
