@@ -9,6 +9,10 @@ Boundaries::
 
     python -m naravard boundaries fetch [--url URL] [--lan 13] [--cache-dir DIR]
     python -m naravard boundaries import PATH [--lan 13] [--cache-dir DIR]
+    python -m naravard boundaries embed PATH [--out data/boundaries/kommuner_scb_2025.geojson]
+
+``embed`` rewrites the data directory's embedded boundary file (all kommuner of the
+country) from a new SCB release; update the manifest's ``[boundaries]`` date with it.
 """
 
 from __future__ import annotations
@@ -66,11 +70,24 @@ def _cmd_boundaries_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_boundaries_embed(args: argparse.Namespace) -> int:
+    from naravard.sources import boundaries as geo
+    from naravard.sources.dataset import DEFAULT_DATA_DIR
+
+    out = args.out
+    if out is None:
+        info = geo.embedded_info()
+        out = DEFAULT_DATA_DIR / (info.file if info else "boundaries/kommuner_scb.geojson")
+    n = geo.write_embedded(args.path, out)
+    print(f"Embedded {n} kommuner from {args.path} into {out}")
+    return 0
+
+
 def _add_boundaries(sub: argparse._SubParsersAction) -> None:
     # Defaults that live in naravard.geo are resolved in the handlers (None here), so
     # building the parser — and every other command — does not import geopandas.
     p = sub.add_parser("boundaries", help="download or import kommun boundaries for the map")
-    bsub = p.add_subparsers(dest="action", required=True, metavar="{fetch,import}")
+    bsub = p.add_subparsers(dest="action", required=True, metavar="{fetch,import,embed}")
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lan", metavar="CODE", help="two-digit län code (default: the dataset's region)")
@@ -92,6 +109,11 @@ def _add_boundaries(sub: argparse._SubParsersAction) -> None:
     i = bsub.add_parser("import", parents=[common], help="import a GeoJSON, shapefile or zip and cache it")
     i.add_argument("path", metavar="PATH", help="a .geojson, a .shp (with .shx/.dbf beside it) or a .zip")
     i.set_defaults(func=_cmd_boundaries_import)
+
+    e = bsub.add_parser("embed", help="write the embedded boundary file (all kommuner) from SCB's kommun shapefile")
+    e.add_argument("path", metavar="PATH", help="Kommun_Sweref99TM.shp (with .shx/.dbf/.prj beside it) or a GeoJSON")
+    e.add_argument("--out", metavar="FILE", help="target file (default: the file named in data/manifest.toml [boundaries])")
+    e.set_defaults(func=_cmd_boundaries_embed)
 
 
 def build_parser() -> argparse.ArgumentParser:

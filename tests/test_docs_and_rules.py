@@ -82,17 +82,21 @@ def test_page_url_paths_equal_their_file_names():
         assert Path(p.script).stem == p.url_path, p
 
 
-def test_the_app_does_not_need_plotly():
-    """requirements.txt (what scripts/run.sh installs) has no plotly: the app draws with
-    Vega-Lite; only the benchmark's reference page uses plotly (requirements-dev.txt)."""
+def test_the_app_draws_only_through_plotly():
+    """Every chart and map is a Plotly figure drawn by ui.widgets.chart: no Vega-Lite
+    or Altair anywhere in the app, plotly pinned in requirements.txt (what
+    scripts/run.sh installs), and st.plotly_chart called in one place only."""
     runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    assert "plotly" not in runtime
-    offenders = [
+    assert re.search(r"^plotly==\d+\.\d+\.\d+$", runtime, re.M)
+    files = py_files("naravard", "pages") + [ROOT / "app.py"]
+    vega = [
         str(p.relative_to(ROOT))
-        for p in py_files("naravard", "pages") + [ROOT / "app.py"]
-        if re.search(r"^\s*(import plotly|from plotly)", p.read_text(encoding="utf-8"), re.M)
+        for p in files
+        if re.search(r"vega_lite_chart|altair|vega-lite|\bst\.(line|bar|area|scatter|map)_chart\b|pydeck", p.read_text(encoding="utf-8"), re.I)
     ]
-    assert offenders == []
+    assert vega == []
+    drawers = [str(p.relative_to(ROOT)) for p in files if "plotly_chart(" in p.read_text(encoding="utf-8")]
+    assert drawers == ["naravard/ui/widgets.py"]
 
 
 def test_architecture_doc_names_every_layer_and_module():

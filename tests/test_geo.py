@@ -517,3 +517,108 @@ def test_cli_import(syn_shp, tmp_path):
 def test_cli_usage_errors_exit_2():
     res = _cli("boundaries")
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+# ------------------------------------------------------------ embedded boundaries
+
+EMBEDDED = REPO / "data" / "boundaries" / "kommuner_scb_2025.geojson"
+
+
+def test_embedded_file_holds_all_290_kommuner_in_sweref99tm():
+    """data/boundaries/ embeds SCB's generalised polygons of every kommun (FACTS S5)."""
+    info = geo.embedded_info()
+    assert info is not None and REPO / "data" / info.file == EMBEDDED
+    assert info.source == "SCB, Digitala gränser (kommungränser), CC0" and info.date == "2025-01-21"
+    raw = gpd.read_file(EMBEDDED, engine="pyogrio")
+    assert len(raw) == 290 and raw["kommunkod"].is_unique
+    assert raw.crs.to_epsg() == 3006
+    assert raw["kommunkod"].str.fullmatch(r"\d{4}").all()
+    assert sorted(c for c in raw["kommunkod"] if c.startswith("13")) == ["1315", "1380", "1381", "1382", "1383", "1384"]
+    assert raw.is_valid.all() and set(raw.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert EMBEDDED.stat().st_size < 250_000, "small enough to review and ship"
+    head = json.loads(EMBEDDED.read_text(encoding="utf-8"))["crs"]["properties"]["name"]
+    assert head == "urn:ogc:def:crs:EPSG::3006"
+
+
+def test_embedded_halland_has_scbs_areas():
+    gdf = geo.load_embedded_boundaries("13")
+    assert list(gdf["kommunkod"]) == CODES
+    assert dict(zip(gdf["kommunkod"], gdf["kommunnamn"])) == syn.HALLAND
+    areas = gdf.to_crs(3006).set_index("kommunkod").geometry.area / 1e6
+    for code, km2 in SHARED_AREAS_KM2.items():
+        assert areas[code] == pytest.approx(km2, abs=0.2), code  # whole-metre rounding moves < 0.1 km²
+
+
+def test_embedded_file_picks_any_regions_kommuner():
+    """Another region's data dir uses the same file: the län code picks its kommuner."""
+    kronoberg = geo.load_embedded_boundaries("07")
+    assert len(kronoberg) == 8 and set(kronoberg["kommunkod"].str[:2]) == {"07"}
+    assert len(geo.load_embedded_boundaries("01")) == 26  # Stockholms län
+
+
+@needs_shared_shp
+def test_embedded_file_is_reproducible_from_scbs_shapefile(tmp_path):
+    out = tmp_path / "kommuner.geojson"
+    assert geo.write_embedded(SHARED_SHP, out) == 290
+    assert out.read_bytes() == EMBEDDED.read_bytes()
+
+
+def _data_dir_without_boundaries(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    text = (REPO / "data" / "manifest.toml").read_text(encoding="utf-8")
+    (d / "manifest.toml").write_text(text.split("\n[boundaries]")[0], encoding="utf-8")
+    return d
+
+
+def test_precedence_upload_cache_embedded_none(tmp_path, warm_cache):
+    # embedded, with an empty cache
+    src = geo.resolve_boundaries("13", cache_dir=tmp_path / "empty", expected_codes=CODES)
+    assert src.origin == geo.ORIGIN_EMBEDDED and len(src.gdf) == 6
+    assert "SCB, Digitala gränser (kommungränser), CC0, 2025-01-21" in src.label_sv
+    # a fetch/import cache (a newer release) wins over the embedded file
+    src = geo.resolve_boundaries("13", cache_dir=warm_cache, expected_codes=CODES)
+    assert src.origin == geo.ORIGIN_CACHE
+    assert shapely.get_num_coordinates(src.gdf.geometry.values).max() <= 10  # the synthetic squares
+    # a user's upload this session wins over both
+    user = geo.normalise_boundaries(syn.squares_3006(), "13")
+    assert geo.resolve_boundaries("13", cache_dir=warm_cache, user=user).origin == geo.ORIGIN_UPLOAD
+    # a data dir without boundaries: nothing (the map draws circles)
+    src = geo.resolve_boundaries("13", _data_dir_without_boundaries(tmp_path), tmp_path / "empty")
+    assert src.origin == geo.ORIGIN_NONE and src.gdf is None
+
+
+def test_a_corrupt_cache_falls_back_to_the_embedded_file_with_a_warning(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "kommuner_13.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    src = geo.resolve_boundaries("13", cache_dir=cache, expected_codes=CODES)
+    assert src.origin == geo.ORIGIN_EMBEDDED and len(src.gdf) == 6
+    assert "skadad" in src.warning_sv
+
+
+def test_a_missing_embedded_file_is_a_swedish_error(tmp_path):
+    d = _data_dir_without_boundaries(tmp_path)
+    with open(d / "manifest.toml", "a", encoding="utf-8") as f:
+        f.write('\n[boundaries]\nfile = "boundaries/saknas.geojson"\nsource = "x"\ndate = "2025"\n')
+    with pytest.raises(geo.BoundaryError) as e:
+        geo.load_embedded_boundaries("13", d)
+    _assert_swedish_error(e.value)
+    src = geo.resolve_boundaries("13", d, tmp_path / "empty")
+    assert src.origin == geo.ORIGIN_NONE and "kan inte läsas" in src.warning_sv
+    (d / "manifest.toml").write_text(
+        (d / "manifest.toml").read_text(encoding="utf-8").replace("boundaries/saknas.geojson", "../../etc/passwd"),
+        encoding="utf-8",
+    )
+    with pytest.raises(geo.BoundaryError, match="outside the data directory"):
+        geo.load_embedded_boundaries("13", d)
+
+
+def test_cli_embed(tmp_path):
+    src = syn.write_shapefile(syn.squares_3006(), tmp_path / "src")
+    out = tmp_path / "emb.geojson"
+    res = subprocess.run([sys.executable, "-m", "naravard", "boundaries", "embed", str(src), "--out", str(out)],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "Embedded" in res.stdout
+    assert set(gpd.read_file(out)["kommunkod"]) >= set(CODES)

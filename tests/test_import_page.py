@@ -23,9 +23,12 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
     monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DEFAULT_DATA_DIR.iterdir()}
+    def digests() -> dict[str, str]:
+        return {str(p.relative_to(DEFAULT_DATA_DIR)): hashlib.sha256(p.read_bytes()).hexdigest() for p in DEFAULT_DATA_DIR.rglob("*") if p.is_file()}
+
+    before = digests()
     yield
-    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DEFAULT_DATA_DIR.iterdir()} == before
+    assert digests() == before
 
 
 def new_population() -> bytes:

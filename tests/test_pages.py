@@ -77,7 +77,7 @@ def test_overview_headline_figures():
     table = table_with(at, "Vårdcentraler")
     halmstad = table[table["Kommun"] == "Halmstad"].iloc[0].map(fmt.plain)
     assert (halmstad["Vårdcentraler"], halmstad["Filialer"], halmstad["Snitt listade per VC"]) == ("14", "5", "7 500")
-    assert len(at.get("vega_lite_chart")) == 1  # the map (fallback without boundaries)
+    assert len(at.get("plotly_chart")) == 1  # the map (kommun polygons embedded in data/)
     ranking = table_with(at, "Värde")
     assert list(ranking["Kommun"])[0] == "Hylte"  # 10 500 inhabitants on one VC
 
@@ -109,7 +109,7 @@ def test_befolkning_figures():
     text = page_text(at)
     assert "19 815" in text and "30 147" in text and "34 166" in text  # region = sum of kommuner
     assert "ca 20 000 är källans avrundade tal för 2023" in text
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("plotly_chart")) == 4
 
 
 def test_tillganglighet_figures():

@@ -9,6 +9,13 @@ a shapefile or a zip — and ends in one GeoJSON per län in the cache directory
 ``kommunnamn``, ``lanskod``). The app only ever reads that cache, so it works offline
 once the boundaries have been fetched or imported.
 
+Out of the box the map does not need either: the data directory embeds SCB's
+generalised polygons of all 290 kommuner (``data/boundaries/``, CC0), listed in the
+manifest's ``[boundaries]`` section with source and date; :func:`load_embedded_boundaries`
+picks the region's kommuner by the län code. :func:`resolve_boundaries` applies the
+precedence the app uses: a user's upload this session, else the fetch/import cache
+(a newer release), else the embedded file, else nothing (the map then draws circles).
+
 Bad input never escapes as a stack trace: every expected failure is a
 :class:`BoundaryError` (a :class:`~naravard.data.DataError`) with an English message
 for logs and the CLI and a Swedish one (``.message_sv``) for the UI. Writes to the
@@ -25,8 +32,11 @@ coordinates are plainly metres, it gets the same SWEREF 99 TM assumption.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import tomllib
+from dataclasses import dataclass
 import tempfile
 import urllib.error
 import urllib.parse
@@ -39,7 +49,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
-from naravard.sources.dataset import DataError
+from naravard.sources.dataset import DEFAULT_DATA_DIR, MANIFEST_NAME, DataError
 
 # ----------------------------------------------------------------------- configuration
 
@@ -706,8 +716,161 @@ def import_boundaries(
     return gdf
 
 
+
+# ------------------------------------------------------------ embedded boundaries
+
+#: The manifest section that names the embedded boundary file (see data/manifest.toml).
+MANIFEST_SECTION = "boundaries"
+
+
+@dataclass(frozen=True)
+class EmbeddedInfo:
+    """The manifest's ``[boundaries]`` entry: file (relative to the data dir), source and date."""
+
+    file: str
+    title: str
+    source: str
+    date: str
+    notes: str
+
+    @property
+    def citation(self) -> str:
+        return f"{self.source}, {self.date}"
+
+
+def embedded_info(data_dir: Path | str | None = None) -> EmbeddedInfo | None:
+    """The data dir's embedded boundary entry, or None if its manifest names none."""
+    d = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    try:
+        m = tomllib.loads((d / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None  # the dataset loader reports a broken manifest; the map just has no polygons
+    b = m.get(MANIFEST_SECTION)
+    if not isinstance(b, dict) or not b.get("file"):
+        return None
+    return EmbeddedInfo(str(b["file"]), str(b.get("title", "")), str(b.get("source", "")), str(b.get("date", "")),
+                        str(b.get("notes", "")))
+
+
+def load_embedded_boundaries(
+    lanskod: str, data_dir: Path | str | None = None, *, expected_codes: Iterable[str] | None = None
+) -> gpd.GeoDataFrame | None:
+    """The region's kommuner from the data dir's embedded boundary file (WGS84), or
+    None if the manifest names no file. The file holds every kommun of the country;
+    the län code picks the region's. Already generalised by SCB, so not simplified again.
+    """
+    info = embedded_info(data_dir)
+    if info is None:
+        return None
+    d = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    path = d / info.file
+    if not path.resolve().is_relative_to(d.resolve()):
+        raise BoundaryError(info.file, "the boundary file lies outside the data directory",
+                            "kartfilen ligger utanför datamappen")
+    try:
+        raw = gpd.read_file(path, engine="pyogrio")
+    except Exception as e:  # missing or unreadable file
+        raise BoundaryError(info.file, f"the embedded boundary file cannot be read ({str(e)[:200]})",
+                            "den inbyggda kartfilen kan inte läsas") from None
+    return normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=0, source=info.file)
+
+
+def _whole_metres(coords):
+    """Nested coordinate tuples as lists of ints (the geometry is already on a 1 m grid)."""
+    if isinstance(coords, (int, float)):
+        return int(round(coords))
+    return [_whole_metres(c) for c in coords]
+
+
+def write_embedded(source: Path | str, target: Path | str) -> int:
+    """Write a kommun layer (e.g. SCB's ``Kommun_Sweref99TM.shp``) as the embedded file.
+
+    GeoJSON in SWEREF 99 TM (EPSG:3006, named in a ``crs`` member) with whole-metre
+    coordinates, one kommun per line sorted by code, so a new release is a readable
+    diff. Returns the number of kommuner written.
+    """
+    src = Path(source)
+    raw = _resolve_crs(gpd.read_file(src, engine="pyogrio"), src.name)
+    code_col, name_col = _find_column(raw.columns, CODE_COLUMNS), _find_column(raw.columns, NAME_COLUMNS)
+    if code_col is None or name_col is None:
+        raise BoundaryError(src.name, "no kommun code or name column", "hittar ingen kolumn med kommunkod eller kommunnamn")
+    g = raw.to_crs(SWEREF99TM)
+    g = g.assign(kommunkod=g[code_col].map(_norm_code), kommunnamn=g[name_col].astype(str).str.strip())
+    g = g.set_geometry(shapely.make_valid(shapely.set_precision(g.geometry.values, 1.0)))
+    g = g.sort_values("kommunkod")
+    lines = []
+    for r in g.itertuples():
+        geom = shapely.geometry.mapping(r.geometry)
+        feature = {"type": "Feature", "properties": {"kommunkod": r.kommunkod, "kommunnamn": r.kommunnamn},
+                   "geometry": {"type": geom["type"], "coordinates": _whole_metres(geom["coordinates"])}}
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    head = '{"type":"FeatureCollection","name":"kommuner","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3006"}},"features":[\n'
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_text(head + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+    return len(lines)
+
+
+# ------------------------------------------------------------------- precedence
+
+
+#: Where the map's boundaries came from, in the order the app prefers them.
+ORIGIN_UPLOAD, ORIGIN_CACHE, ORIGIN_EMBEDDED, ORIGIN_NONE = "upload", "cache", "embedded", "none"
+
+
+@dataclass(frozen=True)
+class BoundarySource:
+    """The boundaries the map uses, where they came from, and a Swedish sentence saying so."""
+
+    gdf: gpd.GeoDataFrame | None
+    origin: str
+    label_sv: str
+    #: A problem met on the way (a corrupt cache that was skipped), in Swedish, or "".
+    warning_sv: str = ""
+
+
+def resolve_boundaries(
+    lanskod: str,
+    data_dir: Path | str | None = None,
+    cache_dir: Path | str | None = None,
+    *,
+    expected_codes: Iterable[str] | None = None,
+    user: gpd.GeoDataFrame | None = None,
+) -> BoundarySource:
+    """The boundaries by precedence: ``user`` (an upload this session) > the
+    fetch/import cache (a newer release) > the data dir's embedded file > none.
+
+    A cache or embedded file that cannot be used is skipped with a Swedish warning
+    (the next source is tried), so a broken cache never costs the map its polygons.
+    """
+    if user is not None:
+        return BoundarySource(user, ORIGIN_UPLOAD, "din uppladdade fil (gäller bara den här sessionen)")
+    codes = list(expected_codes) if expected_codes is not None else None
+    warning = ""
+    try:
+        cached = load_cached_boundaries(lanskod, cache_dir, expected_codes=codes)
+    except BoundaryError as e:
+        cached, warning = None, e.message_sv
+    if cached is not None:
+        return BoundarySource(cached, ORIGIN_CACHE, "den lokala kartcachen (hämtad eller importerad med "
+                              "`python -m naravard boundaries fetch/import`)", warning)
+    info = embedded_info(data_dir)
+    if info is not None:
+        try:
+            gdf = load_embedded_boundaries(lanskod, data_dir, expected_codes=codes)
+        except BoundaryError as e:
+            warning = f"{warning} {e.message_sv}".strip()
+        else:
+            return BoundarySource(gdf, ORIGIN_EMBEDDED, f"den inbyggda filen {info.file} ({info.citation})", warning)
+    return BoundarySource(None, ORIGIN_NONE, "inga kommungränser (kartan visar cirklar vid centralorterna)", warning)
+
 __all__ = [
     "BoundaryError",
+    "BoundarySource",
+    "EmbeddedInfo",
+    "embedded_info",
+    "load_embedded_boundaries",
+    "resolve_boundaries",
+    "write_embedded",
     "DEFAULT_BOUNDARY_URL",
     "DEFAULT_CACHE_DIR",
     "DEFAULT_SIMPLIFY_M",

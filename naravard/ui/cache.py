@@ -81,25 +81,39 @@ def require(ds: Dataset, *names: str) -> bool:
     return ok
 
 
-@st.cache_data(show_spinner=False)
-def _cached_boundaries(lanskod: str, cache_dir: str | None):
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_boundary_source(lanskod: str, data_dir: str | None, cache_dir: str | None, codes: tuple[str, ...], stamp: float):
     from naravard.sources import boundaries as geo
 
-    return geo.load_cached_boundaries(lanskod, Path(cache_dir) if cache_dir else None)
+    # ``stamp`` (the cache file's mtime) makes a new `boundaries fetch/import` visible without a restart
+    return geo.resolve_boundaries(lanskod, data_dir, cache_dir, expected_codes=codes or None)
 
 
-def boundaries(ds: Dataset):
-    """Kommun polygons: the user's upload this session, else the cache, else None."""
+def boundary_source(ds: Dataset):
+    """Which kommun polygons the map uses and where they came from
+    (:func:`naravard.sources.boundaries.resolve_boundaries`: upload > cache > embedded > none)."""
     from naravard.sources import boundaries as geo
 
     user = st.session_state.get(KEY_USER_BOUNDARIES)
+    cache_dir = os.environ.get("NARAVARD_CACHE_DIR")
+    codes = tuple(ds.kommun_codes) if ds.has("kommuner") else ()
     if user is not None:
-        return user
+        return geo.resolve_boundaries(ds.region.lanskod, user=user)
     try:
-        return _cached_boundaries(ds.region.lanskod, os.environ.get("NARAVARD_CACHE_DIR"))
-    except geo.BoundaryError as e:
-        st.warning(e.message_sv, icon=":material/warning:")
-        return None
+        p = geo.cache_path(ds.region.lanskod, cache_dir)
+        stamp = p.stat().st_mtime if p.is_file() else 0.0
+    except (geo.BoundaryError, OSError):
+        stamp = 0.0
+    d = data_dir()
+    return _cached_boundary_source(ds.region.lanskod, str(d) if d else None, cache_dir, codes, stamp)
+
+
+def boundaries(ds: Dataset):
+    """Kommun polygons (WGS84) for the map, or None (see :func:`boundary_source`)."""
+    src = boundary_source(ds)
+    if src.warning_sv:
+        st.warning(src.warning_sv, icon=":material/warning:")
+    return src.gdf
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -31,21 +31,30 @@ def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
     st.caption(text)
 
 
-def chart(c: figures.Chart, alt: str, key: str | None = None) -> None:
-    """A Vega-Lite chart with its text alternative as a caption under it.
+def chart(c: figures.Chart, alt: str, key: str | None = None, *, select_key: str | None = None, on_select=None):
+    """A Plotly chart with its text alternative as a caption under it.
 
     ``alt`` states the chart's main message from the data; it is shown (and read by
     screen readers) as the caption. The chart's own accessible name is its kind and
-    title and a pointer to the caption, so it stays the same whatever the values:
-    Streamlit re-embeds a Vega-Lite chart when its spec or accessible name changes and
-    otherwise swaps the data in place, which is what keeps a slider step cheap.
-    ``theme=None`` because the theme is in the spec (:data:`naravard.figures.CONFIG`).
+    title and a pointer to the caption, so it stays the same whatever the values
+    (Streamlit builds a Plotly chart's element id from figure, config and name; a
+    changed name would remount the chart too). ``theme=None`` because the theme is in
+    the figure's layout (:func:`naravard.views.figures.layout`); the Swedish mode bar
+    is :data:`naravard.views.figures.PLOTLY_CONFIG`.
     ``key`` names a container around chart and caption (CSS class ``st-key-<key>``).
+    ``select_key`` and ``on_select`` (a callback) make the chart clickable: a click on
+    a point selects it (``selection_mode="points"``); returns the selection event.
     """
     name = f"{c.kind_sv}: {c.title}. {CHART_ALT_POINTER}" if c.title else f"{c.kind_sv}. {CHART_ALT_POINTER}"
+    event = None
     with st.container(key=key) if key else nullcontext():
-        st.vega_lite_chart(c.data, c.spec, width="stretch", theme=None, alt=name)
+        if select_key is not None:
+            event = st.plotly_chart(c.figure, width="stretch", theme=None, config=figures.PLOTLY_CONFIG, alt=name,
+                                    key=select_key, on_select=on_select or "rerun", selection_mode="points")
+        else:
+            st.plotly_chart(c.figure, width="stretch", theme=None, config=figures.PLOTLY_CONFIG, alt=name)
         st.caption(fmt.markdown_escape(alt))
+    return event
 
 
 #: Tables up to this many rows are drawn as static HTML tables (see :func:`table`).

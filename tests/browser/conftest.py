@@ -2,7 +2,8 @@
 
 - ``app_server``: ``streamlit run app.py`` on a free port with a throw-away scenario
   store (``NARAVARD_STORE``) and an *empty* boundary cache (``NARAVARD_CACHE_DIR``, so
-  the map shows its fallback), started once per session and stopped at the end. The
+  the map uses the boundaries embedded in ``data/``, as on a fresh clone), started once
+  per session and stopped at the end. The
   developer's ``var/`` is never touched. The file watcher is off, so edits made while
   the tests run cannot change what they see.
 - ``app_server_with_boundaries``: a second server whose cache holds Halland's kommun
@@ -63,12 +64,12 @@ SETTLE_MS = 1_000
 # What wait_idle() watches: readiness plus a signature that must stay unchanged.
 _PAGE_STATE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .filter(t => !t.closest('details:not([open])'));
-    // drawn: a Vega view with at least one mark (it is first embedded without data,
-    // then given its data)
-    const drawn = charts.filter(c => c.querySelector('svg.marks g.role-mark > *')).length;
+    // drawn: plotly.js has built its SVG with at least one trace (the component is
+    // lazy-loaded and mounts after the run ends)
+    const drawn = charts.filter(c => c.querySelector('svg.main-svg g.trace')).length;
     const filled = tables.filter(t => t.querySelector('canvas table [role="row"]')).length;
     const script = app && app.getAttribute('data-test-script-state');
     const running = !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');

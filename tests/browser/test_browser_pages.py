@@ -149,12 +149,20 @@ def test_oversikt_metrics_and_map(app):
         app.screenshot("oversikt-metrics-FAILED")
     for label, value in OVERSIKT_METRICS.items():
         assert got.get(label) == value, f"metric {label!r}: {got.get(label)!r} != {value!r} (all: {got}); url {app.page.url}; page text: {app.text()[:600]}"
-    chart = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"]')
+    assert map_polygons(app) == 6, "a fresh server with an empty boundary cache draws the embedded kommun polygons"
+    text = app.text()
+    assert "Förenklad karta" not in text
+    assert "Kommungränser: SCB, Digitala gränser (kommungränser), CC0, 2025-01-21" in text
+
+
+def map_polygons(app) -> int:
+    """Filled kommun polygons in the map (chart in the container with key nv_karta)."""
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
     assert chart.count() == 1, "the map (chart in the container with key nv_karta) is missing"
-    circles = chart.locator("svg.marks g.mark-symbol.role-mark path").count()
-    assert circles == 6, f"the simplified map draws one circle per kommun, got {circles}"
-    # Empty boundary cache: the simplified map with its visible note.
-    assert "Förenklad karta: kommungränser saknas" in app.text()
+    return chart.evaluate(
+        "c => [...c.querySelectorAll('svg.main-svg g.scatterlayer g.trace path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 20).length"
+    )
 
 
 def test_forecast_variant_switch(app):
@@ -175,18 +183,55 @@ def test_forecast_variant_switch(app):
 
 
 def test_map_with_imported_boundaries(app_with_map):
-    """With boundaries in the cache the map draws the kommun polygons, not the fallback."""
+    """With boundaries in the cache (a newer release) the map uses them before the embedded file."""
     app = app_with_map
     app.open(url_of(ui.PAGES[0]))
     assert app.exceptions() == []
     text = app.text()
     assert "Förenklad karta" not in text, "the fallback map is shown although boundaries were imported"
-    assert "Kommungränser: SCB" in text
-    polygons = app.page.locator('.st-key-nv_karta [data-testid="stVegaLiteChart"] svg.marks g.mark-shape.role-mark path').count()
-    assert polygons == 6, f"expected one filled shape per kommun (6), got {polygons}"
+    assert "Kommungränser: SCB, Digitala gränser (CC0), hämtade till den lokala kartcachen" in text
+    assert map_polygons(app) == 6, "expected one filled shape per kommun (6)"
     errors = [e for e in app.console_errors if not benign(e, app.server.url)]
     assert errors == [], "\n".join(errors)
     app.screenshot("oversikt-karta")
+
+
+def _click_kommun(app, name: str) -> None:
+    """Click the map where the kommun's label is (inside its polygon)."""
+    chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
+    chart.scroll_into_view_if_needed()
+    label = chart.locator("g.textpoint text").filter(has_text=name).first
+    box = label.bounding_box()
+    assert box, f"no label {name!r} on the map"
+    # a little below the label's centre: inside the kommun, off the label text
+    app.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 8)
+    app.wait_idle()
+
+
+def test_click_on_a_kommun_selects_it(app):
+    """A click on a kommun shows its figures beside the map and outlines it; a second
+    click on it clears the choice, and so does "Rensa val"."""
+    app.open(url_of(ui.PAGES[0]))
+    app.wait_for_text("Klicka på en kommun på kartan")
+    _click_kommun(app, "Hylte")
+    app.wait_for_text("Rensa val")
+    left = app.text('.st-key-nv_karta_vald_panel')
+    assert "Hylte" in left and "Invånare per vårdcentral" in left, left
+    # Hylte's figures from the data (FACTS S1/HSU): one VC
+    assert app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]').evaluate(
+        "c => [...c.querySelectorAll('g.scatterlayer g.trace path.js-line')]"
+        ".some(p => (p.getAttribute('style') || '').includes('stroke-width: 4px'))"
+    ), "the selected kommun is outlined"
+    app.screenshot("oversikt-karta-vald", full_page=False)
+    app.page.get_by_role("button", name="Rensa val").click()
+    app.wait_for_text("Klicka på en kommun på kartan")
+    assert "Rensa val" not in app.text()
+    _click_kommun(app, "Falkenberg")
+    app.wait_for_text("Rensa val")
+    assert "Falkenberg" in app.text('.st-key-nv_karta_vald_panel')
+    _click_kommun(app, "Falkenberg")
+    app.wait_for_text("Klicka på en kommun på kartan")
+    assert app.exceptions() == [] and app.new_tracebacks() == []
 
 
 def test_deep_link_on_fresh_server(fresh_app):
@@ -229,6 +274,63 @@ def test_no_requests_leave_the_machine(app):
     )
 
 
+def test_charts_speak_swedish(app):
+    """Mode bar titles in Swedish (plotly.js's dictionary through config.locales, nothing
+    fetched), Swedish thousands on the axes, and the chart's accessible name."""
+    app.open("befolkning")
+    chart = app.page.locator('[data-testid="stPlotlyChart"]').first
+    titles = chart.evaluate("c => [...c.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
+    assert titles == ["Ladda ned diagrammet som PNG", "Zooma in", "Zooma ut", "Återställ"]
+    ticks = chart.evaluate("c => [...c.querySelectorAll('g.ytick text')].map(t => t.textContent)")
+    assert "100\u00a0000" in ticks, ticks
+    assert chart.get_attribute("aria-label").startswith("Linjediagram: Invånare per kommun")
+
+
+@pytest.mark.parametrize(
+    "size, viewport, zoom",
+    [("1400", {"width": 1400, "height": 900}, 1), ("1920", {"width": 1920, "height": 1080}, 1),
+     # 150 % zoom on a 1920×1080 screen: 1280×720 CSS pixels at 1,5 device pixels each
+     ("1920-zoom150", {"width": 1280, "height": 720}, 1.5)],
+)
+def test_map_labels_are_whole_and_apart(browser, warm_app_server, size, viewport, zoom):
+    """No clipped or overlapping map labels ("ungsbacka", a label under a neighbour's)
+    and the colour bar's title whole ("nvånare per vårdcentral"), at the sizes the room uses."""
+    from tests.browser.conftest import RUN_TIMEOUT_MS, StreamlitPage
+
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=zoom, locale="sv-SE")
+    ctx.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        app = StreamlitPage(ctx.new_page(), warm_app_server)
+        app.open(url_of(ui.PAGES[0]))
+        chart = app.page.locator('.st-key-nv_karta [data-testid="stPlotlyChart"]')
+        chart.scroll_into_view_if_needed()
+        boxes = chart.evaluate(
+            """c => {
+                const svg = c.querySelector('svg.main-svg').getBoundingClientRect();
+                const one = el => { const r = el.getBoundingClientRect(); return {t: el.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+                return {svg: {x0: svg.left, y0: svg.top, x1: svg.right, y1: svg.bottom},
+                        labels: [...c.querySelectorAll('g.textpoint text')].map(one),
+                        bar: [...c.querySelectorAll('.colorbar text')].map(one)};
+            }"""
+        )
+        svg = boxes["svg"]
+        texts = boxes["labels"] + boxes["bar"]
+        assert len(boxes["labels"]) == 6
+        assert any(b["t"] == "Invånare per vårdcentral" for b in boxes["bar"]), boxes["bar"]
+        for b in texts:
+            inside = svg["x0"] - 0.5 <= b["x0"] and b["x1"] <= svg["x1"] + 0.5 and svg["y0"] - 0.5 <= b["y0"] and b["y1"] <= svg["y1"] + 0.5
+            assert inside, f"{size}: {b['t']!r} is clipped by the chart's edge ({b} in {svg})"
+        labels = boxes["labels"]
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                gap = 3  # px between two labels, so they read as two
+                apart = a["x1"] + gap <= b["x0"] or b["x1"] + gap <= a["x0"] or a["y1"] + gap <= b["y0"] or b["y1"] + gap <= a["y0"]
+                assert apart, f"{size}: labels {a['t']!r} and {b['t']!r} touch or overlap ({a}, {b})"
+        app.screenshot(f"karta-{size}", full_page=False)
+    finally:
+        ctx.close()
+
+
 # Widths a headline must fit at (issue 10 b): a laptop, the reported 1400 px, the
 # projector, and the projector at 150 % browser zoom (CSS width 1280 px at 1.5 device
 # pixels per CSS pixel, which is what zoom does to the layout).
@@ -247,7 +349,7 @@ _CLIPPED_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')
                     scroll: e.scrollWidth, client: e.clientWidth})))"""
 
 
-@pytest.mark.parametrize("variant", ["Region Hallands framskrivning 2026", "Dialogunderlaget 2023 (HSU)"], ids=["RH2026", "HSU2023"])
+@pytest.mark.parametrize("variant", ["Region Hallands befolkningsframskrivning 2026 (SCB t.o.m. 2025)", "Dialogunderlagets prognos (HSU-2023, 2022–2030)"], ids=["RH2026", "HSU2023"])
 @pytest.mark.parametrize("size", list(HEADLINE_SIZES), ids=list(HEADLINE_SIZES))
 def test_oversikt_headlines_are_not_clipped(browser, warm_app_server, size, variant):
     """No headline value, label or delta on Översikt is cut off at 1280 px and wider."""
