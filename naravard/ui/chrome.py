@@ -43,28 +43,34 @@ def variant() -> str:
     return v if v in population.VARIANTS else population.DEFAULT_VARIANT
 
 
+def _forecast_from_link() -> None:
+    """A shared link names its forecast (``?prognos=HSU2023``); it becomes the app's
+    choice when a session starts. Read here because the radio below must get its
+    value before it is drawn."""
+    from naravard.export.link import QUERY_KEYS
+
+    wanted = st.query_params.get(QUERY_KEYS["prognos"])
+    if KEY_VARIANT not in st.session_state and wanted in population.VARIANTS:
+        st.session_state[KEY_VARIANT] = wanted
+
+
 def sidebar(ds: Dataset, url_path: str = "") -> None:
     """Shared chrome, drawn once by app.py for every page.
 
-    On the Scenario page the forecast is one of the scenario's own assumptions, so
-    the global choice is shown disabled there (still drawn, so its state is kept).
+    The forecast radio is the app's one forecast choice, on every page; the Scenario
+    page reads it (its own forecast, "Egen", is a scenario option on top of it).
     """
-    scenario_page = url_path == "scenario"
+    _forecast_from_link()
     with st.sidebar:
         st.radio(
             "Befolkningsprognos",
             options=list(population.VARIANTS),
             format_func=lambda k: population.VARIANTS[k].label_sv,
             key=KEY_VARIANT,
-            disabled=scenario_page,
             help="Två prognoser finns och skiljer sig åt: dialogunderlaget räknar med ca 362 000 invånare 2030, "
-            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor utom Scenario.",
+            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor, också Scenario.",
         )
-        if scenario_page:
-            # markdown, not caption: grey caption text on the grey sidebar fails WCAG contrast
-            st.markdown("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
-        else:
-            st.markdown(population.VARIANTS[variant()].description_sv)
+        st.markdown(population.VARIANTS[variant()].description_sv)
         own = [name for name, _ in data_overrides() if name in ds.info]
         if own:
             from naravard.services.importing import IMPORTABLE
