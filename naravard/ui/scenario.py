@@ -445,11 +445,15 @@ def saved_section(ds: Dataset, inputs) -> None:
     store = scenario_store()
     if store is None:
         return
-    _messages()
-    if undo := st.session_state.get(KEY_SC_UNDO):
-        u1, u2 = st.columns([3, 1], vertical_alignment="center")
-        u1.info(f"”{undo[1]}” är borttaget.", icon=":material/delete:")
-        u2.button("Ångra", key=KEY_SC_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
+    # One container, always drawn, holds the messages: the tabs below keep their place
+    # in the page, so Streamlit keeps the tab the person was on (a message drawn above
+    # them only sometimes would move them and reset the choice to the first tab).
+    with st.container():
+        _messages()
+        if undo := st.session_state.get(KEY_SC_UNDO):
+            u1, u2 = st.columns([3, 1], vertical_alignment="center")
+            u1.info(f"”{undo[1]}” är borttaget.", icon=":material/delete:")
+            u2.button("Ångra", key=KEY_SC_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
     saved_list = []
     try:
         saved_list = store.list()
