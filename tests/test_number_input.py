@@ -63,7 +63,7 @@ def test_bad_text_keeps_the_last_good_value_with_a_swedish_message():
     at.text_input(key="nv_test_kvot" + NUM_TEXT).input("0,9,5").run()
     assert at.session_state["nv_test_kvot"] == pytest.approx(0.988)
     [err] = at.error
-    assert err.value.startswith("Kvot: ”0,9,5” är inget tal.") and "Värdet 0,988 gäller tills vidare." in err.value
+    assert err.value.startswith("”0,9,5” är inget tal.") and "Värdet 0,988 gäller tills vidare." in err.value
     # corrected: the message goes away
     at.text_input(key="nv_test_kvot" + NUM_TEXT).input("1,2").run()
     assert not at.error and at.session_state["nv_test_kvot"] == pytest.approx(1.2)

@@ -85,9 +85,10 @@ def _number_text(value: float, decimals: int, signed: bool) -> str:
     return text
 
 
-def _number_changed(key: str, label: str, lo: float, hi: float, decimals: int, signed: bool) -> None:
+def _number_changed(key: str, lo: float, hi: float, decimals: int, signed: bool) -> None:
     """Callback: accept the typed text if it is a number within bounds, else keep the
-    last good value and leave a Swedish message for the next run."""
+    last good value and leave a Swedish message for the next run (drawn right under
+    the field, so it does not repeat the label)."""
     text = st.session_state.get(key + NUM_TEXT, "")
     old = st.session_state.get(key)
     keep = f" Värdet {_number_text(old, decimals, signed)} gäller tills vidare." if old is not None else ""
@@ -96,14 +97,14 @@ def _number_changed(key: str, label: str, lo: float, hi: float, decimals: int, s
         value = fmt.parse_number(text)
     except ValueError:
         st.session_state[key + NUM_ERROR] = (
-            f"{label}: ”{text.strip()}” är inget tal. Skriv till exempel {example} "
+            f"”{text.strip()}” är inget tal. Skriv till exempel {example} "
             f"(decimalkomma, mellanslag mellan tusental).{keep}"
         )
         return
     value = round(value, decimals)
     if not lo <= value <= hi:
         st.session_state[key + NUM_ERROR] = (
-            f"{label}: {_number_text(value, decimals, signed)} ligger utanför det tillåtna intervallet "
+            f"{_number_text(value, decimals, signed)} ligger utanför det tillåtna intervallet "
             f"{_number_text(lo, decimals, False)} till {_number_text(hi, decimals, False)}.{keep}"
         )
         return
@@ -161,7 +162,7 @@ def number_input(
         label,
         key=text_key,
         on_change=_number_changed,
-        args=(key, label, float(min_value), float(max_value), decimals, signed),
+        args=(key, float(min_value), float(max_value), decimals, signed),
         help=help,
     )
     if error is not None:
