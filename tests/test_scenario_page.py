@@ -376,3 +376,12 @@ def test_scenario_page_is_layout_only():
     literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert not [v for v in literals if v.startswith("nv_")]
     assert not [k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg and k.arg.startswith("on_")]
+
+
+def test_a_link_with_the_own_forecast_turns_it_on_and_keeps_its_rates():
+    at = scenario_page({"v": "1", "prognos": "EGEN", "tillvaxt80": "1380:2.5"})
+    assert not at.exception and not at.warning
+    assert at.checkbox(key="nv_sc_egen_prognos").value
+    assert _text(at, "nv_sc_g80_1380").value == "+2,5"  # a change, so signed
+    assert at.radio(key=KEY_VARIANT).value == "RH2026", "the app's forecast is left as it was"
+    assert at.query_params["prognos"] == "EGEN" and at.query_params["tillvaxt80"] == "1380:2.5"

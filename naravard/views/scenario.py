@@ -176,7 +176,7 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
 
 
 def default_target(inputs: scenario.ModelInputs) -> float:
-    """Starting value for the Halland-wide listing target, shown when the user ticks it.
+    """Starting value for the region-wide listing target, shown when the user ticks it.
 
     Today's average from the deck's kommun table (listed per VC × VCs, summed, over
     all VCs), rounded to the widget's step, so it is traceable rather than typed in.

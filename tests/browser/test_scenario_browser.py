@@ -127,6 +127,8 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     _type(app, "nv_sc_ui_grupp", "Grupp A")
     page.get_by_role("button", name="Spara scenariot", exact=True).click()
     app.wait_for_text("Sparat som ”Plan 25 %” i gruppen ”Grupp A”.")
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()  # again: same name, same group
+    app.wait_for_text("Det finns redan ett scenario som heter ”Plan 25 %” (gruppen Grupp A). Välj ett annat namn.")
 
     # a colleague opens the link in a session of their own
     ctx2, other = _new_app_page(browser, app.server, VIEWPORT)
