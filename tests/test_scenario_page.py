@@ -95,6 +95,10 @@ def test_preset_fills_in_the_controls():
     assert metrics(at)["Invånare 80+"] == "34 166"
 
 
+def _unescaped(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -126,7 +130,7 @@ def test_save_open_rename_delete_confirm_and_undo(tmp_path):
     # "Ta bort" only asks; nothing is deleted until the person confirms
     _button(at, "Ta bort").click().run()
     assert [s.name for s in store.list()] == ["Omdöpt"]
-    assert any("Vill du ta bort ”Omdöpt (Åsa)”" in w.value for w in at.warning)
+    assert any("Vill du ta bort ”Omdöpt (Åsa)”" in _unescaped(w.value) for w in at.warning)
     _button(at, "Avbryt").click().run()
     assert [s.name for s in store.list()] == ["Omdöpt"] and not any("Vill du ta bort" in w.value for w in at.warning)
 
@@ -134,7 +138,7 @@ def test_save_open_rename_delete_confirm_and_undo(tmp_path):
     _button(at, "Ja, ta bort").click().run()
     assert not at.exception
     assert store.list() == []
-    assert any("”Omdöpt (Åsa)” är borttaget" in i.value for i in at.info)
+    assert any("”Omdöpt (Åsa)” är borttaget" in _unescaped(i.value) for i in at.info)
     _button(at, "Ångra").click().run()
     assert not at.exception
     assert [s.name for s in store.list()] == ["Omdöpt"]
@@ -385,3 +389,14 @@ def test_a_link_with_the_own_forecast_turns_it_on_and_keeps_its_rates():
     assert _text(at, "nv_sc_g80_1380").value == "+2,5"  # a change, so signed
     assert at.radio(key=KEY_VARIANT).value == "RH2026", "the app's forecast is left as it was"
     assert at.query_params["prognos"] == "EGEN" and at.query_params["tillvaxt80"] == "1380:2.5"
+
+
+def test_names_in_messages_are_shown_as_written_not_as_markdown(tmp_path):
+    name = "**Fet** [länk](https://example.org)"
+    at = scenario_page()
+    at.text_input(key=KEY_SC_NAME).input(name)
+    at.button(key=KEY_SC_SAVE).click().run()
+    [msg] = at.success
+    assert msg.value == fmt.markdown_escape(f"Sparat som ”{name}”.")
+    _button(at, "Ta bort").click().run()
+    assert any(w.value == fmt.markdown_escape(f"Vill du ta bort ”{name}”? Det gäller alla som använder verktyget.") for w in at.warning)

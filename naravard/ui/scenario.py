@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from naravard import fmt
 from naravard.export import link as share
 from naravard.export import scenario as scenario_export
 from naravard.model import scenario
@@ -433,11 +434,14 @@ def _undo(store) -> None:
 
 
 def _messages() -> None:
+    """The store callbacks' messages. They quote names people typed, and Streamlit
+    renders these boxes as Markdown, so every message is escaped (a name is shown as
+    written, never as a link or emphasis)."""
     for kind, text in st.session_state.pop(KEY_SC_MESSAGES, []):
         if kind == "success":
-            st.success(text, icon=":material/check_circle:")
+            st.success(fmt.markdown_escape(text), icon=":material/check_circle:")
         else:
-            st.error(text, icon=":material/error:")
+            st.error(fmt.markdown_escape(text), icon=":material/error:")
 
 
 def saved_section(ds: Dataset, inputs) -> None:
@@ -452,7 +456,7 @@ def saved_section(ds: Dataset, inputs) -> None:
         _messages()
         if undo := st.session_state.get(KEY_SC_UNDO):
             u1, u2 = st.columns([3, 1], vertical_alignment="center")
-            u1.info(f"”{undo[1]}” är borttaget.", icon=":material/delete:")
+            u1.info(fmt.markdown_escape(f"”{undo[1]}” är borttaget."), icon=":material/delete:")
             u2.button("Ångra", key=KEY_SC_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
     saved_list = []
     try:
@@ -480,7 +484,10 @@ def saved_section(ds: Dataset, inputs) -> None:
             pending = st.session_state.get(KEY_SC_DELETE_PENDING)
             if pending in options:
                 with st.container(border=True):
-                    st.warning(f"Vill du ta bort ”{options[pending]}”? Det gäller alla som använder verktyget.", icon=":material/warning:")
+                    st.warning(
+                        fmt.markdown_escape(f"Vill du ta bort ”{options[pending]}”? Det gäller alla som använder verktyget."),
+                        icon=":material/warning:",
+                    )
                     d1, d2 = st.columns(2)
                     d1.button("Ja, ta bort", key=KEY_SC_DELETE_CONFIRM, type="primary", on_click=_delete, args=(store, pending, options[pending]))
                     d2.button("Avbryt", key=KEY_SC_DELETE_CANCEL, on_click=_cancel_delete)
