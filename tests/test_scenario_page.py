@@ -312,11 +312,13 @@ def test_one_forecast_choice_for_the_whole_app():
     assert at.query_params["prognos"] == "HSU2023"
 
 
-def test_a_link_with_a_forecast_sets_the_apps_choice():
+@pytest.mark.parametrize("given, chosen", [("HSU2023", "HSU2023"), ("EGEN", "RH2026"), ("<b>x</b>", "RH2026")])
+def test_a_link_with_a_forecast_sets_the_apps_choice(given, chosen):
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    at.query_params["prognos"] = "HSU2023"
+    at.query_params["prognos"] = given
     at.run()
-    assert at.radio(key=KEY_VARIANT).value == "HSU2023"
+    assert not at.exception
+    assert at.radio(key=KEY_VARIANT).value == chosen
 
 
 def test_preset_with_a_forecast_sets_the_sidebar():
