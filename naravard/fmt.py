@@ -63,3 +63,34 @@ def markdown_escape(text: str) -> str:
     imported file, a scenario name) is shown as written and never becomes a link,
     emphasis or a heading."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+_SPACES = (" ", NBSP, "\u202f", "\u2009")
+_MINUSES = ("-", MINUS, "\u2013")  # hyphen-minus, minus sign, en dash (what autocorrect makes of "-")
+
+
+def parse_number(text: str) -> float:
+    """A number as a person types it in Swedish: ``"0,95"`` → ``0.95``, ``"7 400"`` → ``7400.0``,
+    ``"−1,5"`` → ``-1.5``. The inverse of :func:`number` (whose output it accepts).
+
+    Spaces (also no-break and thin) are thousands separators; the decimal separator is a
+    comma, or a point for someone on an English keyboard or a numeric keypad. A text
+    with both, or with more than one separator, is ambiguous (``"1.000,5"``, ``"1,2,3"``)
+    and rejected rather than guessed. Raises :class:`ValueError` (English message).
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"not text: {text!r}")
+    s = text.strip()
+    for sp in _SPACES:
+        s = s.replace(sp, "")
+    sign = 1.0
+    if s[:1] in _MINUSES:
+        sign, s = -1.0, s[1:]
+    elif s[:1] == "+":
+        s = s[1:]
+    if s.count(",") + s.count(".") > 1:
+        raise ValueError(f"ambiguous number: {text!r}")
+    s = s.replace(",", ".")
+    if not s or not all(ch.isdigit() and ch.isascii() or ch == "." for ch in s) or s == ".":
+        raise ValueError(f"not a number: {text!r}")
+    return sign * float(s)

@@ -288,15 +288,7 @@ def _open(region_dir: Path, monkeypatch, script: str) -> AppTest:
     return at
 
 
-# Text other helpers' files still write with the region's name in code (issue 10 part 5:
-# B1 population/scenario labels, B2 ui.chrome, C importing). Filtered here so this test
-# checks the pages' own text strictly; test_no_halland_anywhere_once_merged keeps the
-# whole page honest and passes once their branches are merged. Remove after the merge.
-PENDING_OTHERS = (
-    # model.population.VARIANTS label and description (B1 → manifest [forecasts]), ui.chrome's help (B2)
-    "Region Hallands framskrivning",
-)
-MY_PAGES = ["pages/oversikt.py", "pages/befolkning.py", "pages/tillganglighet.py", "pages/om_data.py"]
+ALL_PAGES = [p.script for p in ui.PAGES]
 
 
 @pytest.mark.parametrize("script", [p.script for p in ui.PAGES])
@@ -307,13 +299,11 @@ def test_every_page_renders_for_another_region(region_dir, monkeypatch, script):
     assert "Region Blekinge" in " ".join(str(m.value) for m in at.sidebar.markdown)  # the sidebar names the region
 
 
-@pytest.mark.parametrize("script", MY_PAGES)
+@pytest.mark.parametrize("script", ALL_PAGES)
 def test_page_names_the_region_not_halland(region_dir, monkeypatch, script):
     at = _open(region_dir, monkeypatch, script)
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
-    for pending in PENDING_OTHERS:
-        text = text.replace(pending, "")
     leaks = sorted({m.group(0) for m in re.finditer(r"[^\n]{0,60}(?i:hallan|hallän|kungsbacka|varberg|falkenberg|halmstad|laholm|hylte|kronoberg)[^\n]{0,60}", text)})
     assert leaks == [], leaks
     assert "Blekinge" in text
@@ -332,9 +322,8 @@ def test_region_name_in_the_overview_title_and_texts(region_dir, monkeypatch):
     assert "Vad gäller för vårdcentralerna" in text
 
 
-@pytest.mark.xfail(strict=False, reason="until B1 (model, views/scenario), B2 (ui, pages/scenario) and C (services) are merged")
-@pytest.mark.parametrize("script", [p.script for p in ui.PAGES])
-def test_no_halland_anywhere_once_merged(region_dir, monkeypatch, script):
+@pytest.mark.parametrize("script", ALL_PAGES)
+def test_no_halland_anywhere(region_dir, monkeypatch, script):
     at = _open(region_dir, monkeypatch, script)
     text = _texts(at)
     leaks = sorted({m.group(0) for m in re.finditer(r"[^\n]{0,60}(?i:hallan|hallän)[^\n]{0,60}", text)})
@@ -379,28 +368,7 @@ def name_literals(path: Path, names: list[str]) -> list[str]:
 
 
 CODE = sorted([*(ROOT / "naravard").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
-# Files other helpers of issue 10 own and clear themselves; xfail until merged. Only
-# these: a file of this task that names a region fails for real.
-OWNED_BY_OTHERS = {
-    "naravard/model/scenario.py": "B1",
-    "pages/scenario.py": "B2",
-    "naravard/ui/chrome.py": "B2 (forecast help text)",
-}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(strict=False, reason=f"owned by {OWNED_BY_OTHERS[str(p.relative_to(ROOT))]}, cleared there"),
-        )
-        if str(p.relative_to(ROOT)) in OWNED_BY_OTHERS
-        else p
-        for p in CODE
-    ],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_region_or_kommun_name_in_code(path: Path):
     assert name_literals(path, region_names()) == []
 

@@ -6,6 +6,23 @@ from streamlit.testing.v1 import AppTest
 from naravard import fmt
 from naravard.model.scenario import Assumptions
 from naravard.store.sqlite import ScenarioStore
+from naravard.ui.state import (
+    KEY_SC_COMPARE,
+    KEY_SC_COMPARE_OUTPUT,
+    KEY_SC_LINK,
+    KEY_SC_RESET,
+    NUM_TEXT,
+    KEY_SC_COPY,
+    KEY_SC_CURRENT,
+    KEY_SC_GROUP,
+    KEY_SC_NAME,
+    KEY_SC_NEW_NAME,
+    KEY_SC_NOTE,
+    KEY_SC_PRESET,
+    KEY_SC_SAVE,
+    KEY_SC_VIEW,
+    KEY_VARIANT,
+)
 from tests.apptables import table_with
 
 TIMEOUT = 90
@@ -72,20 +89,28 @@ def test_hostile_url_warns_and_falls_back_for_bad_values_only():
 
 def test_preset_fills_in_the_controls():
     at = scenario_page()
-    at.selectbox(key="nv_sc_ui_forval").set_value("Längre sikt (2040)").run()
+    at.selectbox(key=KEY_SC_PRESET).set_value("Längre sikt (2040)").run()
     assert not at.exception
     assert at.slider(key="nv_sc_horisont").value == 2040
     # the sum of the kommun rows; the published län row says 34 165 (rounded on its own)
     assert metrics(at)["Invånare 80+"] == "34 166"
 
 
-def test_save_open_rename_delete(tmp_path):
+def _unescaped(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_save_open_rename_delete_confirm_and_undo(tmp_path):
     at = scenario_page()
     at.slider(key="nv_sc_andel_sabo").set_value(18).run()
-    at.text_input(key="nv_sc_ui_namn").input("Vänsterns grupp – test")
-    at.text_input(key="nv_sc_ui_grupp").input("Åsa")
-    at.text_area(key="nv_sc_ui_anteckning").input("Högre SäBo-andel")
-    at.button(key="nv_sc_ui_spara").click().run()
+    at.text_input(key=KEY_SC_NAME).input("Vänsterns grupp – test")
+    at.text_input(key=KEY_SC_GROUP).input("Åsa")
+    at.text_area(key=KEY_SC_NOTE).input("Högre SäBo-andel")
+    at.button(key=KEY_SC_SAVE).click().run()
     assert not at.exception
     assert any("Sparat" in s.value for s in at.success)
     store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
@@ -95,23 +120,49 @@ def test_save_open_rename_delete(tmp_path):
 
     # back to defaults, then open the saved one
     at.slider(key="nv_sc_andel_sabo").set_value(15).run()
-    open_button = next(b for b in at.button if b.label == "Öppna")
-    open_button.click().run()
+    _button(at, "Öppna").click().run()
     assert not at.exception
     assert at.slider(key="nv_sc_andel_sabo").value == 18
 
-    at.text_input(key="nv_sc_ui_nytt_namn").input("Omdöpt")
-    next(b for b in at.button if b.label == "Byt namn").click().run()
+    at.text_input(key=KEY_SC_NEW_NAME).input("Omdöpt")
+    _button(at, "Byt namn").click().run()
     assert [s.name for s in store.list()] == ["Omdöpt"]
-    next(b for b in at.button if b.label == "Ta bort").click().run()
+
+    # "Ta bort" only asks; nothing is deleted until the person confirms
+    _button(at, "Ta bort").click().run()
+    assert [s.name for s in store.list()] == ["Omdöpt"]
+    assert any("Vill du ta bort ”Omdöpt (Åsa)”" in _unescaped(w.value) for w in at.warning)
+    _button(at, "Avbryt").click().run()
+    assert [s.name for s in store.list()] == ["Omdöpt"] and not any("Vill du ta bort" in w.value for w in at.warning)
+
+    _button(at, "Ta bort").click().run()
+    _button(at, "Ja, ta bort").click().run()
+    assert not at.exception
     assert store.list() == []
+    assert any("”Omdöpt (Åsa)” är borttaget" in _unescaped(i.value) for i in at.info)
+    _button(at, "Ångra").click().run()
+    assert not at.exception
+    assert [s.name for s in store.list()] == ["Omdöpt"]
+    assert any("är tillbaka" in s.value for s in at.success)
+    assert not any(b.label == "Ångra" for b in at.button)
+
+
+def test_duplicate_name_in_a_group_is_refused_with_a_message(tmp_path):
+    at = scenario_page()
+    for _ in range(2):
+        at.text_input(key=KEY_SC_NAME).input("Plan A")
+        at.text_input(key=KEY_SC_GROUP).input("")
+        at.button(key=KEY_SC_SAVE).click().run()
+    assert not at.exception
+    assert any("Det finns redan ett scenario som heter ”Plan A”" in e.value for e in at.error)
+    assert [s.name for s in ScenarioStore(str(tmp_path / "scenarier.sqlite3")).list()] == ["Plan A"]
 
 
 def test_compare_with_a_saved_scenario(tmp_path):
     store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
     s = store.save("Hög andel", "Grupp A", "", Assumptions(andel_ordinart=0.3).to_dict())
     at = scenario_page()
-    at.multiselect(key="nv_sc_ui_jamfor").set_value([s.id]).run()
+    at.multiselect(key=KEY_SC_COMPARE).set_value([s.id]).run()
     assert not at.exception
     table = table_with(at, "Aktuellt (2030)")
     row = table[table["Resultat"] == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"].iloc[0].map(fmt.plain)
@@ -135,22 +186,22 @@ def _table_text(at: AppTest) -> str:
 
 def test_view_switch_shows_each_view_and_follows_the_sliders():
     at = scenario_page()
-    assert at.segmented_control(key="nv_sc_ui_visa").value == "diagram"
+    assert at.segmented_control(key=KEY_SC_VIEW).value == "diagram"
     assert len(at.get("plotly_chart")) == 1  # the per-kommun chart is the default view
 
     at.slider(key="nv_sc_horisont").set_value(2035).run()
-    at.segmented_control(key="nv_sc_ui_visa").set_value("tabell").run()
+    at.segmented_control(key=KEY_SC_VIEW).set_value("tabell").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 0, "only the chosen view is drawn"
     text = _table_text(at)
     assert "Kungsbacka" in text and "Hylte" in text
 
-    at.segmented_control(key="nv_sc_ui_visa").set_value("vagval").run()
+    at.segmented_control(key=KEY_SC_VIEW).set_value("vagval").run()
     text = _table_text(at)
     assert "→" in text and "Laholm" in text
     assert metrics(at)["Inskrivna, ordinärt boende"] == "6 024"  # 4 100 / 21 995 × 32 314 (80+ in 2035)
 
-    at.segmented_control(key="nv_sc_ui_visa").set_value("antaganden").run()
+    at.segmented_control(key=KEY_SC_VIEW).set_value("antaganden").run()
     text = _table_text(at)
     assert "2035" in text and "HSU-2023, 2023-01-01" in text and "kalibrerad" in text
 
@@ -163,7 +214,7 @@ def test_exports_follow_the_sliders_without_a_full_rerun():
     at = scenario_page()
     at.slider(key="nv_sc_horisont").set_value(2035).run()
     at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
-    a = view.current(at.session_state[view.KEY_CURRENT])
+    a = view.current(at.session_state[KEY_SC_CURRENT])
     assert a.horisont == 2035 and a.andel_ordinart == pytest.approx(0.25)
     rows = view.assumption_rows(a)
     assert ("Framskrivning till år", "2035") in [(r[0], r[1]) for r in rows]
@@ -193,3 +244,173 @@ def test_slider_step_redraws_a_lean_chart_with_a_stable_name():
     assert "2035 (scenario)" in [t["name"] for t in fig["data"]]
     assert fig["layout"]["template"] == {"data": {"scatter": [{"type": "scatter"}]}} or not fig["layout"]["template"].get("layout")
     assert len(after[0].proto.spec) < 8_000, f"the redrawn figure stays lean ({len(after[0].proto.spec)} bytes)"
+
+
+# ------------------------------------------------------------------ issue 10: g, f, i, j, part 1
+
+
+def test_state_copy_holds_the_values_and_never_itself():
+    """The copy that survives page switches held every nv_sc_ key, itself included, so
+    it nested one level deeper with every slider step (issue 10 g)."""
+    at = scenario_page()
+    for v in (21, 22, 23):
+        at.slider(key="nv_sc_andel_ordinart").set_value(v).run()
+    copy = at.session_state[KEY_SC_COPY]
+    assert KEY_SC_COPY not in copy
+    assert not any(isinstance(v, dict) for v in copy.values()), "the copy holds plain values only"
+    assert copy["nv_sc_andel_ordinart"] == 23 and copy["nv_sc_vc_1380"] == 0
+    # and it does its job: after another page, the scenario comes back as it was
+    at.switch_page("pages/oversikt.py").run()
+    at.switch_page("pages/scenario.py").run()
+    assert at.slider(key="nv_sc_andel_ordinart").value == 23
+
+
+def _text(at: AppTest, key: str):
+    return at.text_input(key=key + NUM_TEXT)
+
+
+def test_number_inputs_show_and_take_swedish_decimals():
+    """Issue 10 f: "0.988", "10.4", and "0,95" typed became "095"."""
+    at = scenario_page()
+    assert _text(at, "nv_sc_sabo_platser_per_inskriven").value == "0,988"  # 2 964 / 3 000
+    # calibrated (issue 10 k): 208 places over 21 995 aged 80+ on 2023-01-01, × 1 000 = 9,457
+    assert _text(at, "nv_sc_korttid_per_1000_80").value == "9,5"
+    assert _text(at, "nv_sc_vc_1380").value == "0"
+    # 30 147 aged 80+ in 2030 × 3 000 / 21 995 enrolled in SäBo × 2 964 / 3 000 places
+    assert metrics(at)["SäBo-platser som behövs"] == fmt.plain(fmt.number(30147 * 3000 / 21995 * 0.988))
+
+    _text(at, "nv_sc_sabo_platser_per_inskriven").input("0,95").run()
+    assert not at.exception and not at.error
+    assert at.session_state["nv_sc_sabo_platser_per_inskriven"] == pytest.approx(0.95)
+    assert _text(at, "nv_sc_sabo_platser_per_inskriven").value == "0,95"  # no trailing zero
+    assert metrics(at)["SäBo-platser som behövs"] == fmt.plain(fmt.number(30147 * 3000 / 21995 * 0.95))
+    assert at.query_params["sabokvot"] == "0.95"
+
+
+def test_bad_number_gets_a_swedish_message_and_keeps_the_last_good_value():
+    at = scenario_page()
+    _text(at, "nv_sc_korttid_per_1000_80").input("tio").run()
+    assert not at.exception
+    [err] = [e.value for e in at.error]
+    assert "”tio” är inget tal" in err and "9,5 gäller" in err
+    assert at.session_state["nv_sc_korttid_per_1000_80"] == pytest.approx(208 / 21995 * 1000)
+    assert _text(at, "nv_sc_korttid_per_1000_80").value == "tio", "what was typed stays, to be corrected"
+
+    _text(at, "nv_sc_korttid_per_1000_80").input("75").run()
+    [err] = [e.value for e in at.error]
+    assert "utanför det tillåtna intervallet 0 till 50" in err
+    _text(at, "nv_sc_korttid_per_1000_80").input("12,5").run()
+    assert not at.error and at.session_state["nv_sc_korttid_per_1000_80"] == pytest.approx(12.5)
+
+
+def test_one_forecast_choice_for_the_whole_app():
+    """Issue 10 i: the scenario had its own forecast radio while the sidebar's was
+    shown disabled. Now the sidebar's radio decides, on every page."""
+    at = scenario_page()
+    sidebar_radio = at.radio(key=KEY_VARIANT)
+    assert not sidebar_radio.disabled
+    assert [r.label for r in at.main.radio] == [], "no second forecast selector on the page"
+    assert "Resultat för Halland 2025 → 2030" in [h.value for h in at.subheader]
+
+    sidebar_radio.set_value("HSU2023").run()
+    assert not at.exception
+    assert at.query_params["prognos"] == "HSU2023"
+    assert any(h.value.startswith("Resultat för Halland 2022 → 2030") for h in at.subheader)
+
+    # the own forecast is a scenario option on top of it
+    at.checkbox(key="nv_sc_egen_prognos").check().run()
+    assert not at.exception and at.query_params["prognos"] == "EGEN"
+    at.checkbox(key="nv_sc_egen_prognos").uncheck().run()
+    assert at.query_params["prognos"] == "HSU2023"
+
+
+@pytest.mark.parametrize("given, chosen", [("HSU2023", "HSU2023"), ("EGEN", "RH2026"), ("<b>x</b>", "RH2026")])
+def test_a_link_with_a_forecast_sets_the_apps_choice(given, chosen):
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params["prognos"] = given
+    at.run()
+    assert not at.exception
+    assert at.radio(key=KEY_VARIANT).value == chosen
+
+
+def test_preset_with_a_forecast_sets_the_sidebar():
+    at = scenario_page()
+    at.selectbox(key=KEY_SC_PRESET).set_value("Dialogunderlagets prognos (HSU-2023, 2022–2030)").run()
+    assert not at.exception
+    assert at.radio(key=KEY_VARIANT).value == "HSU2023"
+
+
+def test_reset_returns_every_assumption_to_its_default():
+    at = scenario_page()
+    at.slider(key="nv_sc_andel_ordinart").set_value(31).run()
+    _text(at, "nv_sc_vc_1380").input("+2").run()
+    _text(at, "nv_sc_korttid_per_1000_80").input("x").run()  # a pending error goes too
+    at.button(key=KEY_SC_RESET).click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="nv_sc_andel_ordinart").value == 19  # calibrated 18,6 % (4 100 / 21 995)
+    assert _text(at, "nv_sc_vc_1380").value == "0"
+    assert _text(at, "nv_sc_korttid_per_1000_80").value == "9,5"
+    assert metrics(at)["Inskrivna, ordinärt boende"] == "5 620"  # 30 147 × 4 100 / 21 995
+    assert dict(at.query_params) == {"v": "1"} or at.query_params.get("ordinart") is None
+
+
+def test_copy_link_shows_the_link_as_text():
+    at = scenario_page()
+    at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
+    assert not at.code
+    at.toggle(key=KEY_SC_LINK).set_value(True).run()
+    assert not at.exception
+    [code] = at.code
+    assert code.value.endswith("?v=1&ordinart=0.25")
+    at.slider(key="nv_sc_andel_ordinart").set_value(30).run()  # the link follows the scenario
+    assert at.code[0].value.endswith("?v=1&ordinart=0.3")
+
+
+def test_compare_per_kommun(tmp_path):
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    s = store.save("Hög andel", "Grupp A", "", Assumptions(andel_ordinart=0.3).to_dict())
+    at = scenario_page()
+    at.multiselect(key=KEY_SC_COMPARE).set_value([s.id]).run()
+    at.selectbox(key=KEY_SC_COMPARE_OUTPUT).set_value("inskrivna_ordinart").run()
+    assert not at.exception
+    table = table_with(at, "Kommun")
+    row = table[table["Kommun"] == "Kungsbacka"].iloc[0].map(fmt.plain)
+    # 4 100 / 21 995 (calibrated, issue 10 k) and 30 % of Kungsbacka's 7 346 aged 80+ in 2030
+    assert row["Aktuellt (2030)"] == "1 369" and row["Hög andel (2030)"] == "2 204"
+    assert row["Hög andel: skillnad mot Aktuellt"] == "+835"
+    assert len(table) == 7  # six kommuner and the region
+
+
+def test_scenario_page_is_layout_only():
+    """Issue 10 part 1: ≤ 100 lines, no key literals, no callbacks, no functions."""
+    import ast
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "pages" / "scenario.py"
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 100
+    tree = ast.parse(text)
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef))]
+    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert not [v for v in literals if v.startswith("nv_")]
+    assert not [k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg and k.arg.startswith("on_")]
+
+
+def test_a_link_with_the_own_forecast_turns_it_on_and_keeps_its_rates():
+    at = scenario_page({"v": "1", "prognos": "EGEN", "tillvaxt80": "1380:2.5"})
+    assert not at.exception and not at.warning
+    assert at.checkbox(key="nv_sc_egen_prognos").value
+    assert _text(at, "nv_sc_g80_1380").value == "+2,5"  # a change, so signed
+    assert at.radio(key=KEY_VARIANT).value == "RH2026", "the app's forecast is left as it was"
+    assert at.query_params["prognos"] == "EGEN" and at.query_params["tillvaxt80"] == "1380:2.5"
+
+
+def test_names_in_messages_are_shown_as_written_not_as_markdown(tmp_path):
+    name = "**Fet** [länk](https://example.org)"
+    at = scenario_page()
+    at.text_input(key=KEY_SC_NAME).input(name)
+    at.button(key=KEY_SC_SAVE).click().run()
+    [msg] = at.success
+    assert msg.value == fmt.markdown_escape(f"Sparat som ”{name}”.")
+    _button(at, "Ta bort").click().run()
+    assert any(w.value == fmt.markdown_escape(f"Vill du ta bort ”{name}”? Det gäller alla som använder verktyget.") for w in at.warning)

@@ -96,7 +96,7 @@ def test_list_newest_first_and_empty(store: ScenarioStore):
 
 
 def test_rename_update_note_delete(path: Path):
-    times = iter(["2026-01-01T10:00:00+00:00", "2026-01-02T10:00:00+00:00", "2026-01-03T10:00:00+00:00"])
+    times = iter(["2026-01-01T10:00:00+00:00", "2026-01-02T10:00:00+00:00", "2026-01-03T10:00:00+00:00", "2026-01-04T10:00:00+00:00"])
     store = ScenarioStore(path, clock=lambda: next(times))
     s = store.save("Gammalt namn", GROUP, "", {"a": 1})
     r = store.rename(s.id, "  Nytt namn ")
@@ -407,3 +407,74 @@ def test_unusable_location_is_a_store_error(tmp_path: Path):
     directory.mkdir()
     with pytest.raises(StoreError):
         ScenarioStore(directory).save("A", "", "", {})
+
+
+# --------------------------------------------------------------------------- soft delete
+
+
+def test_delete_is_soft_and_restore_brings_it_back(store: ScenarioStore, path: Path):
+    keep = store.save("Behåll", GROUP, "", {"a": 1})
+    gone = store.save("Plan B", GROUP, "anteckning", {"b": 2})
+    store.delete(gone.id)
+    assert store.list() == [keep]
+    with pytest.raises(StoreNotFoundError):
+        store.get(gone.id)
+    for op in (lambda: store.rename(gone.id, "X"), lambda: store.update_note(gone.id, "x"), lambda: store.delete(gone.id)):
+        with pytest.raises(StoreNotFoundError):
+            op()
+    with sqlite3.connect(path) as conn:  # the row is still in the file, stamped
+        assert conn.execute("SELECT deleted_at IS NOT NULL FROM scenario WHERE id = ?", (gone.id,)).fetchone() == (1,)
+    conn.close()
+    back = store.restore(gone.id)
+    assert back == gone  # same id, name, group, note, payload and times
+    assert store.list() == [gone, keep]
+
+
+def test_restore_of_a_live_or_unknown_id_is_not_found(store: ScenarioStore):
+    s = store.save("A", "", "", {})
+    for scenario_id in (s.id, 999):
+        with pytest.raises(StoreNotFoundError) as exc:
+            store.restore(scenario_id)
+        assert exc.value.message_sv
+
+
+def test_deleted_name_is_free_and_restore_refuses_a_duplicate(store: ScenarioStore):
+    first = store.save("Plan", GROUP, "", {"v": 1})
+    store.delete(first.id)
+    second = store.save("plan ", GROUP, "", {"v": 2})  # the name is free again
+    with pytest.raises(StoreDuplicateError) as exc:
+        store.restore(first.id)
+    assert "Plan" in exc.value.message_sv or "plan" in exc.value.message_sv
+    assert store.list() == [second]
+    store.rename(second.id, "Plan 2")
+    assert [s.name for s in store.list()] == ["Plan 2"] and store.restore(first.id).name == "Plan"
+
+
+def test_version_1_store_is_migrated_with_its_scenarios(path: Path):
+    """A file written by the previous version (no deleted_at) keeps every scenario and
+    gains soft delete; its names stay unique."""
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    from naravard.store.sqlite import APPLICATION_ID, _MIGRATIONS
+
+    for statement in _MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO scenario (name, grp, note, created_at, updated_at, payload, name_key, grp_key)"
+        " VALUES ('Gammal', 'g', '', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', '{\"x\":1}', 'gammal', 'g')"
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = ScenarioStore(path)
+    [old] = store.list()
+    assert (old.name, old.payload) == ("Gammal", {"x": 1})
+    with sqlite3.connect(path) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    c.close()
+    with pytest.raises(StoreDuplicateError):
+        store.save("GAMMAL", "g", "", {})
+    store.delete(old.id)
+    assert store.list() == []
+    assert store.restore(old.id) == old

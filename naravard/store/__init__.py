@@ -38,6 +38,8 @@ class ScenarioRepository(Protocol):
 
     def delete(self, scenario_id: int) -> None: ...
 
+    def restore(self, scenario_id: int) -> SavedScenario: ...
+
 
 __all__ = [
     "SavedScenario",

@@ -20,6 +20,12 @@ uses (compared ignoring case, Unicode form and runs of whitespace) raises
 its own scenario. Different groups may use the same name. Ids are never reused, so a
 stale id refers to nothing rather than to someone else's newer scenario.
 
+Deleting is soft: :meth:`ScenarioStore.delete` stamps ``deleted_at`` and keeps the
+row, so a click on the wrong row can be undone with :meth:`ScenarioStore.restore`.
+A deleted scenario is invisible to ``list``, ``get``, ``rename`` and ``update_note``
+and does not hold its name (the uniqueness index covers live rows only); restoring
+it when its group has since reused the name raises :class:`StoreDuplicateError`.
+
 Damaged files are never repaired, overwritten or deleted here: if the file at the path
 is not a naravard scenario store (random bytes, a truncated database, another
 program's database) every read and write raises :class:`StoreCorruptError`, whose
@@ -29,7 +35,7 @@ even where SQLite would read the missing tail as zeros) and that it carries nara
 ``application_id``; every write first runs SQLite's ``quick_check`` inside its
 transaction, so a write never lands on a damaged file. A single row whose payload no
 longer decodes is skipped by :meth:`ScenarioStore.list` with a logged warning; ``get``
-of that row raises :class:`StoreCorruptError` (``delete`` still removes it).
+of that row raises :class:`StoreCorruptError` (``delete`` still removes it from the list).
 
 Errors follow the project's convention: ``str(err)`` is English (API, logs) and
 ``err.message_sv`` is the Swedish text for the UI. Nothing here imports Streamlit.
@@ -60,7 +66,7 @@ _T = TypeVar("_T")
 DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # PRAGMA application_id marks the file as ours ("NRVD").
 APPLICATION_ID = 0x4E525644
 
@@ -88,10 +94,17 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE UNIQUE INDEX scenario_grp_name ON scenario (grp_key, name_key)",
     ),
+    # 1 → 2: soft delete. A deleted row keeps its data but not its name.
+    (
+        "ALTER TABLE scenario ADD COLUMN deleted_at TEXT",
+        "DROP INDEX scenario_grp_name",
+        "CREATE UNIQUE INDEX scenario_grp_name_live ON scenario (grp_key, name_key) WHERE deleted_at IS NULL",
+    ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 _COLUMNS = "id, name, grp, note, created_at, updated_at, payload"
+_LIVE = "deleted_at IS NULL"
 
 # SQLite primary result codes (the low byte of an extended code).
 _SQLITE_BUSY = 5
@@ -281,7 +294,7 @@ class ScenarioStore:
     def list(self) -> list[SavedScenario]:
         """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged)."""
         rows = self._run(
-            lambda conn: conn.execute(f"SELECT {_COLUMNS} FROM scenario ORDER BY id DESC").fetchall(), write=False
+            lambda conn: conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE {_LIVE} ORDER BY id DESC").fetchall(), write=False
         )
         out: list[SavedScenario] = []
         for row in rows:
@@ -302,7 +315,7 @@ class ScenarioStore:
         scenario_id, new_name = _check_id(scenario_id), _check_name(new_name)
 
         def op(conn: sqlite3.Connection) -> tuple:
-            row = conn.execute("SELECT grp FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+            row = conn.execute(f"SELECT grp FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
             if row is None:
                 raise _not_found(scenario_id)
             self._check_unique(conn, new_name, row[0], exclude_id=scenario_id)
@@ -328,14 +341,39 @@ class ScenarioStore:
         return self._row_to_scenario(self._run(op, write=True))
 
     def delete(self, scenario_id: int) -> None:
-        """Delete a scenario; :class:`StoreNotFoundError` if there is none."""
+        """Delete a scenario (softly: :meth:`restore` undoes it); :class:`StoreNotFoundError` if there is none.
+
+        Soft, because one click in a shared tool can remove another group's work: the
+        UI asks first and then offers "Ångra", which needs the row to still exist.
+        """
         scenario_id = _check_id(scenario_id)
 
         def op(conn: sqlite3.Connection) -> None:
-            if conn.execute("DELETE FROM scenario WHERE id = ?", (scenario_id,)).rowcount == 0:
+            cur = conn.execute(
+                f"UPDATE scenario SET deleted_at = ? WHERE id = ? AND {_LIVE}", (self._clock(), scenario_id)
+            )
+            if cur.rowcount == 0:
                 raise _not_found(scenario_id)
 
         self._run(op, write=True)
+
+    def restore(self, scenario_id: int) -> SavedScenario:
+        """Undo :meth:`delete`. Raises :class:`StoreNotFoundError` if the id was never
+        used or is not deleted, :class:`StoreDuplicateError` if its group has since
+        saved another scenario under the same name (rename that one first)."""
+        scenario_id = _check_id(scenario_id)
+
+        def op(conn: sqlite3.Connection) -> tuple:
+            row = conn.execute(
+                "SELECT name, grp FROM scenario WHERE id = ? AND deleted_at IS NOT NULL", (scenario_id,)
+            ).fetchone()
+            if row is None:
+                raise _not_found(scenario_id)
+            self._check_unique(conn, row[0], row[1], exclude_id=scenario_id)
+            conn.execute("UPDATE scenario SET deleted_at = NULL WHERE id = ?", (scenario_id,))
+            return _select(conn, scenario_id)
+
+        return self._row_to_scenario(self._run(op, write=True))
 
     # ---------------------------------------------------------------- internals
 
@@ -357,7 +395,7 @@ class ScenarioStore:
 
     def _check_unique(self, conn: sqlite3.Connection, name: str, group: str, exclude_id: int | None) -> None:
         row = conn.execute(
-            "SELECT id, name FROM scenario WHERE grp_key = ? AND name_key = ? AND id IS NOT ?",
+            f"SELECT id, name FROM scenario WHERE grp_key = ? AND name_key = ? AND id IS NOT ? AND {_LIVE}",
             (_key(group), _key(name), exclude_id),
         ).fetchone()
         if row is not None:
@@ -502,7 +540,7 @@ class ScenarioStore:
 
 
 def _select(conn: sqlite3.Connection, scenario_id: int) -> tuple:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ?", (scenario_id,)).fetchone()
+    row = conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
     if row is None:
         raise _not_found(scenario_id)
     return row

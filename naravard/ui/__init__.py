@@ -5,7 +5,8 @@
 - :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame;
 - :mod:`.chrome`: the page list and the shared sidebar;
 - :mod:`.widgets`: render helpers (charts with captions, tables, "Källa:" lines);
-- :mod:`.sections`: page sections with widget state (map, boundaries, scenario state);
+- :mod:`.sections`: page sections with widget state (map, boundaries);
+- :mod:`.scenario`: the Scenario page's sections (its state, controls, studio, saved scenarios);
 - :mod:`.notfound`: the pages for ``st.navigation``, with a Swedish page for an unknown address;
 - :mod:`.data_import`: the Ladda data section (templates, upload, check, use, reset).
 
@@ -26,12 +27,6 @@ from naravard.ui.data_import import cross_table_notes, import_section, own_data_
 from naravard.ui.chrome import PAGES, PageSpec, page_title, sidebar, variant  # noqa: F401
 from naravard.ui.frame import ensure_frame  # noqa: F401
 from naravard.ui.notfound import navigation_pages  # noqa: F401
-from naravard.ui.sections import (  # noqa: F401
-    boundary_section,
-    map_section,
-    scenario_apply,
-    scenario_remember,
-    scenario_state_init,
-)
+from naravard.ui.sections import boundary_section, map_section  # noqa: F401
 from naravard.ui.state import *  # noqa: F401,F403
-from naravard.ui.widgets import CHART_ALT_POINTER, STATIC_TABLE_MAX_ROWS, chart, source_line, table, text_table  # noqa: F401
+from naravard.ui.widgets import CHART_ALT_POINTER, STATIC_TABLE_MAX_ROWS, chart, number_input, source_line, table, text_table  # noqa: F401

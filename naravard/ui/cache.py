@@ -56,6 +56,17 @@ def dataset() -> Dataset:
         raise  # unreachable; st.stop() raises
 
 
+def session_dataset() -> Dataset | None:
+    """The dataset in use, for callbacks: like :func:`dataset` but without the frame
+    guard or any element (a callback may not rerun or draw). None if the manifest is
+    broken (the page says so)."""
+    d = data_dir()
+    try:
+        return _cached_dataset(str(d) if d else None, data_overrides())
+    except DataError:
+        return None
+
+
 def base_dataset() -> Dataset | None:
     """The data without the session's own files (embedded or ``NARAVARD_DATA_DIR``).
 

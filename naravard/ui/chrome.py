@@ -8,7 +8,7 @@ import streamlit as st
 
 from naravard.model import population
 from naravard.sources.dataset import Dataset
-from naravard.ui.cache import data_overrides, dataset
+from naravard.ui.cache import data_overrides, session_dataset
 from naravard.ui.state import KEY_VARIANT
 from naravard.views import ladda_data as view_import
 
@@ -40,34 +40,47 @@ PAGES: list[PageSpec] = [
 
 
 def variant(ds: Dataset | None = None) -> str:
-    """The forecast chosen in the sidebar (a key of the dataset's forecast registry)."""
-    fs = population.forecasts(ds if ds is not None else dataset())
+    """The forecast chosen in the sidebar (a key of the dataset's forecast registry).
+
+    Without ``ds`` it reads the session's dataset without the frame guard, so a
+    callback may call it (the guard may rerun, which a callback must not)."""
+    if ds is None:
+        ds = session_dataset()
+        if ds is None:
+            return str(st.session_state.get(KEY_VARIANT, ""))
+    fs = population.forecasts(ds)
     v = st.session_state.get(KEY_VARIANT)
     return v if v in fs else next(iter(fs))
+
+
+def _forecast_from_link(ds: Dataset) -> None:
+    """A shared link names its forecast (``?prognos=HSU2023``); it becomes the app's
+    choice when a session starts. Read here because the radio below must get its
+    value before it is drawn."""
+    from naravard.export.link import QUERY_KEYS
+
+    wanted = st.query_params.get(QUERY_KEYS["prognos"])
+    if KEY_VARIANT not in st.session_state and wanted in population.forecasts(ds):
+        st.session_state[KEY_VARIANT] = wanted
 
 
 def sidebar(ds: Dataset, url_path: str = "") -> None:
     """Shared chrome, drawn once by app.py for every page.
 
-    On the Scenario page the forecast is one of the scenario's own assumptions, so
-    the global choice is shown disabled there (still drawn, so its state is kept).
+    The forecast radio is the app's one forecast choice, on every page; the Scenario
+    page reads it (its own forecast, "Egen", is a scenario option on top of it).
     """
-    scenario_page = url_path == "scenario"
+    _forecast_from_link(ds)
     with st.sidebar:
         st.radio(
             "Befolkningsprognos",
             options=list(population.forecasts(ds)),
             format_func=lambda k: population.forecasts(ds)[k].label_sv,
             key=KEY_VARIANT,
-            disabled=scenario_page,
-            help="Två prognoser finns och skiljer sig åt: dialogunderlaget räknar med ca 362 000 invånare 2030, "
-            "Region Hallands framskrivning 2026 med ca 350 000. Valet gäller alla sidor utom Scenario.",
+            help="Prognoserna skiljer sig åt; vad var och en bygger på står under valet. "
+            "Valet gäller alla sidor, också Scenario.",
         )
-        if scenario_page:
-            # markdown, not caption: grey caption text on the grey sidebar fails WCAG contrast
-            st.markdown("På Scenario-sidan väljs prognosen bland scenariots antaganden.")
-        else:
-            st.markdown(population.forecasts(ds)[variant(ds)].description_sv)
+        st.markdown(population.forecasts(ds)[variant(ds)].description_sv)
         own = view_import.own_titles(ds, [name for name, _ in data_overrides()])
         if own:
             st.info(

@@ -1,5 +1,5 @@
 """Page sections that several pages share or that hold widget state (the map, the
-boundary upload, the scenario state)."""
+boundary upload). The scenario's sections are in :mod:`naravard.ui.scenario`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from naravard.ui.state import (
     KEY_MAP_MEASURE,
     KEY_MAP_PANEL,
     KEY_MAP_SELECTED,
+    KEY_USER_BOUNDARIES,
 )
-from naravard.ui.state import KEY_SC_COPY, KEY_SC_LAST_QUERY, KEY_SC_WARNINGS, KEY_USER_BOUNDARIES
 from naravard.ui.widgets import chart, source_line, table
 
 
@@ -142,50 +142,3 @@ def boundary_section(ds: Dataset) -> None:
             st.session_state[KEY_USER_BOUNDARIES] = gdf
             st.success(f"{len(gdf)} kommuner lästes in. Kartan på Översikt använder nu din fil.")
 
-
-def scenario_state_init(inputs) -> None:
-    """Fill the scenario widgets' state before they are drawn.
-
-    Order of precedence: the values this session already had (Streamlit forgets the
-    state of widgets that were not drawn, e.g. after visiting another page, so a
-    plain copy is kept), else the URL (a shared link), else the defaults. Bad URL
-    values fall back to their defaults one by one, with a Swedish warning.
-    """
-    from naravard.export import link as share
-    from naravard.views import scenario as view
-
-    codes = list(inputs.kommunkod)
-    if KEY_SC_COPY in st.session_state:
-        for k, v in st.session_state[KEY_SC_COPY].items():
-            if k not in st.session_state:
-                st.session_state[k] = v
-        return
-    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts])
-    try:
-        a.check_kommuner(codes)
-    except Exception:  # unknown kommun codes were already reported by from_query
-        a = a.replace(vc_forandring={}, filial_forandring={}, egen_tillvaxt_total={}, egen_tillvaxt_80={})
-    st.session_state[KEY_SC_WARNINGS] = warnings
-    for k, v in view.state_from_assumptions(a, codes, inputs).items():
-        st.session_state[k] = v
-
-
-def scenario_apply(a, inputs) -> None:
-    """Callback: show assumptions ``a`` in the widgets (a preset, an opened scenario)."""
-    from naravard.views import scenario as view
-
-    for k, v in view.state_from_assumptions(a, list(inputs.kommunkod), inputs).items():
-        st.session_state[k] = v
-
-
-def scenario_remember(a) -> None:
-    """Keep a copy of the widget values and put the assumptions in the URL."""
-    from naravard.export import link as share
-    from naravard.views import scenario as view
-
-    st.session_state[KEY_SC_COPY] = {k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(view.PREFIX) and not k.startswith(view.PREFIX + "ui_")}
-    q = share.to_query(a)
-    if st.session_state.get(KEY_SC_LAST_QUERY) != q:
-        st.query_params.from_dict(q)
-        st.session_state[KEY_SC_LAST_QUERY] = q

@@ -1,9 +1,11 @@
 """Every session-state key the app uses, in one place.
 
 Keys are prefixed ``nv_`` so they cannot collide with Streamlit's own or a future
-component's. Pages and other ui modules name keys only through these constants.
+component's. Pages and other ui modules name keys only through these constants (or
+:func:`sc_key`, which derives the scenario's value keys from one prefix).
 """
 
+# The app's one forecast choice (the sidebar's); the scenario reads it too.
 KEY_VARIANT = "nv_prognos"
 # The session's own data files: table name → raw bytes (pages/ladda_data.py sets it).
 KEY_DATA_IMPORT = "nv_data_import"
@@ -14,9 +16,6 @@ KEY_MAP_SELECTED = "nv_karta_vald"  # the kommun code clicked on the map, or abs
 KEY_MAP_CLICK = "nv_karta_klick"  # the map chart's selection state (st.plotly_chart key)
 KEY_MAP_CLEAR = "nv_karta_rensa"  # the "Rensa val" button beside the map
 KEY_MAP_PANEL = "nv_karta_vald_panel"  # container of the selected kommun's figures (CSS class st-key-…)
-KEY_SC_COPY = "nv_sc_kopia"  # a plain copy of the widget values that survives page switches
-KEY_SC_WARNINGS = "nv_sc_url_varningar"
-KEY_SC_LAST_QUERY = "nv_sc_senaste_url"
 # Ladda data (naravard.ui.data_import): the table picked, the uploader, the buttons.
 KEY_IMPORT_TABLE = "nv_ladda_tabell"
 KEY_IMPORT_FILE = "nv_ladda_fil"
@@ -29,3 +28,47 @@ KEY_BEF_KOMMUNER = "nv_bef_kommuner"
 KEY_BEF_AR = "nv_bef_ar"
 KEY_TG_KPI = "nv_tg_kpi"
 KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review
+
+# ---------------------------------------------------------------- Swedish number input
+# A number input (ui.widgets.number_input) keeps its value under its own key, the text
+# the person typed under key + NUM_TEXT, and a pending Swedish error under key + NUM_ERROR.
+NUM_TEXT = "__text"
+NUM_ERROR = "__fel"
+
+# ---------------------------------------------------------------- scenario
+# The scenario's assumption values live under KEY_SC_PREFIX + a field name from
+# naravard.views.scenario (e.g. "nv_sc_andel_ordinart", "nv_sc_vc_1380"); see sc_key().
+KEY_SC_PREFIX = "nv_sc_"
+KEY_SC_COPY = "nv_sc_ui_kopia"  # a plain copy of the values that survives page switches
+KEY_SC_WARNINGS = "nv_sc_ui_url_varningar"
+KEY_SC_LAST_QUERY = "nv_sc_ui_senaste_url"
+KEY_SC_CURRENT = "nv_sc_ui_aktuellt"  # a views.scenario.CurrentScenario (a plain object, not a widget)
+KEY_SC_PRESET = "nv_sc_ui_forval"
+KEY_SC_RESET = "nv_sc_ui_aterstall"
+KEY_SC_VIEW = "nv_sc_ui_visa"
+KEY_SC_OUTPUT = "nv_sc_ui_utdata"
+KEY_SC_CHART = "nv_sc_diagram"  # container around the per-kommun chart (CSS class st-key-…)
+KEY_SC_LINK = "nv_sc_ui_lank"
+KEY_SC_NAME = "nv_sc_ui_namn"
+KEY_SC_GROUP = "nv_sc_ui_grupp"
+KEY_SC_NOTE = "nv_sc_ui_anteckning"
+KEY_SC_SAVE = "nv_sc_ui_spara"
+KEY_SC_CHOSEN = "nv_sc_ui_valt"
+KEY_SC_NEW_NAME = "nv_sc_ui_nytt_namn"
+KEY_SC_OPEN = "nv_sc_ui_oppna"
+KEY_SC_RENAME = "nv_sc_ui_byt_namn"
+KEY_SC_DELETE = "nv_sc_ui_ta_bort"
+KEY_SC_DELETE_CONFIRM = "nv_sc_ui_ta_bort_ja"
+KEY_SC_DELETE_CANCEL = "nv_sc_ui_ta_bort_nej"
+KEY_SC_DELETE_PENDING = "nv_sc_ui_ta_bort_vantar"  # id awaiting confirmation
+KEY_SC_UNDO = "nv_sc_ui_angra"  # (id, name) of the scenario just deleted
+KEY_SC_UNDO_BUTTON = "nv_sc_ui_angra_knapp"
+KEY_SC_MESSAGES = "nv_sc_ui_meddelanden"  # [(kind, Swedish text)] from store callbacks
+KEY_SC_COMPARE = "nv_sc_ui_jamfor"
+KEY_SC_COMPARE_OUTPUT = "nv_sc_ui_jamfor_utdata"
+KEY_SC_COMPARE_CHART = "nv_sc_jamfor_diagram"
+
+
+def sc_key(field: str) -> str:
+    """Session key of one scenario value (a field name from views.scenario)."""
+    return KEY_SC_PREFIX + field

@@ -10,6 +10,7 @@ import streamlit as st
 
 from naravard import fmt
 from naravard.sources.dataset import Dataset
+from naravard.ui.state import NUM_ERROR, NUM_TEXT
 from naravard.views import figures
 
 
@@ -79,3 +80,100 @@ def table(df: pd.DataFrame, alt: str, height: int | str = "auto") -> None:
 def text_table(df: pd.DataFrame, alt: str) -> None:
     """A small static table whose cells wrap (labels and sources, not numbers)."""
     st.table(df, hide_index=True, border="horizontal", alt=alt)
+
+
+# ------------------------------------------------------------------ Swedish number input
+
+
+def _number_text(value: float, decimals: int, signed: bool) -> str:
+    """How an input shows a number: Swedish, with ordinary spaces (easy to edit), and
+    no trailing zeros (``0,95``, not ``0,950``: what the person typed)."""
+    text = fmt.plain(fmt.number(value, decimals, signed=signed))
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def _number_changed(key: str, lo: float, hi: float, decimals: int, signed: bool) -> None:
+    """Callback: accept the typed text if it is a number within bounds, else keep the
+    last good value and leave a Swedish message for the next run (drawn right under
+    the field, so it does not repeat the label)."""
+    text = st.session_state.get(key + NUM_TEXT, "")
+    old = st.session_state.get(key)
+    keep = f" Värdet {_number_text(old, decimals, signed)} gäller tills vidare." if old is not None else ""
+    example = _number_text(lo + (hi - lo) / 4 if decimals else round(lo + (hi - lo) / 4), decimals, False)
+    try:
+        value = fmt.parse_number(text)
+    except ValueError:
+        st.session_state[key + NUM_ERROR] = (
+            f"”{text.strip()}” är inget tal. Skriv till exempel {example} "
+            f"(decimalkomma, mellanslag mellan tusental).{keep}"
+        )
+        return
+    value = round(value, decimals)
+    if not lo <= value <= hi:
+        st.session_state[key + NUM_ERROR] = (
+            f"{_number_text(value, decimals, signed)} ligger utanför det tillåtna intervallet "
+            f"{_number_text(lo, decimals, False)} till {_number_text(hi, decimals, False)}.{keep}"
+        )
+        return
+    st.session_state[key] = int(value) if decimals == 0 else float(value)
+    st.session_state[key + NUM_TEXT] = _number_text(value, decimals, signed)
+    st.session_state.pop(key + NUM_ERROR, None)
+
+
+def set_number(key: str, value: float) -> None:
+    """Set a number input's value from code (a preset, an opened scenario): the text
+    follows on the next run and a pending error for the old text is dropped.
+    Call before the input is drawn (a callback, or earlier in the run)."""
+    st.session_state[key] = value
+    st.session_state.pop(key + NUM_TEXT, None)
+    st.session_state.pop(key + NUM_ERROR, None)
+
+
+def number_input(
+    label: str,
+    *,
+    key: str,
+    min_value: float,
+    max_value: float,
+    decimals: int = 0,
+    signed: bool = False,
+    default: float | None = None,
+    help: str | None = None,
+    container=None,
+) -> float:
+    """A Swedish number input: shows and accepts a decimal comma and spaces between
+    thousands (``0,988``, ``7 400``, ``−1,5``), checks the bounds and explains a bad
+    entry in Swedish under the field, keeping the last good value.
+
+    Streamlit's own ``st.number_input`` is an HTML number field: it shows ``0.988``,
+    the browser turns a typed ``0,95`` into ``095``, and an out-of-range entry gets the
+    browser's English "Number is outside the allowed range". So this is a text input
+    whose value lives under ``key`` (a plain session value, read by the caller) and
+    whose text lives under ``key + NUM_TEXT``; an entry is checked in its on-change
+    callback. Returns the value in force.
+    """
+    box = container if container is not None else st
+    if key not in st.session_state:
+        st.session_state[key] = default if default is not None else min_value
+    value = st.session_state[key]
+    error = st.session_state.get(key + NUM_ERROR)
+    text_key = key + NUM_TEXT
+    if error is None:
+        try:
+            shown = fmt.parse_number(st.session_state.get(text_key, ""))
+        except ValueError:
+            shown = None
+        if shown is None or round(shown, decimals) != round(float(value), decimals):
+            st.session_state[text_key] = _number_text(value, decimals, signed)
+    box.text_input(
+        label,
+        key=text_key,
+        on_change=_number_changed,
+        args=(key, float(min_value), float(max_value), decimals, signed),
+        help=help,
+    )
+    if error is not None:
+        box.error(error, icon=":material/error:")
+    return value

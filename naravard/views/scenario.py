@@ -1,10 +1,17 @@
-"""What the Scenario page shows, and the mapping between its widgets and the model.
+"""What the Scenario page shows, and the mapping between its controls and the model.
 
-The widgets hold values in the units a person thinks in (whole percent, a checkbox
-for "one region-wide listing target"); :func:`assumptions_from_state` turns them
-into validated :class:`~naravard.scenario.Assumptions`, :func:`state_from_assumptions`
-goes back (for presets, the URL and opened saved scenarios). Widget keys are all
-prefixed ``nv_sc_``.
+The controls hold values in the units a person thinks in (whole percent, a checkbox
+for "one region-wide listing target"); :func:`assumptions_from_state` turns them into
+validated :class:`~naravard.model.scenario.Assumptions`, :func:`state_from_assumptions`
+goes back (for presets, the URL and opened saved scenarios). Both speak in *field
+names* ("andel_ordinart", "vc_1380", "egen_prognos"); which session key holds a field
+is the ui layer's business (``naravard.ui.state.sc_key``), so this module knows
+neither Streamlit nor session keys.
+
+The population forecast is the app's one forecast choice (the sidebar's), carried
+here as the field :data:`FORECAST` with a published variant; the own forecast is a
+scenario option on top of it (field ``egen_prognos``), because only the scenario can
+take per-kommun growth rates.
 """
 
 from __future__ import annotations
@@ -20,10 +27,14 @@ from naravard.views import figures
 from naravard.model import scenario
 from naravard.model.scenario import PARAMS, Assumptions, ScenarioResult
 
-PREFIX = "nv_sc_"
-# scalar params with a widget each; the per-kommun ones get one widget per kommun
+# The field that carries the published forecast (the ui maps it to the app's choice).
+FORECAST = "prognos"
+# The own forecast is on (per-kommun rates replace the published forecast).
+EGEN = "egen_prognos"
+# A region-wide listing target is on (else each kommun's average today).
+MAL_ON = "mal_pa"
+# scalar params with a control each; the per-kommun ones get one control per kommun
 SCALARS = (
-    "prognos",
     "horisont",
     "andel_ordinart",
     "andel_sabo",
@@ -37,8 +48,6 @@ PER_KOMMUN = {
     "egen_tillvaxt_total": "gt",
     "egen_tillvaxt_80": "g80",
 }
-KEY_MAL_ON = PREFIX + "mal_pa"
-KEY_MAL = PREFIX + "listade_per_vc_mal"
 
 # Headline outputs for the region, in the order the page shows them. Labels, short
 # labels, units and decimals are the model's Output records (scenario.OUTPUT).
@@ -66,7 +75,6 @@ VIEWS = {
     "vagval": "Underlag för vägvalen",
     "antaganden": "Antaganden och källor",
 }
-KEY_VIEW = PREFIX + "ui_visa"
 # Why the vägval view shows these figures (the deck's description of the options).
 VAGVAL_VIEW_INTRO = (
     "Inskrivna i ordinärt boende är patientgruppen för Läkarmedverkan i hemsjukvården; "
@@ -74,10 +82,18 @@ VAGVAL_VIEW_INTRO = (
 )
 
 
-def key(param: str, kommunkod: str | None = None) -> str:
+def field(param: str, kommunkod: str | None = None) -> str:
+    """The field name of a scalar param, or of one kommun's value of a per-kommun param."""
     if kommunkod is None:
-        return PREFIX + param
-    return f"{PREFIX}{PER_KOMMUN[param]}_{kommunkod}"
+        return param
+    return f"{PER_KOMMUN[param]}_{kommunkod}"
+
+
+def fields(codes: list[str]) -> list[str]:
+    """Every field the scenario's controls hold (not :data:`FORECAST`, which is the app's)."""
+    out = [*SCALARS, MAL_ON, "listade_per_vc_mal", EGEN]
+    out += [field(p, c) for p in PER_KOMMUN for c in codes]
+    return out
 
 
 def _widget_value(param: str, value: Any) -> Any:
@@ -86,7 +102,7 @@ def _widget_value(param: str, value: Any) -> Any:
         return int(round(float(value) * p.scale))
     if param == "horisont":
         return int(value)
-    return value
+    return float(value)
 
 
 def _shown_in_widget(param: str, value: float) -> float:
@@ -104,56 +120,67 @@ def _default_rates(inputs: scenario.ModelInputs) -> dict[str, dict[str, float]]:
 
 
 def state_from_assumptions(a: Assumptions, codes: list[str], inputs: scenario.ModelInputs) -> dict[str, Any]:
-    """Widget values that show ``a`` (shares as whole percent)."""
+    """Field values that show ``a`` (shares as whole percent).
+
+    :data:`FORECAST` is present only for a published forecast: the own forecast turns
+    :data:`EGEN` on and leaves the app's forecast choice as it is. A value left to the
+    data (None: the default forecast, a calibrated ratio) shows the data's value.
+    """
     st: dict[str, Any] = {}
     for k in SCALARS:
         v = getattr(a, k)
-        if v is None:  # the data's value: the default forecast, a calibrated ratio
-            v = inputs.default_forecast if k == "prognos" else inputs.value(a, k)
+        if v is None:
+            v = inputs.value(a, k)
         if v is not None:
-            st[key(k)] = _widget_value(k, v)
-    st[KEY_MAL_ON] = a.listade_per_vc_mal is not None
-    st[KEY_MAL] = float(a.listade_per_vc_mal if a.listade_per_vc_mal is not None else default_target(inputs))
+            st[field(k)] = _widget_value(k, v)
+    st[EGEN] = a.prognos == scenario.PROGNOS_EGEN
+    if not st[EGEN]:
+        st[FORECAST] = a.prognos if a.prognos is not None else inputs.default_forecast
+    st[MAL_ON] = a.listade_per_vc_mal is not None
+    st["listade_per_vc_mal"] = float(a.listade_per_vc_mal if a.listade_per_vc_mal is not None else default_target(inputs))
     for param in ("vc_forandring", "filial_forandring"):
         m = getattr(a, param)
         for c in codes:
-            st[key(param, c)] = int(m.get(c, 0))
+            st[field(param, c)] = int(m.get(c, 0))
     rates = _default_rates(inputs)
     for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
         m = getattr(a, param)
         for c in codes:
-            st[key(param, c)] = round(float(m.get(c, rates[param][c])), 2)
+            st[field(param, c)] = round(float(m.get(c, rates[param][c])), 2)
     return st
 
 
 def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: scenario.ModelInputs) -> Assumptions:
-    """Validated assumptions from widget values. Raises :class:`AssumptionError`."""
+    """Validated assumptions from field values. Raises :class:`AssumptionError`."""
     kw: dict[str, Any] = {}
+    if state.get(EGEN):
+        kw["prognos"] = scenario.PROGNOS_EGEN
+    elif state.get(FORECAST) is not None:
+        # None: the data's default forecast (so a saved scenario follows the data)
+        kw["prognos"] = None if state[FORECAST] == inputs.default_forecast else state[FORECAST]
     for k in SCALARS:
-        if key(k) not in state:
+        if field(k) not in state:
             continue
-        v = state[key(k)]
-        if k == "prognos":
-            kw[k] = None if v == inputs.default_forecast else v
-            continue
+        v = state[field(k)]
         data = inputs.data_defaults.get(k)
-        # the data's value as long as the widget still shows it (keeps it exact)
+        # the data's value as long as the control still shows it (keeps it exact)
         if data is not None and math.isclose(_shown_in_widget(k, data.value), float(v) if PARAMS[k].is_share else round(float(v), PARAMS[k].decimals), abs_tol=1e-9):
             continue
         kw[k] = float(v) / PARAMS[k].scale if PARAMS[k].is_share else v
-    if state.get(KEY_MAL_ON):
-        kw["listade_per_vc_mal"] = float(state.get(KEY_MAL, default_target(inputs)))
+    if state.get(MAL_ON):
+        kw["listade_per_vc_mal"] = float(state.get("listade_per_vc_mal", default_target(inputs)))
     for param in ("vc_forandring", "filial_forandring"):
-        kw[param] = {c: int(state.get(key(param, c), 0)) for c in codes if int(state.get(key(param, c), 0)) != 0}
-    rates = _default_rates(inputs)
-    for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
-        m = {}
-        for c in codes:
-            v = state.get(key(param, c))
-            # keep only rates the user moved away from the computed default
-            if v is not None and not math.isclose(float(v), round(float(rates[param][c]), 2), abs_tol=1e-9):
-                m[c] = float(v)
-        kw[param] = m
+        kw[param] = {c: int(state.get(field(param, c), 0)) for c in codes if int(state.get(field(param, c), 0)) != 0}
+    if kw.get("prognos") == scenario.PROGNOS_EGEN:
+        rates = _default_rates(inputs)
+        for param in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
+            m = {}
+            for c in codes:
+                v = state.get(field(param, c))
+                # keep only rates the user moved away from the computed default
+                if v is not None and not math.isclose(float(v), round(float(rates[param][c]), 2), abs_tol=1e-9):
+                    m[c] = float(v)
+            kw[param] = m
     return Assumptions(**kw)
 
 
@@ -532,15 +559,12 @@ def vagval_table(res: ScenarioResult) -> pd.DataFrame:
 
 # ------------------------------------------------------------- state, store, export
 
-KEY_CURRENT = PREFIX + "ui_aktuellt"  # a CurrentScenario (a plain object, not a widget)
-
-
 class CurrentScenario:
     """The assumptions the studio last computed, in a box that outlives one rerun.
 
-    The box itself stays in the session state and only its content changes, so code
-    that holds the box (an export built on click, outside any script run and without
-    access to ``st.session_state``) always reads the latest assumptions.
+    The box itself stays in the session state (the ui keeps it) and only its content
+    changes, so code that holds the box (an export built on click, outside any script
+    run and without access to ``st.session_state``) always reads the latest assumptions.
     """
 
     __slots__ = ("assumptions",)
@@ -549,21 +573,8 @@ class CurrentScenario:
         self.assumptions = Assumptions()
 
 
-def current_holder(state: Any) -> CurrentScenario:
-    box = state.get(KEY_CURRENT)
-    if not isinstance(box, CurrentScenario):
-        box = CurrentScenario()
-        state[KEY_CURRENT] = box
-    return box
-
-
-def remember_current(state: Any, a: Assumptions) -> None:
-    current_holder(state).assumptions = a
-
-
-def current(state: Any) -> Assumptions:
-    """The assumptions in force: from the session state or from a held box."""
-    box = state if isinstance(state, CurrentScenario) else state.get(KEY_CURRENT)
+def current(box: Any) -> Assumptions:
+    """The assumptions in a box (defaults if there is no box yet)."""
     return box.assumptions if isinstance(box, CurrentScenario) else Assumptions()
 
 
@@ -624,3 +635,35 @@ def compare_results(inputs: scenario.ModelInputs, current_a: Assumptions, saved:
         label = s.name if s.name not in out else f"{s.name} #{s.id}"
         out[label] = scenario.run(inputs, assumptions_of(s))
     return out
+
+
+# Outputs the per-kommun comparison offers (those the model has per kommun).
+COMPARE_KOMMUN_OUTPUTS = CHARTABLE
+
+
+def compare_output_per_kommun(results: dict[str, ScenarioResult], output: str) -> pd.DataFrame:
+    """One output per kommun (and the region row) at each scenario's horizon, with the
+    difference to the first scenario (the Jämför tab's per-kommun table; for all
+    outputs of two scenarios see :func:`compare_per_kommun`).
+
+    The difference is taken between the values as shown (rounded to the shown
+    decimals), so a reader who subtracts the two columns gets the same figure.
+    """
+    names = list(results)
+    d = DECIMALS.get(output, 0)
+    first = results[names[0]].horizon_table(output).set_index("kommun")["end"]
+    out = pd.DataFrame({"Kommun": list(first.index)})
+    for n in names:
+        r = results[n]
+        v = r.horizon_table(output).set_index("kommun")["end"].reindex(first.index)
+        out[f"{n} ({r.horizon})"] = [fmt.number(x, d) for x in v]
+        if n != names[0]:
+            out[f"{n}: skillnad mot {names[0]}"] = [
+                fmt.number(round(float(x), d) - round(float(b), d), d, signed=True) for x, b in zip(v, first)
+            ]
+    return out
+
+
+def saved_options(saved_list) -> dict[int, str]:
+    """Saved scenarios by id → their label (name and group), for a picker."""
+    return {s.id: saved_label(saved_list, s.id) for s in saved_list}

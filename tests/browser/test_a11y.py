@@ -32,16 +32,7 @@ class Allowed:
 
 # Violations in Streamlit's own markup that the app cannot change. Keep each entry narrow:
 # one rule, one selector that names the exact widget state, and the reason.
-ALLOWED: list[Allowed] = [
-    Allowed(
-        "color-contrast",
-        '[data-testid="stSidebar"] [data-testid="stRadio"]:has(input[type="radio"]:disabled) [data-testid="stWidgetLabel"]',
-        "Streamlit greys out the label of a disabled widget (#9f9f9f). On the Scenario page the app "
-        "disables the sidebar forecast radio on purpose (the scenario has its own forecast control). "
-        "WCAG 1.4.3 exempts text of inactive UI components; axe cannot tell because Streamlit puts the "
-        "visible label in an aria-hidden span rather than in a <label> tied to the disabled input.",
-    ),
-]
+ALLOWED: list[Allowed] = []
 
 
 def url_of(spec) -> str:

@@ -83,3 +83,111 @@ def test_download_after_a_slider_step_has_the_new_scenario(app):
     years = {line.split(";")[2] for line in text.splitlines()[1:] if line}
     assert max(years) == "2033", f"the CSV ends at the horizon on screen, got years {sorted(years)}"
     assert app.exceptions() == []
+
+
+# ------------------------------------------------------------------ a politician's session (issue 10 e, f, i, j)
+
+
+def _type(app, key: str, text: str) -> None:
+    box = app.page.locator(f'.st-key-{key} input')
+    box.fill(text)
+    box.press("Enter")
+    app.wait_idle()
+
+
+def _table_text(app, has_text: str, nth: int = 0) -> str:
+    t = app.page.locator('[data-testid="stTable"]').filter(has_text=has_text).nth(nth)
+    return app.text_of(t)
+
+
+def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
+    from tests.browser.conftest import _new_app_page, VIEWPORT
+
+    page = app.page
+    app.open("scenario")
+    app.wait_for_text("Resultat för Halland 2025 → 2030")
+    # the sidebar's forecast is the one choice, and it is enabled here
+    assert page.locator('[data-testid="stSidebar"] [role="radiogroup"] input[disabled]').count() == 0
+
+    # Swedish decimals in the number inputs (issue 10 f)
+    page.get_by_text("Fler antaganden").click()
+    app.wait_idle()
+    korttid = page.locator(".st-key-nv_sc_korttid_per_1000_80__text input")
+    assert korttid.input_value() == "10,4"
+    assert page.locator(".st-key-nv_sc_sabo_platser_per_inskriven__text input").input_value() == "0,988"
+    _type(app, "nv_sc_korttid_per_1000_80__text", "12,5")
+    assert korttid.input_value() == "12,5"
+    # 12,5 per 1 000 of 30 147 aged 80+ = 376,8
+    assert _metric(app, "Korttidsplatser som behövs") == "377"
+    _type(app, "nv_sc_korttid_per_1000_80__text", "femtio")
+    app.wait_for_text("”femtio” är inget tal")
+    assert "Number is outside" not in app.text()
+    assert _metric(app, "Korttidsplatser som behövs") == "377", "the last good value still holds"
+    app.screenshot("scenario-number-input-error")
+    _type(app, "nv_sc_korttid_per_1000_80__text", "12,5")
+
+    _press(app, "nv_sc_andel_ordinart", 5)  # 20 % → 25 %
+    app.wait_for_text("7 537")  # 25 % of 30 147
+    page.locator(".st-key-nv_sc_ui_lank label").click()
+    app.wait_idle()
+    link = app.text_of(page.locator('[data-testid="stCode"]').first)
+    assert link.startswith(app.server.url + "/scenario?v=1") and "ordinart=0.25" in link and "korttid=12.5" in link
+    app.screenshot("scenario-copy-link")
+
+    # save it under a group
+    page.get_by_role("tab", name="Spara", exact=True).click()
+    _type(app, "nv_sc_ui_namn", "Plan 25 %")
+    _type(app, "nv_sc_ui_grupp", "Grupp A")
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()
+    app.wait_for_text("Sparat som ”Plan 25 %” i gruppen ”Grupp A”.")
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()  # again: same name, same group
+    app.wait_for_text("Det finns redan ett scenario som heter ”Plan 25 %” (gruppen Grupp A). Välj ett annat namn.")
+
+    # a colleague opens the link in a session of their own
+    ctx2, other = _new_app_page(browser, app.server, VIEWPORT)
+    try:
+        other.page.goto(link, wait_until="domcontentloaded")
+        other.wait_for_text("Resultat för Halland 2025 → 2030")
+        assert _metric(other, "Inskrivna, ordinärt boende") == "7 537"
+        assert _metric(other, "Korttidsplatser som behövs") == "377"
+        assert other.exceptions() == []
+        other.screenshot("scenario-link-in-new-session")
+    finally:
+        ctx2.close()
+
+    # back to the defaults, then compare with the saved plan, per kommun too
+    page.get_by_role("button", name="Återställ", exact=True).click()
+    app.wait_for_text("6 029")
+    assert _metric(app, "Inskrivna, ordinärt boende") == "6 029"
+    page.get_by_role("tab", name="Jämför", exact=True).click()
+    page.locator(".st-key-nv_sc_ui_jamfor").click()
+    page.get_by_role("option", name="Plan 25 % (Grupp A)", exact=True).click()
+    page.keyboard.press("Escape")
+    app.wait_for_text("Plan 25 %: skillnad mot Aktuellt")
+    totals = _table_text(app, "skillnad mot Aktuellt", 0)
+    # (the totals' difference column is helper B1's comparison; this checks the figures)
+    assert "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende 6 029 7 537" in totals
+    box = page.locator(".st-key-nv_sc_ui_jamfor_utdata").get_by_role("combobox")
+    box.focus()
+    page.keyboard.type("ordinärt boende")
+    page.keyboard.press("Enter")
+    app.wait_idle()
+    per_kommun = _table_text(app, "skillnad mot Aktuellt", 1)
+    # Halmstad: 20 % and 25 % of 8 361 aged 80+ in 2030
+    assert "Halmstad 1 672 2 090 +418" in per_kommun
+    app.screenshot("scenario-compare-per-kommun")
+
+    # delete asks first, then offers undo
+    page.get_by_role("tab", name="Sparade scenarier", exact=True).click()
+    page.get_by_role("button", name="Ta bort", exact=True).click()
+    app.wait_for_text("Vill du ta bort ”Plan 25 % (Grupp A)”?")
+    app.screenshot("scenario-delete-confirm")
+    page.get_by_role("button", name="Ja, ta bort", exact=True).click()
+    app.wait_for_text("”Plan 25 % (Grupp A)” är borttaget.")
+    assert "Inga sparade scenarier ännu." in app.text()
+    app.screenshot("scenario-deleted-with-undo")
+    page.get_by_role("button", name="Ångra", exact=True).click()
+    app.wait_for_text("är tillbaka")
+    page.get_by_role("tab", name="Sparade scenarier", exact=True).click()
+    assert "Plan 25 %" in _table_text(app, "Grupp A")
+    assert app.exceptions() == [] and app.new_tracebacks() == []
