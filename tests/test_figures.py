@@ -81,7 +81,7 @@ def test_swedish_mode_bar_and_config():
     assert cfg["locale"] == "sv"
     sv = cfg["locales"]["sv"]["dictionary"]
     assert sv["Download plot as a PNG"] == "Ladda ned diagrammet som PNG"
-    assert sv["Zoom in"] == "Zooma in" and sv["Reset axes"] == "Återställ"
+    assert sv["Zoom in"] == "Zooma in" and sv["Reset axes"] == "Återställ zoom"
     # every button shown has a Swedish title
     titles = {"toImage": "Download plot as a PNG", "zoomIn2d": "Zoom in", "zoomOut2d": "Zoom out", "resetScale2d": "Reset axes"}
     assert [titles[b] in sv for b in cfg["modeBarButtons"][0]] == [True] * 4

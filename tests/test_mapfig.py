@@ -394,3 +394,19 @@ def test_om_data_says_which_boundaries_are_used(monkeypatch, tmp_path):
     at = AppTest.from_function(_boundary_app, default_timeout=60)
     at.run()
     assert "från den lokala kartcachen" in at.success[0].value
+
+
+def test_map_measure_labels_take_their_years_from_the_data():
+    """No year typed in a measure's label (issue 10 part 1): the base year, the
+    forecast's horizon and the age table's next year come from the data in use."""
+    from naravard.model import supply as overview
+    from naravard.sources.dataset import load_dataset
+
+    ds = load_dataset()
+    assert overview.measure_for(ds, "RH2026", "tillvaxt").label_sv == "Befolkningsförändring till 2030 (%)"
+    assert overview.measure_for(ds, "RH2026", "andel80").label_sv == "Andel 80 år och äldre 2025 (%)"
+    assert overview.measure_for(ds, "RH2026", "tillvaxt80").label_sv == "Förändring 80+ 2025–2030 (%)"
+    assert all("{" not in overview.measure_for(ds, v, k).label_sv for k in overview.MAP_MEASURES for v in ("RH2026", "HSU2023"))
+    import re
+
+    assert not [m.label_sv for m in overview.MAP_MEASURES.values() if re.search(r"\b(19|20)\d\d\b", m.label_sv)]

@@ -414,3 +414,12 @@ def test_names_in_messages_are_shown_as_written_not_as_markdown(tmp_path):
     assert msg.value == fmt.markdown_escape(f"Sparat som ”{name}”.")
     _button(at, "Ta bort").click().run()
     assert any(w.value == fmt.markdown_escape(f"Vill du ta bort ”{name}”? Det gäller alla som använder verktyget.") for w in at.warning)
+
+
+def test_kronobergs_target_is_named_in_the_label_not_only_in_a_tooltip():
+    """Issue 10 m: 1 100 residents per physician is Region Kronoberg's target (RK-2025);
+    the control's own label says so, from the key figure's description in the data."""
+    at = scenario_page()
+    [label] = [t.label for t in at.text_input if t.key == "nv_sc_invanare_per_lakare" + NUM_TEXT]
+    assert label == "Invånare per läkare (standard: Region Kronobergs mål i handlingsplan)"
+    assert _text(at, "nv_sc_invanare_per_lakare").value == "1 100"

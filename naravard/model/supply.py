@@ -128,6 +128,11 @@ def kommun_table_total(ds: Dataset, table: pd.DataFrame, variant: str) -> dict[s
 
 @dataclass(frozen=True)
 class MapMeasure:
+    """One measure the map can colour by. ``label_sv`` may hold ``{bas}`` (the data's
+    base year), ``{till}`` (the forecast's horizon) and ``{till80}`` (the age table's
+    first year after the base): :func:`measure_for` fills them from the data in use,
+    so no year is written in code."""
+
     key: str
     label_sv: str
     sources: tuple[str, ...]  # manifest tables, for the "Källa:" line
@@ -194,9 +199,9 @@ MAP_MEASURES: dict[str, MapMeasure] = {
         MapMeasure("vardcentraler", "Antal vårdcentraler", ("utbud",), _int, _from_table("vardcentraler")),
         MapMeasure("filialer", "Antal filialer", ("utbud",), _int, _from_table("filialer")),
         MapMeasure("invanare", "Invånare", ("befolkning", "utbud"), _int, _from_table("invanare")),
-        MapMeasure("tillvaxt", "Befolkningsförändring till 2030 (%)", ("befolkning", "utbud"), _signed_pct, _growth_pct),
-        MapMeasure("andel80", "Andel 80 år och äldre 2025 (%)", ("befolkning_alder",), _pct, _share80()),
-        MapMeasure("tillvaxt80", "Förändring 80+ 2025–2030 (%)", ("befolkning_alder",), _signed_pct, _growth80),
+        MapMeasure("tillvaxt", "Befolkningsförändring till {till} (%)", ("befolkning", "utbud"), _signed_pct, _growth_pct),
+        MapMeasure("andel80", "Andel 80 år och äldre {bas} (%)", ("befolkning_alder",), _pct, _share80()),
+        MapMeasure("tillvaxt80", "Förändring 80+ {bas}–{till80} (%)", ("befolkning_alder",), _signed_pct, _growth80),
         MapMeasure("restid_bil", "Restid till närmaste VC med bil (median, min)", ("restid",), _minutes, _travel("bil")),
         MapMeasure(
             "restid_koll",
@@ -208,6 +213,28 @@ MAP_MEASURES: dict[str, MapMeasure] = {
     )
 }
 DEFAULT_MAP_MEASURE = "invanare_per_vc"
+
+
+def _age_year_after_base(ds: Dataset) -> int:
+    base = ds.region.basar
+    if not ds.has("befolkning_alder"):
+        return base
+    later = sorted(int(y) for y in ds.table("befolkning_alder")["year"].unique() if int(y) > base)
+    return later[0] if later else base
+
+
+def measure_for(ds: Dataset, variant: str, key: str) -> MapMeasure:
+    """The measure ``key`` with its label's years filled in from the data in use."""
+    from dataclasses import replace
+
+    m = MAP_MEASURES[key]
+    if "{" not in m.label_sv:
+        return m
+    try:
+        till = horizon_year(ds, variant)
+    except (KeyError, ValueError, IndexError):
+        till = ds.region.basar
+    return replace(m, label_sv=m.label_sv.format(bas=ds.region.basar, till=till, till80=_age_year_after_base(ds)))
 
 
 def map_ranking(ds: Dataset, values: pd.Series, measure: MapMeasure) -> pd.DataFrame:

@@ -163,7 +163,7 @@ def _param_input(k: str, inputs, container=None) -> None:
         box.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=sc_key(k), help=help_)
     else:
         number_input(
-            p.label_sv + (f" ({p.unit_sv})" if p.unit_sv else ""),
+            view.param_label(k, inputs),
             key=sc_key(k),
             min_value=float(p.min),
             max_value=float(p.max),

@@ -40,10 +40,10 @@ def map_section(ds: Dataset, variant: str) -> None:
     measure = left.selectbox(
         "Färglägg kommunerna efter",
         options=list(overview.MAP_MEASURES),
-        format_func=lambda k: overview.MAP_MEASURES[k].label_sv,
+        format_func=lambda k: overview.measure_for(ds, variant, k).label_sv,
         key=KEY_MAP_MEASURE,
     )
-    m = overview.MAP_MEASURES[measure]
+    m = overview.measure_for(ds, variant, measure)
     if not require(ds, "kommuner", *m.sources):
         return
     values = overview.map_values(ds, measure, variant)
@@ -84,7 +84,8 @@ def _selected_kommun(ds: Dataset, variant: str, code: str) -> None:
 
     st.markdown(f"**{ds.kommun_names()[code]}**")
     rows = []
-    for key, mm in overview.MAP_MEASURES.items():
+    for key in overview.MAP_MEASURES:
+        mm = overview.measure_for(ds, variant, key)
         if all(ds.has(t) for t in mm.sources):
             v = overview.map_values(ds, key, variant).get(code)
             rows.append({"Mått": mm.label_sv, "Värde": mm.format(v) if v is not None and v == v else "uppgift saknas"})

@@ -65,9 +65,9 @@ MODEBAR_SV: dict[str, str] = {
     "Sorry, there was a problem downloading your image!": "Bilden kunde inte laddas ned.",
     "Zoom in": "Zooma in",
     "Zoom out": "Zooma ut",
-    "Reset axes": "Återställ",
+    "Reset axes": "Återställ zoom",  # not just "Återställ": the scenario has a button of that name
     "Autoscale": "Visa allt",
-    "Reset": "Återställ",
+    "Reset": "Återställ zoom",
     "Pan": "Panorera",
     "Zoom": "Zooma",
     "Double-click to zoom back out": "Dubbelklicka för att zooma ut igen",

@@ -184,6 +184,19 @@ def assumptions_from_state(state: Mapping[str, Any], codes: list[str], inputs: s
     return Assumptions(**kw)
 
 
+def param_label(param: str, inputs: scenario.ModelInputs | None = None) -> str:
+    """A control's label. For a Param with ``label_names_source`` the label says whose
+    figure the default is, from the data (e.g. the key figure's description "Region
+    Kronobergs mål i handlingsplan"), so a borrowed target never passes as the region's."""
+    p = PARAMS[param]
+    label = p.label_sv + (f" ({p.unit_sv})" if p.unit_sv and not p.is_share and p.unit_sv != p.label_sv.lower() else "")
+    data = inputs.data_defaults.get(param) if inputs is not None else None
+    if p.label_names_source and data is not None:
+        whose = data.text_sv.split(":")[0].strip()
+        label = f"{p.label_sv} (standard: {whose})"
+    return label
+
+
 def param_help(param: str, inputs: scenario.ModelInputs | None = None) -> str:
     """A widget's help: what the assumption means and where its default comes from,
     with the computed value for a data default (e.g. the calibrated share)."""

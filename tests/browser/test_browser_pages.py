@@ -280,7 +280,7 @@ def test_charts_speak_swedish(app):
     app.open("befolkning")
     chart = app.page.locator('[data-testid="stPlotlyChart"]').first
     titles = chart.evaluate("c => [...c.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
-    assert titles == ["Ladda ned diagrammet som PNG", "Zooma in", "Zooma ut", "Återställ"]
+    assert titles == ["Ladda ned diagrammet som PNG", "Zooma in", "Zooma ut", "Återställ zoom"]
     ticks = chart.evaluate("c => [...c.querySelectorAll('g.ytick text')].map(t => t.textContent)")
     assert "100\u00a0000" in ticks, ticks
     assert chart.get_attribute("aria-label").startswith("Linjediagram: Invånare per kommun")

@@ -113,7 +113,7 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     page.get_by_text("Fler antaganden").click()
     app.wait_idle()
     korttid = page.locator(".st-key-nv_sc_korttid_per_1000_80__text input")
-    assert korttid.input_value() == "10,4"
+    assert korttid.input_value() == "9,5"  # calibrated: 208 / 21 995 × 1 000 = 9,46 (issue 10 k)
     assert page.locator(".st-key-nv_sc_sabo_platser_per_inskriven__text input").input_value() == "0,988"
     _type(app, "nv_sc_korttid_per_1000_80__text", "12,5")
     assert korttid.input_value() == "12,5"
@@ -126,7 +126,7 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     app.screenshot("scenario-number-input-error")
     _type(app, "nv_sc_korttid_per_1000_80__text", "12,5")
 
-    _press(app, "nv_sc_andel_ordinart", 5)  # 20 % → 25 %
+    _press(app, "nv_sc_andel_ordinart", 6)  # 19 % (calibrated 18,6 %) → 25 %
     app.wait_for_text("7 537")  # 25 % of 30 147
     page.locator(".st-key-nv_sc_ui_lank label").click()
     app.wait_idle()
@@ -157,8 +157,8 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
 
     # back to the defaults, then compare with the saved plan, per kommun too
     page.get_by_role("button", name="Återställ", exact=True).click()
-    app.wait_for_text("6 029")
-    assert _metric(app, "Inskrivna, ordinärt boende") == "6 029"
+    app.wait_for_text("5 620")  # 30 147 × 4 100 / 21 995
+    assert _metric(app, "Inskrivna, ordinärt boende") == "5 620"
     page.get_by_role("tab", name="Jämför", exact=True).click()
     page.locator(".st-key-nv_sc_ui_jamfor").click()
     page.get_by_role("option", name="Plan 25 % (Grupp A)", exact=True).click()
@@ -166,15 +166,15 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     app.wait_for_text("Plan 25 %: skillnad mot Aktuellt")
     totals = _table_text(app, "skillnad mot Aktuellt", 0)
     # (the totals' difference column is helper B1's comparison; this checks the figures)
-    assert "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende 6 029 7 537" in totals
+    assert "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende 5 620 7 537" in totals
     box = page.locator(".st-key-nv_sc_ui_jamfor_utdata").get_by_role("combobox")
     box.focus()
     page.keyboard.type("ordinärt boende")
     page.keyboard.press("Enter")
     app.wait_idle()
     per_kommun = _table_text(app, "skillnad mot Aktuellt", 1)
-    # Halmstad: 20 % and 25 % of 8 361 aged 80+ in 2030
-    assert "Halmstad 1 672 2 090 +418" in per_kommun
+    # Halmstad: 4 100 / 21 995 (calibrated) and 25 % of 8 361 aged 80+ in 2030
+    assert "Halmstad 1 559 2 090 +531" in per_kommun
     app.screenshot("scenario-compare-per-kommun")
 
     # delete asks first, then offers undo

@@ -68,6 +68,8 @@ class Param:
     numbers. ``url_key`` is the short ASCII key in a shared link. ``widget`` is one of
     :data:`CHOICE`, :data:`SLIDER`, :data:`NUMBER`, :data:`PER_KOMMUN_NUMBER`.
     ``default`` None means the data's value (see the module docstring).
+    ``label_names_source``: the control's label itself says whose figure the default
+    is (a reference borrowed from elsewhere must not hide in a tooltip).
     """
 
     key: str
@@ -86,6 +88,7 @@ class Param:
     per_kommun: bool = False
     integer: bool = False
     choices: tuple[str, ...] = ()
+    label_names_source: bool = False
 
     @property
     def scale(self) -> float:
@@ -228,6 +231,7 @@ PARAMS: Mapping[str, Param] = MappingProxyType({
                 "Kvot för att räkna hur många läkare som behövs. Antalet läkare idag finns inte "
                 "i källorna, så modellen visar inget underskott."
             ),
+            label_names_source=True,
         ),
         Param(
             key="vc_forandring",
