@@ -902,7 +902,7 @@ def _run_browser(cfg, pages, res, log) -> dict:
             copied.append(f.name)
     res["config"]["boundary_files"] = copied
     if not copied:
-        res["notes"].append("No boundary cache: the Översikt map is the simplified circle map (no polygons).")
+        res["notes"].append("No boundary cache: the Översikt map draws the embedded SCB kommun polygons (data/boundaries/).")
     env = {**os.environ, "NARAVARD_STORE": str(tmp / "scenarier.sqlite3"), "NARAVARD_CACHE_DIR": str(cache),
            "PYTHONUNBUFFERED": "1"}
     env.pop("NARAVARD_DATA_DIR", None)
