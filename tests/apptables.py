@@ -1,4 +1,4 @@
-"""Finding a table on an AppTest page, whichever element draws it.
+"""AppTest helpers: the app's path, and finding a table on a page whichever element draws it.
 
 ``naravard.ui.table`` draws small tables as static ``st.table`` and large ones as the
 ``st.dataframe`` grid, so a test asks for a table by a column it has, not by kind and
@@ -7,8 +7,14 @@ position.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+
+#: The app's entry script, absolute (AppTest.from_file resolves a relative path against
+#: the calling test file, which differs with the test's folder).
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def all_tables(at: AppTest) -> list[pd.DataFrame]:

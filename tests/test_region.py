@@ -30,7 +30,7 @@ from streamlit.testing.v1 import AppTest
 from naravard import ui
 from naravard.sources.dataset import DEFAULT_DATA_DIR, load_dataset
 from naravard.sources.vocab import AGE_GROUPS, NATIONAL_AREA
-from tests.apptables import all_tables
+from tests.apptables import APP, all_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 90
@@ -280,7 +280,7 @@ def _texts(at: AppTest) -> str:
 
 def _open(region_dir: Path, monkeypatch, script: str) -> AppTest:
     monkeypatch.setenv("NARAVARD_DATA_DIR", str(region_dir))
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     if script != ui.PAGES[0].script:
         at.switch_page(script)

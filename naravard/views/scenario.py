@@ -213,8 +213,10 @@ def default_target(inputs: scenario.ModelInputs) -> float:
     all VCs), rounded to the widget's step, so it is traceable rather than typed in.
     """
     vc = float(inputs.vardcentraler.sum())
-    avg = float((inputs.listade_per_vc * inputs.vardcentraler).sum()) / vc if vc else 7400.0
-    step = float(PARAMS["listade_per_vc_mal"].step or 1)
+    p = PARAMS["listade_per_vc_mal"]
+    # a region without any VC has no average: start at the bound, not at a typed-in figure
+    avg = float((inputs.listade_per_vc * inputs.vardcentraler).sum()) / vc if vc else float(p.min)
+    step = float(p.step or 1)
     return round(avg / step) * step
 
 

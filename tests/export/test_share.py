@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies import param_values
+from tests.strategies import param_values
 from naravard.model.scenario import PARAMS, Assumptions, ModelInputs
 from naravard.export.link import (
     FIELD_OF_KEY,

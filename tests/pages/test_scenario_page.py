@@ -23,7 +23,7 @@ from naravard.ui.state import (
     KEY_SC_VIEW,
     KEY_VARIANT,
 )
-from tests.apptables import table_with
+from tests.apptables import APP, table_with
 
 TIMEOUT = 90
 
@@ -38,7 +38,7 @@ def _isolated(tmp_path, monkeypatch):
 def scenario_page(query: dict | None = None) -> AppTest:
     # Start on the main page, as a browser does: app.py's st.navigation takes Streamlit
     # out of its legacy pages/ mode (AppTest resets it per test; see ui.ensure_frame).
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     at.switch_page("pages/scenario.py")
     for k, v in (query or {}).items():
@@ -326,7 +326,7 @@ def test_one_forecast_choice_for_the_whole_app():
 
 @pytest.mark.parametrize("given, chosen", [("HSU2023", "HSU2023"), ("EGEN", "RH2026"), ("<b>x</b>", "RH2026")])
 def test_a_link_with_a_forecast_sets_the_apps_choice(given, chosen):
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["prognos"] = given
     at.run()
     assert not at.exception
@@ -386,7 +386,7 @@ def test_scenario_page_is_layout_only():
     import ast
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "pages" / "scenario.py"
+    path = Path(__file__).resolve().parents[2] / "pages" / "scenario.py"
     text = path.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 100
     tree = ast.parse(text)

@@ -26,7 +26,7 @@ from naravard.sources import boundaries as geo
 from naravard.sources.dataset import DataError
 from tests.fixtures.geo import synthetic as syn
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data" / "boundaries"
 SHARED_SHP = SHARED / "sweden_kommuner_scb_sweref99tm" / "Kommun_Sweref99TM.shp"
 SHARED_GEOJSON = SHARED / "halland_kommuner_scb_wgs84.geojson"

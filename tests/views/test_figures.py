@@ -2,7 +2,7 @@
 
 Plotly validates a figure when it is built into ``go.Figure``: a misspelt property or
 a wrong value raises there (here) instead of drawing wrong in the browser. The maps
-are checked the same way in tests/test_mapfig.py. Figures asserted below are from
+are checked the same way in tests/views/test_mapfig.py. Figures asserted below are from
 ../shared/FACTS.md (through the embedded data).
 """
 

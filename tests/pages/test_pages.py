@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from naravard import fmt, ui
 from naravard.sources.dataset import DEFAULT_DATA_DIR
-from tests.apptables import all_tables, table_with
+from tests.apptables import APP, all_tables, table_with
 
 TIMEOUT = 90
 
@@ -24,7 +24,7 @@ def _isolated(tmp_path, monkeypatch):
 
 
 def open_page(script: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     if script != ui.PAGES[0].script:
         at.switch_page(script)
@@ -83,7 +83,7 @@ def test_overview_headline_figures():
 
 
 def test_overview_in_the_deck_variant():
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     at.sidebar.radio(key=ui.KEY_VARIANT).set_value("HSU2023").run()
     assert not at.exception
@@ -145,7 +145,7 @@ def test_missing_data_file_gives_swedish_message_not_a_crash(tmp_path, monkeypat
 
 def test_missing_manifest_stops_with_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("NARAVARD_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception
     assert "manifestet saknas" in " ".join(e.value for e in at.error)

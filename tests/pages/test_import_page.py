@@ -10,11 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from naravard import fmt, ui
 from naravard.sources.dataset import DEFAULT_DATA_DIR
-from tests.apptables import table_with
+from tests.apptables import APP, table_with
 
 TIMEOUT = 90
 PAGE = "pages/ladda_data.py"
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def new_population() -> bytes:
 
 
 def app(state: dict | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in (state or {}).items():
         at.session_state[k] = v
     at.run()
@@ -308,7 +308,7 @@ def test_page_is_thin_without_key_literals_or_callbacks(page):
     """Layout and calls only: ≤ 100 lines, session keys through naravard.ui.state, no callbacks."""
     import ast
 
-    path = Path(__file__).resolve().parents[1] / "pages" / page
+    path = Path(__file__).resolve().parents[2] / "pages" / page
     src = path.read_text(encoding="utf-8")
     assert len(src.splitlines()) <= 100
     tree = ast.parse(src)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies import param_values
+from tests.strategies import param_values
 from naravard.sources.dataset import load_dataset
 from naravard.model.scenario import (
     KOMMUN_OUTPUTS,

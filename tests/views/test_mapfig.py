@@ -16,7 +16,7 @@ from naravard.views import figures
 from naravard.views import maps as mapfig
 from tests.fixtures.geo import synthetic as syn
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED_GEOJSON = REPO.parent / "shared" / "data" / "boundaries" / "halland_kommuner_scb_wgs84.geojson"
 
 VALUES = syn.INVANARE_2022

@@ -86,7 +86,7 @@ def test_default_path_from_environment(tmp_path: Path, monkeypatch):
 
 def test_default_path_without_environment(monkeypatch):
     monkeypatch.delenv("NARAVARD_STORE", raising=False)
-    assert ScenarioStore().path == Path(__file__).resolve().parents[1] / "var" / "scenarier.sqlite3"
+    assert ScenarioStore().path == Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 
 
 def test_list_newest_first_and_empty(store: ScenarioStore):

@@ -20,7 +20,7 @@ from naravard.export import link as share
 from naravard.sources.dataset import DEFAULT_DATA_DIR, DataError, load_dataset
 from naravard.services.importing import IMPORTABLE, MAX_BYTES, MAX_ROWS, ImportReport, check_import, read_user_csv
 
-CORPUS = Path(__file__).parent / "hostile"
+CORPUS = Path(__file__).resolve().parents[1] / "hostile"
 
 
 def _data_hashes() -> dict[str, str]:
