@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -49,23 +48,22 @@ TARGET_RATIO = 2.0
 # ------------------------------------------------------------------------ the files
 
 
-def _zigzag_shapefile_zip(vertices_per_kommun: int, work: Path) -> bytes:
+def _zigzag_shapefile_zip(geojson: bytes, work: Path) -> bytes:
     import geopandas as gpd
 
-    from tests import geofiles
     from tests.fixtures.geo import synthetic as syn
 
-    gdf = gpd.read_file(geofiles.zigzag_geojson(vertices_per_kommun), engine="pyogrio")
+    gdf = gpd.read_file(geojson, engine="pyogrio")
     shp = syn.write_shapefile(gdf, work / "shp")
     return syn.shapefile_zip_bytes(shp)
 
 
 def _table_csv(rows: int, years: int) -> bytes:
     """The issue's table upload: ``rows`` × ``years`` year columns with decimal commas
-    (an access-indicator table, the widest importable shape)."""
+    (an access-indicator table, the widest importable shape; one row per area)."""
     head = "kpi_id;omrade;" + ";".join(str(1940 + i) for i in range(years))
-    line = "N79179;Halland;" + ";".join(f"{80 + (i % 20)},{i % 10}" for i in range(years))
-    return ("\n".join([head] + [line] * rows) + "\n").encode()
+    values = ";".join(f"{80 + (i % 20)},{i % 10}" for i in range(years))
+    return ("\n".join([head] + [f"N79179;Område {r};{values}" for r in range(rows)]) + "\n").encode()
 
 
 def build_case(name: str, work: Path) -> tuple[str, str, bytes]:
@@ -73,13 +71,15 @@ def build_case(name: str, work: Path) -> tuple[str, str, bytes]:
     from naravard.sources import boundaries as geo
     from tests import geofiles
 
-    per_kommun_max = geo.MAX_VERTICES // 6  # the most vertices the count lets through
+    # The slowest file the count lets through: the vertex budget in two zig-zag polygons
+    # (measured slower than six of a sixth each, or one of all).
+    worst = geofiles.zigzag_some_geojson((geo.MAX_VERTICES - 4 * 5) // 2)
     if name == "geojson_worst_accepted":
-        return "boundary", "sicksack_max.geojson", geofiles.zigzag_geojson(per_kommun_max)
+        return "boundary", "sicksack_max.geojson", worst
     if name == "geojson_worst_refused":  # the issue's file, unzipped (17 MB: under the 20 MB upload cap)
         return "boundary", "sicksack_issue.geojson", geofiles.zigzag_geojson(166_667)
     if name == "zip_geojson_worst_accepted":
-        return "boundary", "sicksack_max.zip", geofiles.zipped({"kommuner.geojson": geofiles.zigzag_geojson(per_kommun_max)})
+        return "boundary", "sicksack_max.zip", geofiles.zipped({"kommuner.geojson": worst})
     if name == "zip_geojson_worst_refused":  # the issue's 5,9 MB zip
         return "boundary", "sicksack_issue.zip", geofiles.zipped({"kommuner.geojson": geofiles.zigzag_geojson(166_667)})
     if name == "zip_bomb_refused":  # 1 GB of spaces in a 1 MB zip
@@ -87,9 +87,9 @@ def build_case(name: str, work: Path) -> tuple[str, str, bytes]:
     if name == "zip_bomb_nested_refused":
         return "boundary", "bomb_nested.zip", geofiles.nested_bomb_zip(1024 * 1024 * 1024)
     if name == "zip_shapefile_worst_accepted":
-        return "boundary", "sicksack_max_shp.zip", _zigzag_shapefile_zip(per_kommun_max, work)
+        return "boundary", "sicksack_max_shp.zip", _zigzag_shapefile_zip(worst, work)
     if name == "zip_shapefile_worst_refused":
-        return "boundary", "sicksack_issue_shp.zip", _zigzag_shapefile_zip(166_667, work)
+        return "boundary", "sicksack_issue_shp.zip", _zigzag_shapefile_zip(geofiles.zigzag_geojson(166_667), work)
     if name == "table_embedded_accepted":
         return "table:befolkning", "befolkning_total.csv", (ROOT / "data" / "befolkning_total.csv").read_bytes()
     if name == "table_issue_9990x90":
@@ -107,9 +107,11 @@ CASES = [
 ]
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """VmRSS / VmHWM of this process (VmHWM: its own peak, unlike ru_maxrss, which
+    inherits the parent's at fork)."""
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -126,7 +128,7 @@ def run_one(name: str, kind: str, fname: str, path: Path) -> dict[str, Any]:
     raw = path.read_bytes()  # what the server holds once the upload has arrived
     ds = load_dataset()
     gc.collect()
-    base = _rss_mb()
+    base = _status_mb("VmRSS")
     t0 = time.perf_counter()
     if kind == "boundary":
         try:
@@ -138,14 +140,15 @@ def run_one(name: str, kind: str, fname: str, path: Path) -> dict[str, Any]:
         r = check_import(ds, kind.split(":", 1)[1], raw, fname)
         ok, message = r.ok, (r.message_sv if r.ok else (r.problems_sv[0] if r.problems_sv else r.message_sv))
     seconds = time.perf_counter() - t0
-    # ru_maxrss: this process's high-water mark (KiB on Linux); the children's is the
-    # largest waited-for child, i.e. the boundary worker.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    from naravard.sources import sandbox
+
+    peak = _status_mb("VmHWM")
+    worker = dict(sandbox.last_usage) if kind == "boundary" else {}
+    child = worker.get("peak_rss_mb")
     return {"case": name, "kind": kind, "file": fname, "file_mb": round(len(raw) / 2**20, 2), "accepted": ok,
             "message": message[:300], "seconds": round(seconds, 2), "server_rss_before_mb": round(base),
             "server_peak_rss_mb": round(peak), "server_extra_mb": round(max(0.0, peak - base)),
-            "worker_peak_rss_mb": round(child) if child else None}
+            "worker_peak_rss_mb": round(child) if child else None, "worker_cpu_s": worker.get("cpu_s")}
 
 
 def run_cases(names: list[str], log) -> list[dict[str, Any]]:

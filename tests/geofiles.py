@@ -59,6 +59,18 @@ def zigzag_geojson(vertices_per_kommun: int) -> bytes:
     return _fc(feats)
 
 
+def zigzag_some_geojson(vertices_each: int, codes: tuple[str, ...] = ("1380", "1381")) -> bytes:
+    """The six kommuner as squares, except ``codes``: zig-zag polygons of ``vertices_each``
+    vertices. Two of 75 000 is the slowest split of the vertex budget measured (1,8 s of
+    normalisation against 0,4 s for six of 25 000)."""
+    feats = []
+    for c, name in syn.HALLAND.items():
+        x, y, side = _cell(c)
+        ring = zigzag_ring(x, y, side, vertices_each) if c in codes else [[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]
+        feats.append(_feature(c, name, {"type": "Polygon", "coordinates": [ring]}))
+    return _fc(feats)
+
+
 def squares_geojson(extra_features: int = 0) -> bytes:
     """The six kommun squares, plus ``extra_features`` tiny triangles of another län."""
     feats = []

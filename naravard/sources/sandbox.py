@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,13 @@ from naravard.errors import NaravardError
 #: file from costing the server more than one core for half a minute.
 DEFAULT_CPU_S = 30
 DEFAULT_WALL_S = 45.0
-DEFAULT_MEMORY_BYTES = 1536 * 1024 * 1024  # address space; importing geopandas alone takes ~0,5 GB
+#: Resident memory, watched by the parent (sampled every 0,1 s; killed above it). A real
+#: boundary file needs ~200 MB, the slowest file the vertex count lets through ~320 MB.
+DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024
+#: Address space, enforced by the kernel as a backstop between two samples. GEOS and
+#: glibc reserve far more than they touch (VmData 1,3 GB at 314 MB resident), so this
+#: is set well above the resident limit.
+DEFAULT_ADDRESS_SPACE_BYTES = 4 * 1024 * 1024 * 1024
 DEFAULT_FILE_BYTES = 128 * 1024 * 1024  # largest single file the job may write
 #: Jobs at once per server process; the rest wait (up to their wall time) for a slot, so
 #: a burst of uploads on a 2-core machine leaves a core for the server.
@@ -77,6 +84,12 @@ class Limits:
     wall_s: float = DEFAULT_WALL_S
     memory_bytes: int = DEFAULT_MEMORY_BYTES
     file_bytes: int = DEFAULT_FILE_BYTES
+    address_space_bytes: int = DEFAULT_ADDRESS_SPACE_BYTES
+
+
+#: What the last job in this process used (peak resident MB, CPU s, as the worker
+#: reported them, or the parent's samples if it was killed); for logs and bench/.
+last_usage: dict = {}
 
 
 # ------------------------------------------------------------------ parent side
@@ -137,25 +150,48 @@ def _run_child(job: str, workdir: Path, limits: Limits) -> None:
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", GDAL_NUM_THREADS="1")
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    spec = json.dumps({"cpu_s": limits.cpu_s, "memory_bytes": limits.memory_bytes, "file_bytes": limits.file_bytes})
+    spec = json.dumps({"cpu_s": limits.cpu_s, "memory_bytes": max(limits.address_space_bytes, limits.memory_bytes),
+                       "file_bytes": limits.file_bytes})
     with open(workdir / "stderr.txt", "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "naravard.sources.sandbox", job, str(workdir), str(os.getpid()), spec],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=str(workdir), env=env,
             close_fds=True,
         )
+        deadline = time.monotonic() + limits.wall_s
+        rc: int | None = None
+        over_memory = False
+        peak = 0
         try:
-            rc = proc.wait(timeout=limits.wall_s)
-        except subprocess.TimeoutExpired:
-            rc = None
+            while True:
+                try:
+                    rc = proc.wait(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                rss = _rss_bytes(proc.pid)
+                peak = max(peak, rss)
+                if rss > limits.memory_bytes:
+                    over_memory = True
+                    break
+                if time.monotonic() > deadline:
+                    break
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+    last_usage.clear()
+    last_usage.update({"peak_rss_mb": round(peak / 2**20), "source": "parent samples"})
+    try:
+        last_usage.update(json.loads((workdir / "usage.json").read_text(encoding="utf-8")), source="worker")
+    except (OSError, ValueError):
+        pass
     if rc == 0:
         return
     tail = (workdir / "stderr.txt").read_bytes()[-4000:].decode("utf-8", "replace")
-    if rc is None or rc in (-signal.SIGXCPU, -signal.SIGKILL):
+    if over_memory:
+        rc = EXIT_MEMORY
+    elif rc is None or rc in (-signal.SIGXCPU, -signal.SIGKILL):
         raise JobError("time", f"stopped after the time limit ({limits.wall_s:g} s wall, {limits.cpu_s} s CPU)",
                        f"inläsningen avbröts: den tog längre tid än gränsen på {fmt.number(limits.cpu_s)} sekunder")
     if rc == EXIT_MEMORY or _looks_like_memory(tail):
@@ -164,6 +200,17 @@ def _run_child(job: str, workdir: Path, limits: Limits) -> None:
     last = (tail.strip().splitlines() or [""])[-1][:200]
     raise JobError("crash", f"the worker exited with code {rc} ({last})",
                    "inläsningen avbröts av ett oväntat fel")
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _looks_like_memory(text: str) -> bool:
@@ -204,6 +251,19 @@ def _limit_self(spec: dict, parent: int) -> None:
         os._exit(3)
 
 
+def _report_usage(workdir: Path) -> None:
+    """Peak resident memory (VmHWM: this process only, unlike ru_maxrss after a fork) and CPU time."""
+    import resource
+
+    hwm = 0
+    with open("/proc/self/status", "rb") as f:
+        for line in f:
+            if line.startswith(b"VmHWM:"):
+                hwm = int(line.split()[1]) // 1024
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    (workdir / "usage.json").write_text(json.dumps({"peak_rss_mb": hwm, "cpu_s": round(ru.ru_utime + ru.ru_stime, 2)}))
+
+
 def _main(argv: list[str]) -> int:
     job, workdir, parent, spec = argv
     _limit_self(json.loads(spec), int(parent))
@@ -214,6 +274,10 @@ def _main(argv: list[str]) -> int:
         return 2
     try:
         getattr(importlib.import_module(module), func)(Path(workdir))
+        try:
+            _report_usage(Path(workdir))
+        except OSError:  # no /proc: the figures are for logs only
+            pass
     except MemoryError:
         os._exit(EXIT_MEMORY)
     except (ImportError, OSError) as e:  # a library that cannot be mapped under the memory limit
