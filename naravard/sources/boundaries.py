@@ -16,6 +16,13 @@ picks the region's kommuner by the län code. :func:`resolve_boundaries` applies
 precedence the app uses: a user's upload this session, else the fetch/import cache
 (a newer release), else the embedded file, else nothing (the map then draws circles).
 
+Hostile input: every file a user (or a download) supplies is read in a worker process
+with CPU, wall-clock, memory and file-size limits (:mod:`naravard.sources.sandbox`), so
+no upload can stall other sessions; inside it, zips are extracted by streaming under a
+cap of :data:`MAX_EXTRACT_BYTES` (declared sizes are checked before reading), and
+features and vertices are counted (:func:`check_layer_size`) before any validity check
+or simplification. The worker's directory is removed on every exit path.
+
 Bad input never escapes as a stack trace: every expected failure is a
 :class:`BoundaryError` (a :class:`~naravard.data.DataError`) with an English message
 for logs and the CLI and a Swedish one (``.message_sv``) for the UI. Writes to the
@@ -35,6 +42,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass
 import tempfile
@@ -49,6 +57,8 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from naravard import fmt
+from naravard.sources import sandbox
 from naravard.sources.dataset import DEFAULT_DATA_DIR, MANIFEST_NAME, DataError
 
 # ----------------------------------------------------------------------- configuration
@@ -70,12 +80,23 @@ DEFAULT_TIMEOUT = 60.0
 WGS84 = "EPSG:4326"
 SWEREF99TM = "EPSG:3006"
 
-# Limits against hostile or mistaken input (a zip bomb, a wrong multi-GB file).
-MAX_DOWNLOAD_BYTES = 250 * 1024 * 1024
-MAX_INPUT_BYTES = 250 * 1024 * 1024
-MAX_EXTRACT_BYTES = 500 * 1024 * 1024
+# Limits against hostile or mistaken input (a zip bomb, a zig-zag polygon, a wrong
+# multi-GB file). SCB's own release is far below all of them: its outer zip is a few
+# MB, the kommun shapefile of the whole country 172 kB with about 11 000 vertices.
+MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+#: Bytes a zip may unpack to in all (nested zips included); extraction streams to disk
+#: in small chunks and stops at this cap, whatever the entries claim.
+MAX_EXTRACT_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_DEPTH = 2
+#: Features in a layer and vertices in all its geometries, counted before any geometry
+#: work (validity checks and simplification cost up to the square of the vertices).
+MAX_FEATURES = 5_000
+MAX_VERTICES = 150_000
+#: The limits a worker process inherits from this module (so a test's monkeypatch holds there too).
+_JOB_LIMITS = ("MAX_INPUT_BYTES", "MAX_EXTRACT_BYTES", "MAX_ZIP_MEMBERS", "MAX_ZIP_DEPTH", "MAX_FEATURES", "MAX_VERTICES")
+_EXTRACT_CHUNK = 1 << 16
 
 # Column names that hold the kommun code / name, in order of preference
 # (matched case-insensitively).
@@ -103,6 +124,10 @@ class BoundaryError(DataError):
     @property
     def message_sv(self) -> str:
         return f"Kommungränserna från {self.file} kunde inte användas: {self.problem_sv}"
+
+
+class BoundaryBusyError(BoundaryError):
+    """Every worker slot is taken (see :mod:`naravard.sources.sandbox`): try again, do not cache."""
 
 
 class _NoLayerError(BoundaryError):
@@ -248,6 +273,30 @@ def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
     return geoms.simplify(tolerance_m, preserve_topology=True)
 
 
+def _too_many(source: str, what_en: str, what_sv: str, n: int, limit: int) -> BoundaryError:
+    return BoundaryError(
+        source,
+        f"the file has {n} {what_en}; the limit is {limit}",
+        f"filen har {fmt.number(n)} {what_sv}; gränsen för en kartfil är {fmt.number(limit)}. "
+        "Använd en generaliserad fil, till exempel SCB:s Digitala gränser",
+    )
+
+
+def check_layer_size(gdf: gpd.GeoDataFrame, source: str) -> None:
+    """Refuse a layer above :data:`MAX_FEATURES` features or :data:`MAX_VERTICES` vertices.
+
+    Counting is linear (one pass over the coordinate arrays); it runs before any
+    validity check or simplification, whose cost grows with the square of the
+    vertices on some shapes (a zig-zag polygon of 166 667 vertices took minutes).
+    """
+    n = len(gdf)
+    if n > MAX_FEATURES:
+        raise _too_many(source, "features", "objekt", n, MAX_FEATURES)
+    vertices = int(gdf.geometry.count_coordinates().sum()) if n else 0
+    if vertices > MAX_VERTICES:
+        raise _too_many(source, "vertices", "hörnpunkter", vertices, MAX_VERTICES)
+
+
 def normalise_boundaries(
     gdf: gpd.GeoDataFrame,
     lanskod: str,
@@ -267,6 +316,7 @@ def normalise_boundaries(
     lanskod = str(lanskod)
     if gdf is None or len(gdf) == 0:
         raise BoundaryError(source, "the file contains no features", "filen innehåller inga objekt")
+    check_layer_size(gdf, source)
     code_col = _find_column(gdf.columns, CODE_COLUMNS)
     if code_col is None:
         cols = ", ".join(str(c) for c in gdf.columns if c != "geometry")
@@ -380,18 +430,34 @@ def _rank(name: str) -> tuple[int, int, str]:
     return ("kommun" not in low, "sweref" not in low, low)
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], source: str) -> bytes:
-    """Read one member, enforcing the remaining extraction budget on the real size."""
-    with zf.open(info) as f:
-        data = f.read(budget[0] + 1)
-    budget[0] -= len(data)
-    if budget[0] < 0:
-        raise BoundaryError(
-            source,
-            f"the archive unpacks to more than {MAX_EXTRACT_BYTES // (1024 * 1024)} MB",
-            "zip-filen är för stor när den packas upp",
-        )
-    return data
+def _too_big_unpacked(source: str) -> BoundaryError:
+    mb = MAX_EXTRACT_BYTES // (1024 * 1024)
+    return BoundaryError(
+        source,
+        f"the archive unpacks to more than {mb} MB",
+        f"zip-filen är för stor när den packas upp: mer än {fmt.number(mb)} MB (gränsen för en kartfil)",
+    )
+
+
+def _precount(members: list[zipfile.ZipInfo], budget: list[int], source: str) -> None:
+    """Refuse before reading if the entries to extract *declare* more than the budget
+    (a zip bomb usually does); :func:`_extract_member` enforces the real size anyway."""
+    if sum(max(0, m.file_size) for m in members) > budget[0]:
+        raise _too_big_unpacked(source)
+
+
+def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: list[int], source: str) -> None:
+    """Stream one member to ``dest`` in small chunks, stopping at the remaining budget.
+
+    Memory stays at one chunk whatever the member claims or really holds; disk at the
+    budget. The caller's job directory is removed on every exit path.
+    """
+    with zf.open(info) as f, open(dest, "wb") as out:
+        while chunk := f.read(_EXTRACT_CHUNK):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise _too_big_unpacked(source)
+            out.write(chunk)
 
 
 def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int], depth: int = 0) -> Path:
@@ -432,17 +498,19 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
                             f"shapefilen {PurePosixPath(shp.filename).name} saknar sin {ext}-fil",
                         )
                 base = PurePosixPath(stem.replace("\\", "/")).name
-                for ext in (".shp",) + _SHP_SIDECARS:
-                    member = by_lower.get((stem + ext).lower())
-                    if member is not None:
-                        (workdir / (base + ext)).write_bytes(_read_member(zf, member, budget, source))
+                parts = [(ext, by_lower[(stem + ext).lower()]) for ext in (".shp",) + _SHP_SIDECARS
+                         if (stem + ext).lower() in by_lower]
+                _precount([m for _, m in parts], budget, source)
+                for ext, member in parts:
+                    _extract_member(zf, member, workdir / (base + ext), budget, source)
                 return workdir / (base + ".shp")
             vectors = sorted(
                 (i for i in files if i.filename.lower().endswith(_VECTOR_SUFFIXES)), key=lambda i: _rank(i.filename)
             )
             if vectors:
                 target = workdir / ("layer" + PurePosixPath(vectors[0].filename).suffix.lower())
-                target.write_bytes(_read_member(zf, vectors[0], budget, source))
+                _precount([vectors[0]], budget, source)
+                _extract_member(zf, vectors[0], target, budget, source)
                 return target
             nested = sorted((i for i in files if i.filename.lower().endswith(".zip")), key=lambda i: _rank(i.filename))
             if nested and depth < MAX_ZIP_DEPTH:
@@ -451,7 +519,8 @@ def _extract_vector(archive: Path, workdir: Path, source: str, budget: list[int]
                     sub = workdir / f"inner{depth}_{n}"
                     sub.mkdir()
                     inner_path = sub / "archive.zip"
-                    inner_path.write_bytes(_read_member(zf, inner, budget, source))
+                    _precount([inner], budget, source)
+                    _extract_member(zf, inner, inner_path, budget, source)
                     try:
                         return _extract_vector(inner_path, sub, source, budget, depth + 1)
                     except _NoLayerError as e:  # try the next nested zip
@@ -474,6 +543,14 @@ def _read_layer(path: Path, source: str) -> gpd.GeoDataFrame:
     The broad ``except`` is deliberate: this is the boundary to an external library
     reading untrusted bytes, and GDAL raises many unrelated exception types.
     """
+    try:
+        import pyogrio
+
+        n = pyogrio.read_info(path).get("features", -1)
+    except Exception:  # unreadable: read_file below says so in the same words
+        n = -1
+    if n > MAX_FEATURES:  # refuse before reading a single geometry
+        raise _too_many(source, "features", "objekt", n, MAX_FEATURES)
     try:
         return gpd.read_file(path, engine="pyogrio")
     except Exception as e:
@@ -597,7 +674,7 @@ def load_cached_boundaries(
     return _read_cache_file(path, path.name, expected_codes)
 
 
-# ---------------------------------------------------------------- fetch and import
+# ---------------------------------------------------------------------- download
 
 
 def _download(url: str, dest: Path, timeout: float) -> None:
@@ -638,6 +715,85 @@ def _download(url: str, dest: Path, timeout: float) -> None:
         raise BoundaryError(url, f"download failed ({type(e).__name__}: {e})", "nedladdningen misslyckades") from None
 
 
+# ------------------------------------------------------- reading in a worker process
+
+#: The job that reads and normalises a file in a worker (see :mod:`naravard.sources.sandbox`).
+_JOB = "naravard.sources.boundaries:_import_job"
+
+
+def _read_isolated(
+    path: Path,
+    kind: str,
+    name: str,
+    workdir: Path,
+    lanskod: str,
+    expected_codes: Iterable[str] | None,
+    simplify_m: float,
+    limits: sandbox.Limits | None,
+) -> gpd.GeoDataFrame:
+    """Read and normalise ``path`` in a worker process with time and memory limits.
+
+    The worker gets its arguments as JSON and returns the normalised layer as
+    GeoParquet (or the error as JSON) in ``workdir``; the server's process never runs
+    GDAL or GEOS on the user's bytes, so a hostile file costs one limited worker, not
+    every session's responsiveness. The caller removes ``workdir``.
+    """
+    limits = limits or sandbox.Limits()
+    job = {
+        "input": str(path),
+        "kind": kind,
+        "name": name,
+        "lanskod": str(lanskod),
+        "expected_codes": sorted(str(c) for c in expected_codes) if expected_codes is not None else None,
+        "simplify_m": float(simplify_m),
+        "memory_mb": limits.memory_bytes // (1024 * 1024),
+        "limits": {k: int(globals()[k]) for k in _JOB_LIMITS},
+    }
+    (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    try:
+        sandbox.run_job(_JOB, workdir, limits)
+    except sandbox.JobError as e:
+        cls = BoundaryBusyError if e.reason == "busy" else BoundaryError
+        raise cls(name, str(e), e.message_sv) from None
+    err = workdir / "error.json"
+    if err.is_file():
+        d = json.loads(err.read_text(encoding="utf-8"))
+        raise BoundaryError(str(d["file"]), str(d["problem_en"]), str(d["problem_sv"]))
+    try:
+        return gpd.read_parquet(workdir / "result.parquet")
+    except Exception as e:  # the worker wrote no readable result (disk full?)
+        raise BoundaryError(name, f"the worker's result cannot be read ({type(e).__name__})",
+                            "inläsningen gav inget resultat") from None
+
+
+def _import_job(workdir: Path) -> None:
+    """Worker side of :func:`_read_isolated`: read, count, normalise, write the result."""
+    job = json.loads((workdir / "job.json").read_text(encoding="utf-8"))
+    globals().update({k: int(v) for k, v in job["limits"].items() if k in _JOB_LIMITS})
+    name = job["name"]
+    scratch = workdir / "x"
+    scratch.mkdir()
+    try:
+        try:
+            raw = _read_any(Path(job["input"]), job["kind"], name, scratch)
+            gdf = normalise_boundaries(raw, job["lanskod"], expected_codes=job["expected_codes"],
+                                       simplify_m=job["simplify_m"], source=name)
+        except MemoryError:
+            raise BoundaryError(
+                name, f"out of memory (limit {job['memory_mb']} MB)",
+                f"filen behövde mer minne än gränsen för en kartfil ({fmt.number(job['memory_mb'])} MB)",
+            ) from None
+    except BoundaryError as e:
+        (workdir / "error.json").write_text(
+            json.dumps({"file": e.file, "problem_en": e.problem_en, "problem_sv": e.problem_sv}), encoding="utf-8"
+        )
+        return
+    gdf.to_parquet(workdir / "result.parquet")
+
+
+# ---------------------------------------------------------------- fetch and import
+
+
 def fetch_boundaries(
     url: str | None,
     lanskod: str,
@@ -651,16 +807,18 @@ def fetch_boundaries(
 
     ``url`` ``None`` means :func:`resolve_boundary_url`. Accepts SCB's outer zip (which
     holds ``Kommun_Sweref99TM.zip``) or any zip holding the shapefile directly. If
-    anything fails, the existing cache is left as it was.
+    anything fails, the existing cache is left as it was. The archive is read in a
+    limited worker like an upload (:func:`_read_isolated`).
     """
     url = resolve_boundary_url(url)
     target = cache_path(lanskod, cache_dir)
-    with tempfile.TemporaryDirectory(prefix="naravard-geo-") as tmp:
-        work = Path(tmp)
-        archive = work / "download.zip"
+    workdir = sandbox.new_workdir()
+    try:
+        archive = workdir / "download.zip"
         _download(url, archive, timeout)
-        raw = _read_any(archive, "zip", url, work)
-    gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=url)
+        gdf = _read_isolated(archive, "zip", url, workdir, lanskod, expected_codes, simplify_m, None)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return write_cache(gdf, lanskod, target.parent)
 
 
@@ -673,6 +831,7 @@ def import_boundaries(
     expected_codes: Iterable[str] | None = None,
     simplify_m: float = DEFAULT_SIMPLIFY_M,
     write: bool = False,
+    limits: sandbox.Limits | None = None,
 ) -> gpd.GeoDataFrame:
     """Read user-provided boundaries (GeoJSON, a .shp with sidecars beside it, or a zip).
 
@@ -681,14 +840,19 @@ def import_boundaries(
     like a download (see :func:`normalise_boundaries`). It is written to the cache when
     ``cache_dir`` is given (or ``write=True``, which uses the default cache directory);
     otherwise only returned, so the UI can preview before saving.
+
+    The file is read in a worker process with time and memory limits (``limits``, by
+    default :class:`naravard.sources.sandbox.Limits`), features and vertices are
+    counted before any geometry work, and the job directory is removed on every exit
+    path (see :mod:`naravard.sources.sandbox`).
     """
-    with tempfile.TemporaryDirectory(prefix="naravard-geo-") as tmp:
-        work = Path(tmp)
+    workdir = sandbox.new_workdir()
+    try:
         if isinstance(source, (bytes, bytearray)) or hasattr(source, "read"):
             data = bytes(source) if isinstance(source, (bytes, bytearray)) else source.read(MAX_INPUT_BYTES + 1)
             name = filename or "uppladdad fil"
             if len(data) > MAX_INPUT_BYTES:
-                raise BoundaryError(name, "the file is too large", "filen är för stor")
+                raise _too_big_input(name)
             if not data.strip():
                 raise BoundaryError(name, "the file is empty", "filen är tom")
             kind = _kind(filename or "", data[:8])
@@ -698,23 +862,30 @@ def import_boundaries(
                     "a shapefile needs its .shx and .dbf files; upload them together in a zip",
                     "en shapefil behöver sina .shx- och .dbf-filer; ladda upp alla delar tillsammans i en zip-fil",
                 )
-            path = work / ("upload.zip" if kind == "zip" else "upload.geojson")
+            path = workdir / ("upload.zip" if kind == "zip" else "upload.geojson")
             path.write_bytes(data)
+            del data
         else:
-            path = Path(source)
+            path = Path(source).resolve()
             name = filename or path.name
             if not path.is_file():
                 raise BoundaryError(name, f"file not found: {path}", "filen finns inte")
             if path.stat().st_size > MAX_INPUT_BYTES:
-                raise BoundaryError(name, "the file is too large", "filen är för stor")
+                raise _too_big_input(name)
             with open(path, "rb") as f:
                 kind = _kind(name, f.read(8))
-        raw = _read_any(path, kind, name, work)
-    gdf = normalise_boundaries(raw, lanskod, expected_codes=expected_codes, simplify_m=simplify_m, source=name)
+        gdf = _read_isolated(path, kind, name, workdir, lanskod, expected_codes, simplify_m, limits)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     if cache_dir is not None or write:
         write_cache(gdf, lanskod, cache_dir)
     return gdf
 
+
+def _too_big_input(name: str) -> BoundaryError:
+    mb = MAX_INPUT_BYTES // (1024 * 1024)
+    return BoundaryError(name, f"the file is too large (limit {mb} MB)",
+                         f"filen är för stor (gränsen för en kartfil är {fmt.number(mb)} MB)")
 
 
 # ------------------------------------------------------------ embedded boundaries
@@ -864,6 +1035,7 @@ def resolve_boundaries(
     return BoundarySource(None, ORIGIN_NONE, "inga kommungränser (kartan visar cirklar vid centralorterna)", warning)
 
 __all__ = [
+    "BoundaryBusyError",
     "BoundaryError",
     "BoundarySource",
     "EmbeddedInfo",
@@ -876,7 +1048,11 @@ __all__ = [
     "DEFAULT_SIMPLIFY_M",
     "ENV_BOUNDARY_URL",
     "ENV_CACHE_DIR",
+    "MAX_EXTRACT_BYTES",
+    "MAX_FEATURES",
+    "MAX_VERTICES",
     "cache_path",
+    "check_layer_size",
     "fetch_boundaries",
     "import_boundaries",
     "load_cached_boundaries",

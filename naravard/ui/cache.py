@@ -119,6 +119,38 @@ def boundary_source(ds: Dataset):
     return _cached_boundary_source(ds.region.lanskod, str(d) if d else None, cache_dir, codes, stamp)
 
 
+# Each distinct upload (by content hash) is checked once per process, accepted or
+# refused: a rerun (any widget change on the page) or another session uploading the
+# same file gets the answer from here instead of another worker run. The bytes are not
+# part of the key (``_raw``: Streamlit does not hash underscore parameters); their
+# SHA-256 is. Bounded, so many uploads cannot grow the cache without limit.
+@st.cache_data(show_spinner=False, max_entries=16)
+def _checked_boundary_upload(digest: str, name: str, lanskod: str, codes: tuple[str, ...], _raw: bytes):
+    from naravard.sources import boundaries as geo
+
+    try:
+        return geo.import_boundaries(_raw, name, lanskod, expected_codes=codes or None), None
+    except geo.BoundaryBusyError:
+        raise  # transient: not cached
+    except geo.BoundaryError as e:
+        return None, e
+
+
+def checked_boundary_upload(raw: bytes, name: str, ds: Dataset):
+    """``(boundaries, None)`` or ``(None, BoundaryError)`` for an uploaded boundary file,
+    cached by the file's SHA-256 (see :func:`_checked_boundary_upload`). The check runs
+    in a limited worker process (:func:`naravard.sources.boundaries.import_boundaries`)."""
+    import hashlib
+
+    from naravard.sources import boundaries as geo
+
+    codes = tuple(ds.kommun_codes) if ds.has("kommuner") else ()
+    try:
+        return _checked_boundary_upload(hashlib.sha256(raw).hexdigest(), name, ds.region.lanskod, codes, raw)
+    except geo.BoundaryBusyError as e:
+        return None, e
+
+
 def boundaries(ds: Dataset):
     """Kommun polygons (WGS84) for the map, or None (see :func:`boundary_source`)."""
     src = boundary_source(ds)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from naravard import fmt
 from naravard.sources.dataset import Dataset
-from naravard.ui.cache import boundary_source, data_dir, require
+from naravard.ui.cache import boundary_source, checked_boundary_upload, data_dir, require
 from naravard.ui.state import (
     KEY_BOUNDARY_UPLOAD,
     KEY_MAP_CLEAR,
@@ -132,14 +133,19 @@ def boundary_section(ds: Dataset) -> None:
         "Ladda upp kommungränser (GeoJSON eller zippad shapefil)",
         type=["geojson", "json", "zip"],
         key=KEY_BOUNDARY_UPLOAD,
-        help="Gäller bara din session. Filen måste innehålla regionens alla kommuner med kommunkod.",
+        help=(
+            "Gäller bara din session. Filen måste innehålla regionens alla kommuner med kommunkod. "
+            f"Högst {fmt.number(geo.MAX_FEATURES)} objekt och {fmt.number(geo.MAX_VERTICES)} hörnpunkter; "
+            f"en zip-fil får packas upp till högst {fmt.number(geo.MAX_EXTRACT_BYTES // 2**20)} MB."
+        ),
     )
     if up is not None:
-        try:
-            gdf = geo.import_boundaries(up.getvalue(), up.name, ds.region.lanskod, expected_codes=ds.kommun_codes)
-        except geo.BoundaryError as e:
-            st.error(e.message_sv, icon=":material/error:")
+        # Checked once per file content (a rerun is a cache hit) in a limited worker process.
+        with st.spinner("Läser in och kontrollerar kommungränserna …"):
+            gdf, err = checked_boundary_upload(up.getvalue(), up.name, ds)
+        if err is not None:
+            # The message quotes the file's name and contents: shown as text, never as Markdown.
+            st.error(fmt.markdown_escape(err.message_sv), icon=":material/error:")
         else:
             st.session_state[KEY_USER_BOUNDARIES] = gdf
             st.success(f"{len(gdf)} kommuner lästes in. Kartan på Översikt använder nu din fil.")
-
