@@ -34,7 +34,7 @@ from naravard.sources import sandbox
 from tests import geofiles
 from tests.fixtures.geo import synthetic as syn
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "hostile"
 CODES = sorted(syn.HALLAND)
 
