@@ -55,14 +55,28 @@ def plain(text: str) -> str:
     return text.replace(NBSP, " ").replace("\u202f", " ")
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$&=")
 
 
 def markdown_escape(text: str) -> str:
     """Backslash-escape Markdown's special characters, so a label (a kommun name from an
-    imported file, a scenario name) is shown as written and never becomes a link,
-    emphasis or a heading."""
+    imported file, a scenario name) is shown as written and never becomes a link, an
+    image, emphasis, a heading, LaTeX (``$``), a coloured directive (``:red[…]``), an
+    entity (``&amp;``) or a setext heading (a line of ``=``)."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def plotly_text(text: str) -> str:
+    """Text for a Plotly label (a legend entry, a hover text): Plotly reads a few HTML
+    tags there (``<a href>``, ``<b>``, ``<br>``) and decodes entities, so ``&``, ``<``
+    and ``>`` become entities and a stored name is shown as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_text(text: str) -> str:
+    """A stored or uploaded text for Markdown: :func:`markdown_escape` after turning
+    line breaks into spaces (a table cell or a message is one line)."""
+    return markdown_escape(" ".join(text.split()))
 
 
 _SPACES = (" ", NBSP, "\u202f", "\u2009")
