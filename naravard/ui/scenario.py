@@ -388,17 +388,20 @@ def _say(kind: str, text: str) -> None:
         queue.append((kind, text))
 
 
-def _saved_text(saved) -> str:
-    return f"Sparat som ”{saved.name}”" + (f" i gruppen ”{saved.group}”." if saved.group else ".")
+def _saved_text(saved, again: bool = False) -> str:
+    where = f" i gruppen ”{saved.group}”" if saved.group else ""
+    if again:
+        return f"Redan sparat som ”{saved.name}”{where}: inget har ändrats sedan dess."
+    return f"Sparat som ”{saved.name}”{where}."
 
 
 def _save(store) -> None:
     """Callback of "Spara scenariot", idempotent per click: a click that would save
     exactly what this session's last click saved (same name, group, note and
     assumptions, the row still there) is the same save, so 20 quick clicks make one
-    row and say "Sparat som …", not 19 times "finns redan". A changed scenario under a
-    taken name is still refused. After saving, the row is read back, so a save into a
-    store that cannot be read never reports success alone."""
+    row and say "Sparat som …" / "Redan sparat som …", not 19 times "finns redan".
+    A changed scenario under a taken name is still refused. After saving, the row is
+    read back, so a save into a store that cannot be read never reports success alone."""
     name = st.session_state.get(KEY_SC_NAME, "")
     group = st.session_state.get(KEY_SC_GROUP, "")
     note = st.session_state.get(KEY_SC_NOTE, "")
@@ -407,12 +410,14 @@ def _save(store) -> None:
     last = st.session_state.get(KEY_SC_LAST_SAVE)
     if last is not None and last[0] == what:
         try:
-            _say("success", _saved_text(store.get(last[1])))
-            return
+            before = store.get(last[1])
         except StoreNotFoundError:
-            pass  # deleted since: save it again
+            before = None  # deleted since: save it again
         except StoreError as e:
             _say("error", e.message_sv)
+            return
+        if before is not None and (before.name, before.group) == (name.strip(), group.strip()):
+            _say("success", _saved_text(before, again=True))
             return
     try:
         saved = store.save(name, group, note, payload)
