@@ -63,14 +63,12 @@ def test_undo_after_the_name_was_taken_again_explains_it(store):
 from pathlib import Path  # noqa: E402
 
 from naravard import fmt  # noqa: E402
-from naravard.store import PAGE_SIZE  # noqa: E402
 from naravard.ui.state import (  # noqa: E402
     KEY_SC_COMPARE,
     KEY_SC_GROUP,
     KEY_SC_NAME,
     KEY_SC_NOTE,
     KEY_SC_SAVE,
-    KEY_SC_SEARCH,
 )
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -137,6 +135,9 @@ def test_a_read_only_store_lists_and_says_that_saving_is_not_possible(store, mon
 def test_the_saved_list_is_paged_and_searchable(store):
     """Issue 11, defect 6: with 20 000 saved scenarios every Scenario view sent all of
     them (41 MB); now a page of PAGE_SIZE rows, with a search."""
+    from naravard.store import PAGE_SIZE
+    from naravard.ui.state import KEY_SC_SEARCH
+
     for i in range(45):
         store.save(f"Plan {i:02d}", "Åsa" if i % 2 else "Bo", "", {})
     at = _run_section()

@@ -706,6 +706,11 @@ class ScenarioStore:
             return self._corrupt(str(exc))
         if primary == _SQLITE_READONLY:
             return self._read_only_error(str(exc))
+        if primary == _SQLITE_CANTOPEN:
+            return StoreError(
+                f"cannot open the scenario store {self.path}: {exc}",
+                "Det gick inte att öppna filen med sparade scenarier.",
+            )
         return StoreError(
             f"the scenario store {self.path} failed: {exc}",
             "Det gick inte att läsa eller skriva filen med sparade scenarier.",
