@@ -558,7 +558,10 @@ def saved_section(ds: Dataset, inputs) -> None:
         if error:
             _unreadable_box(error)
         elif not options and not st.session_state.get(KEY_SC_COMPARE):
-            st.info("Spara minst ett scenario för att kunna jämföra.")
+            if st.session_state.get(KEY_SC_SEARCH):
+                st.info("Inga sparade scenarier matchar sökningen under Sparade scenarier.")
+            else:
+                st.info("Spara minst ett scenario för att kunna jämföra.")
         else:
             _compare(ds, inputs, store, options)
 
