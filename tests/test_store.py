@@ -569,7 +569,7 @@ def test_page_and_search(path: Path):
     first = store.page()
     assert first.total == 46 and len(first.items) == 20 and first.items[0].name == "100% säkert_x"
     third = store.page(offset=40)
-    assert [s.name for s in third.items] == [f"Plan {i:02d}" for i in range(4, -1, -1)]
+    assert [s.name for s in third.items] == [f"Plan {i:02d}" for i in range(5, -1, -1)]  # 46 rows: 41st to 46th
     asa = store.page("  ÅSA ")  # ignoring case and surrounding space, as names are compared
     assert asa.total == 15 and {s.group for s in asa.items} == {"Åsa"}
     assert [s.name for s in store.page("plan 4").items] == ["Plan 44", "Plan 43", "Plan 42", "Plan 41", "Plan 40"]
