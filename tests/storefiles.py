@@ -77,10 +77,26 @@ def store_with_a_damaged_row(path: Path, column: str = "note") -> dict[str, int]
     return {"A": a.id, "B": b.id, "C": c.id}
 
 
+def store_with_an_old_bidi_row(path: Path) -> int:
+    """A store whose one row was saved before bidi controls were refused: its name
+    displays as ``exe.live txt`` but is ``evil.exe`` with a right-to-left override."""
+    store = ScenarioStore(path)
+    s = store.save("Plan", "Grupp", "", {})
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute("UPDATE scenario SET name = ?, grp = ? WHERE id = ?", ("\u202eevil.exe\u202c txt", "\u2066G\u2069", s.id))
+    finally:
+        conn.close()
+    checkpoint(path)
+    return s.id
+
+
 CORPUS = {
     "skadad_anteckning_scenarier.sqlite3": "note",
     "skadat_namn_scenarier.sqlite3": "name",
     "skadad_payload_scenarier.sqlite3": "payload",
+    "gammal_bidi_scenarier.sqlite3": "bidi",
 }
 
 
@@ -89,7 +105,10 @@ def write_corpus() -> None:
         path = HOSTILE / name
         for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             p.unlink(missing_ok=True)
-        store_with_a_damaged_row(path, column)
+        if column == "bidi":
+            store_with_an_old_bidi_row(path)
+        else:
+            store_with_a_damaged_row(path, column)
         for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             p.unlink(missing_ok=True)
 

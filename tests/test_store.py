@@ -512,14 +512,15 @@ def test_markdown_and_html_in_names_are_kept_as_written(store: ScenarioStore, na
     assert (got.name, got.group, got.note) == (name.strip(), name.strip(), name.strip())
 
 
-def test_bidi_controls_in_an_old_row_are_shown_as_replacement_characters(path: Path):
+def test_bidi_controls_in_an_old_row_are_shown_as_replacement_characters(tmp_path: Path):
+    import shutil
+
+    path = tmp_path / "gammal_bidi_scenarier.sqlite3"
+    shutil.copy(HOSTILE / path.name, path)  # saved before bidi controls were refused
     store = ScenarioStore(path)
-    s = store.save("Plan", "", "", {})
-    with sqlite3.connect(path) as conn:  # saved before bidi controls were refused
-        conn.execute("UPDATE scenario SET name = ? WHERE id = ?", ("\u202eevil.exe\u202c txt", s.id))
-    conn.close()
+    [s] = store.list()
+    assert (s.name, s.group) == ("\ufffdevil.exe\ufffd txt", "\ufffdG\ufffd")
     assert store.get(s.id).name == "\ufffdevil.exe\ufffd txt"
-    assert store.list()[0].name == "\ufffdevil.exe\ufffd txt"
 
 
 @pytest.mark.parametrize("column", ["note", "name", "payload"])
