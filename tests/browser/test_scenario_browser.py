@@ -223,6 +223,12 @@ _MARKUP_JS = """() => {
 }"""
 
 
+def _shown(text: str) -> str:
+    """How the page writes a stored text in Markdown: as written, with an invisible word
+    joiner before a bare URL (fmt.markdown_escape), which keeps it from becoming a link."""
+    return fmt._AUTOLINK_START.sub(fmt.WORD_JOINER, text)
+
+
 def _leaving(requests: list[str]) -> list[str]:
     return [u for u in requests if "127.0.0.1:9/" in u]
 
@@ -247,11 +253,11 @@ def test_stored_names_are_shown_as_text_and_fetch_nothing(fresh_app, tmp_path):
     page.get_by_role("tab", name="Spara", exact=True).click()
     _type(app, "nv_sc_ui_namn", HOSTILE_NAMES[0])
     page.get_by_role("button", name="Spara scenariot", exact=True).click()
-    app.wait_for_text(f"Sparat som ”{HOSTILE_NAMES[0]}”.")
+    app.wait_for_text(f"Sparat som ”{_shown(HOSTILE_NAMES[0])}”.")
     # the scenario changes, the name is taken: the error quotes it as written
     _press(app, "nv_sc_andel_ordinart", 1)
     page.get_by_role("button", name="Spara scenariot", exact=True).click()
-    app.wait_for_text(f"Det finns redan ett scenario som heter ”{HOSTILE_NAMES[0]}” (utan grupp).")
+    app.wait_for_text(f"Det finns redan ett scenario som heter ”{_shown(HOSTILE_NAMES[0])}” (utan grupp).")
     # a right-to-left override is refused
     _type(app, "nv_sc_ui_namn", "\u202eevil.exe\u202c txt")
     page.get_by_role("button", name="Spara scenariot", exact=True).click()
@@ -262,8 +268,8 @@ def test_stored_names_are_shown_as_text_and_fetch_nothing(fresh_app, tmp_path):
     app.wait_idle()
     listed = _table_text(app, "Grupp/författare")
     for n in HOSTILE_NAMES:
-        assert n in listed, (n, listed)
-    assert HOSTILE_GROUP in listed and "$n^2$ [not](http://127.0.0.1:9/note) **fet**" in listed
+        assert _shown(n) in listed, (n, listed)
+    assert _shown(HOSTILE_GROUP) in listed and _shown("$n^2$ [not](http://127.0.0.1:9/note) **fet**") in listed
     assert page.evaluate(_MARKUP_JS) == []
     app.screenshot("scenario-hostile-names")
 
@@ -272,9 +278,9 @@ def test_stored_names_are_shown_as_text_and_fetch_nothing(fresh_app, tmp_path):
     page.get_by_role("option", name=HOSTILE_NAMES[0], exact=True).click()
     page.get_by_role("option", name=f"# H ({HOSTILE_GROUP})", exact=True).click()
     page.keyboard.press("Escape")
-    app.wait_for_text(f"{HOSTILE_NAMES[0]}: skillnad mot Aktuellt")
+    app.wait_for_text(f"{_shown(HOSTILE_NAMES[0])}: skillnad mot Aktuellt")
     totals = _table_text(app, "skillnad mot Aktuellt", 0)
-    assert f"{HOSTILE_NAMES[0]} (2030)" in totals and "# H (2030)" in totals and "# H: skillnad mot Aktuellt" in totals
+    assert f"{_shown(HOSTILE_NAMES[0])} (2030)" in totals and "# H (2030)" in totals and "# H: skillnad mot Aktuellt" in totals
     legend = page.locator(".st-key-nv_sc_jamfor_diagram").evaluate(
         "c => Array.from(c.querySelectorAll('g.legend text.legendtext')).map(t => t.textContent)"
     )
