@@ -57,8 +57,9 @@ def plain(text: str) -> str:
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$&=:@")
-# Where GFM would make a link of bare text: http(s)://, www., and e-mail addresses.
-_AUTOLINK_START = re.compile(r"(?i)(?=https?:|www\.|@)")
+# Where GFM would make a link of bare text (http(s)://, www., e-mail addresses), and
+# Streamlit an icon (":material/name:", matched in the source before any escape is read).
+_AUTOLINK_START = re.compile(r"(?i)(?=https?:|www\.|@)|(?<=:)(?=material/)")
 WORD_JOINER = "\u2060"
 
 
@@ -69,9 +70,10 @@ def markdown_escape(text: str) -> str:
     entity (``&amp;``) or a setext heading (a line of ``=``).
 
     Streamlit's Markdown also links bare ``http://…``, ``www.…`` and ``a@b.se`` after
-    the escapes are read, where no backslash helps; an invisible word joiner (U+2060)
-    before each such start keeps them text (GFM links one only after a space,
-    punctuation or the start of the text). The text looks the same."""
+    the escapes are read, and draws ``:material/…:`` as an icon, where no backslash
+    helps; an invisible word joiner (U+2060) before each such start keeps them text
+    (GFM links one only after a space, punctuation or the start of the text). The text
+    looks the same."""
     text = _AUTOLINK_START.sub(WORD_JOINER, text)
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 

@@ -205,6 +205,7 @@ HOSTILE_NAMES = [
     ":red[r]",
     '<img src="http://127.0.0.1:9/img.png">',
     "http://127.0.0.1:9/autolink.png",
+    ":material/home: :smile:",
 ]
 HOSTILE_GROUP = "![g](http://127.0.0.1:9/g.png)"
 
