@@ -9,6 +9,7 @@ space is a no-break space (U+00A0) so that a figure never wraps on a projector.
 from __future__ import annotations
 
 import math
+import re
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -55,14 +56,39 @@ def plain(text: str) -> str:
     return text.replace(NBSP, " ").replace("\u202f", " ")
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$&=:@")
+# Where GFM would make a link of bare text (http(s)://, www., e-mail addresses), and
+# Streamlit an icon (":material/name:", matched in the source before any escape is read).
+_AUTOLINK_START = re.compile(r"(?i)(?=https?:|www\.|@)|(?<=:)(?=material/)")
+WORD_JOINER = "\u2060"
 
 
 def markdown_escape(text: str) -> str:
     """Backslash-escape Markdown's special characters, so a label (a kommun name from an
-    imported file, a scenario name) is shown as written and never becomes a link,
-    emphasis or a heading."""
+    imported file, a scenario name) is shown as written and never becomes a link, an
+    image, emphasis, a heading, LaTeX (``$``), a coloured directive (``:red[…]``), an
+    entity (``&amp;``) or a setext heading (a line of ``=``).
+
+    Streamlit's Markdown also links bare ``http://…``, ``www.…`` and ``a@b.se`` after
+    the escapes are read, and draws ``:material/…:`` as an icon, where no backslash
+    helps; an invisible word joiner (U+2060) before each such start keeps them text
+    (GFM links one only after a space, punctuation or the start of the text). The text
+    looks the same."""
+    text = _AUTOLINK_START.sub(WORD_JOINER, text)
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def plotly_text(text: str) -> str:
+    """Text for a Plotly label (a legend entry, a hover text): Plotly reads a few HTML
+    tags there (``<a href>``, ``<b>``, ``<br>``) and decodes entities, so ``&``, ``<``
+    and ``>`` become entities and a stored name is shown as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_text(text: str) -> str:
+    """A stored or uploaded text for Markdown: :func:`markdown_escape` after turning
+    line breaks into spaces (a table cell or a message is one line)."""
+    return markdown_escape(" ".join(text.split()))
 
 
 _SPACES = (" ", NBSP, "\u202f", "\u2009")

@@ -23,5 +23,5 @@ def test_markdown_escape_shows_labels_as_written():
     from naravard.fmt import markdown_escape
 
     assert markdown_escape("80+ per 100 invånare 20–64 år") == "80\\+ per 100 invånare 20–64 år"
-    assert markdown_escape("[klicka](http://x) *fet* #rubrik") == "\\[klicka\\]\\(http://x\\) \\*fet\\* \\#rubrik"
+    assert markdown_escape("[klicka](http://x) *fet* #rubrik") == "\\[klicka\\]\\(\u2060http\\://x\\) \\*fet\\* \\#rubrik"
     assert markdown_escape("Halland") == "Halland"

@@ -2,7 +2,8 @@
 
 :class:`ScenarioRepository` is what the rest of the app may rely on; the SQLite
 implementation (:class:`~naravard.store.sqlite.ScenarioStore`) is the default and the
-only one today. A second backend (PostgreSQL) implements the same protocol and runs
+only one today. The UI reads the saved list a page at a time (``page``, with a search),
+never the whole list. A second backend (PostgreSQL) implements the same protocol and runs
 the same store tests. Errors are :class:`~naravard.store.sqlite.StoreError` and its
 subclasses (English ``str()``, Swedish ``message_sv``).
 """
@@ -12,14 +13,19 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from naravard.store.sqlite import (
+    MAX_SCENARIOS_PER_GROUP,
+    PAGE_SIZE,
     SavedScenario,
+    ScenarioPage,
     ScenarioStore,
     StoreCorruptError,
     StoreDuplicateError,
     StoreError,
     StoreInvalidError,
+    StoreLimitError,
     StoreLockedError,
     StoreNotFoundError,
+    StoreReadOnlyError,
 )
 
 
@@ -29,6 +35,8 @@ class ScenarioRepository(Protocol):
     def save(self, name: str, group: str = "", note: str = "", payload: dict[str, Any] | None = None) -> SavedScenario: ...
 
     def list(self) -> list[SavedScenario]: ...
+
+    def page(self, search: str = "", offset: int = 0, limit: int = PAGE_SIZE) -> ScenarioPage: ...
 
     def get(self, scenario_id: int) -> SavedScenario: ...
 
@@ -42,13 +50,18 @@ class ScenarioRepository(Protocol):
 
 
 __all__ = [
+    "MAX_SCENARIOS_PER_GROUP",
+    "PAGE_SIZE",
     "SavedScenario",
+    "ScenarioPage",
     "ScenarioRepository",
     "ScenarioStore",
     "StoreCorruptError",
     "StoreDuplicateError",
     "StoreError",
     "StoreInvalidError",
+    "StoreLimitError",
     "StoreLockedError",
     "StoreNotFoundError",
+    "StoreReadOnlyError",
 ]

@@ -34,8 +34,30 @@ operation checks that the file is a whole number of pages (a cut-short copy is c
 even where SQLite would read the missing tail as zeros) and that it carries naravard's
 ``application_id``; every write first runs SQLite's ``quick_check`` inside its
 transaction, so a write never lands on a damaged file. A single row whose payload no
-longer decodes is skipped by :meth:`ScenarioStore.list` with a logged warning; ``get``
-of that row raises :class:`StoreCorruptError` (``delete`` still removes it from the list).
+longer decodes (garbage bytes inside one row's text, which SQLite's checks do not see)
+is skipped by :meth:`ScenarioStore.list` and :meth:`ScenarioStore.page` with a logged
+warning, and ``page`` counts it (``ScenarioPage.unreadable``) so the UI can say that one
+could not be read while the others list; ``get`` of that row raises
+:class:`StoreCorruptError` (``delete`` still removes it from the list). Text columns are
+decoded leniently (invalid UTF-8 becomes lone surrogates, which no saved text can hold),
+so one bad row can never fail a whole query.
+
+Names, groups and notes are plain text: control characters and the bidirectional
+controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), which can make a name
+display as something else (``exe.txt`` that is really ``txt.exe``), are refused on
+save; any found in older rows are shown as U+FFFD.
+
+Each group holds at most :data:`MAX_SCENARIOS_PER_GROUP` live scenarios (a save or
+restore beyond it raises :class:`StoreLimitError`), and the UI reads the list a page
+at a time (:meth:`ScenarioStore.page`, with a search on name and group), so neither
+the file nor what a page sends to the browser grows without bound.
+
+A file the process may not write (or a store made with ``read_only=True``) is opened
+read-only: reads work, every write raises :class:`StoreReadOnlyError`, and the file is
+never touched.
+
+Swedish messages never name the file's path on the server (the English ones do, for
+the logs).
 
 Errors follow the project's convention: ``str(err)`` is English (API, logs) and
 ``err.message_sv`` is the Swedish text for the UI. Nothing here imports Streamlit.
@@ -75,6 +97,15 @@ MAX_GROUP_CHARS = 80
 MAX_NOTE_CHARS = 2000
 MAX_PAYLOAD_BYTES = 64 * 1024
 DEFAULT_TIMEOUT_S = 5.0
+# Live scenarios one group (or "no group") may keep: enough for any real use, few
+# enough that a burst of saves cannot make the list, the file or a page unusable.
+MAX_SCENARIOS_PER_GROUP = 200
+# Rows per page of the saved list (ScenarioStore.page).
+PAGE_SIZE = 20
+READONLY_ENV_VAR = "NARAVARD_STORE_READONLY"
+
+# Bidirectional controls: they reorder how the text around them is displayed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 # Migration i brings the schema from version i to i + 1.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -109,6 +140,8 @@ _LIVE = "deleted_at IS NULL"
 # SQLite primary result codes (the low byte of an extended code).
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _MIN_PAGE_SIZE = 512
@@ -144,6 +177,14 @@ class StoreLockedError(StoreError):
     """Another writer held the database for longer than the busy timeout."""
 
 
+class StoreLimitError(StoreInvalidError):
+    """The group already keeps MAX_SCENARIOS_PER_GROUP scenarios."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store is read-only here: it can be read but not written."""
+
+
 class StoreCorruptError(StoreError):
     """The file is damaged or is not a naravard scenario store; it was left untouched."""
 
@@ -162,12 +203,31 @@ class SavedScenario:
     payload: dict[str, Any] = field(hash=False)
 
 
+@dataclass(frozen=True)
+class ScenarioPage:
+    """One page of the saved list: what :meth:`ScenarioStore.page` returns.
+
+    ``total`` counts the live scenarios that match the search (readable or not);
+    ``unreadable`` the rows of this page that were skipped because they are damaged.
+    """
+
+    items: list[SavedScenario]
+    total: int
+    unreadable: int
+    offset: int
+    limit: int
+
+
 # --------------------------------------------------------------------------- validation
 
 
 def _has_bad_chars(text: str, allow: str = "") -> bool:
     """Control characters (Cc) other than those in ``allow``, or lone surrogates (Cs)."""
     return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allow for c in text)
+
+
+def _has_bidi(text: str) -> bool:
+    return any(c in BIDI_CONTROLS for c in text)
 
 
 def _check_text(value: object, what_en: str, what_sv: str, max_chars: int, *, required: bool, allow: str = "") -> str:
@@ -184,6 +244,12 @@ def _check_text(value: object, what_en: str, what_sv: str, max_chars: int, *, re
     if _has_bad_chars(text, allow):
         raise StoreInvalidError(
             f"{what_en} contains control characters", f"{what_sv} innehåller otillåtna tecken (styrtecken)."
+        )
+    if _has_bidi(text):
+        raise StoreInvalidError(
+            f"{what_en} contains bidirectional control characters",
+            f"{what_sv} innehåller osynliga tecken som ändrar textens riktning (till exempel U+202E). "
+            "Ta bort dem och skriv texten på nytt.",
         )
     return text
 
@@ -235,6 +301,24 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def _shown(text: str) -> str:
+    """A stored text as it may be shown: bidi controls (from rows saved before they were
+    refused) become U+FFFD, so they cannot reorder what the reader sees."""
+    return "".join("\ufffd" if c in BIDI_CONTROLS else c for c in text) if _has_bidi(text) else text
+
+
+def _lenient_text(raw: bytes) -> str:
+    """SQLite TEXT → str without ever failing: invalid UTF-8 (a damaged row) becomes
+    lone surrogates, which ``_row_to_scenario`` recognises, instead of an exception
+    that would fail the whole query and hide every other row."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -252,7 +336,9 @@ class ScenarioStore:
     ``path`` defaults to ``$NARAVARD_STORE`` or ``<repo>/var/scenarier.sqlite3``.
     Constructing a store does no I/O; the file (and its parent directories) are
     created on the first operation. ``clock`` returns the current UTC time as an
-    ISO string (for tests).
+    ISO string (for tests). ``read_only``: True opens the file read-only whatever its
+    permissions; None (the default) does so when ``$NARAVARD_STORE_READONLY`` is set or
+    the file exists and this process may not write it.
     """
 
     def __init__(
@@ -261,12 +347,24 @@ class ScenarioStore:
         *,
         timeout: float = DEFAULT_TIMEOUT_S,
         clock: Callable[[], str] = _now_utc,
+        read_only: bool | None = None,
     ):
         if path is None:
             path = os.environ.get(ENV_VAR) or DEFAULT_STORE_PATH
         self.path = Path(path)
         self.timeout = float(timeout)
         self._clock = clock
+        self._read_only = read_only
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused (see the class docstring); checked per operation,
+        so a file made read-only while the app runs is respected from then on."""
+        if self._read_only is not None:
+            return self._read_only
+        if os.environ.get(READONLY_ENV_VAR, "").strip() not in ("", "0"):
+            return True
+        return self.path.exists() and not os.access(self.path, os.W_OK)
 
     def __repr__(self) -> str:
         return f"ScenarioStore({str(self.path)!r})"
@@ -280,6 +378,7 @@ class ScenarioStore:
 
         def op(conn: sqlite3.Connection) -> SavedScenario:
             self._check_unique(conn, name, group, exclude_id=None)
+            self._check_room(conn, group)
             now = self._clock()
             cur = conn.execute(
                 "INSERT INTO scenario (name, grp, note, created_at, updated_at, payload, name_key, grp_key)"
@@ -292,17 +391,36 @@ class ScenarioStore:
         return self._run(op, write=True)
 
     def list(self) -> list[SavedScenario]:
-        """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged)."""
+        """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged).
+
+        Reads every row: for the UI use :meth:`page`, which reads one page."""
         rows = self._run(
             lambda conn: conn.execute(f"SELECT {_COLUMNS} FROM scenario WHERE {_LIVE} ORDER BY id DESC").fetchall(), write=False
         )
-        out: list[SavedScenario] = []
-        for row in rows:
-            try:
-                out.append(self._row_to_scenario(row))
-            except StoreCorruptError as exc:
-                log.warning("skipping scenario in %s: %s", self.path, exc)
-        return out
+        return self._decode_rows(rows)[0]
+
+    def page(self, search: str = "", offset: int = 0, limit: int = PAGE_SIZE) -> ScenarioPage:
+        """One page of the saved list, newest first, optionally only the scenarios whose
+        name or group contains ``search`` (compared as uniqueness is: ignoring case,
+        Unicode form and runs of whitespace). Damaged rows of the page are skipped and
+        counted in ``unreadable``; ``total`` counts every match, so the UI can page."""
+        if not isinstance(search, str):
+            raise StoreInvalidError("search must be a string", "Sökningen måste vara text.")
+        offset, limit = max(0, _check_id(offset)), max(1, min(_check_id(limit), 500))
+        pattern = _like_pattern(_key(search))
+        where = f"{_LIVE} AND (name_key LIKE ? ESCAPE '\\' OR grp_key LIKE ? ESCAPE '\\')"
+
+        def op(conn: sqlite3.Connection) -> tuple[int, list[tuple]]:
+            total = conn.execute(f"SELECT count(*) FROM scenario WHERE {where}", (pattern, pattern)).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM scenario WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                (pattern, pattern, limit, offset),
+            ).fetchall()
+            return total, rows
+
+        total, rows = self._run(op, write=False)
+        items, unreadable = self._decode_rows(rows)
+        return ScenarioPage(items, int(total), unreadable, offset, limit)
 
     def get(self, scenario_id: int) -> SavedScenario:
         """The scenario with this id; :class:`StoreNotFoundError` if there is none."""
@@ -370,6 +488,7 @@ class ScenarioStore:
             if row is None:
                 raise _not_found(scenario_id)
             self._check_unique(conn, row[0], row[1], exclude_id=scenario_id)
+            self._check_room(conn, row[1])
             conn.execute("UPDATE scenario SET deleted_at = NULL WHERE id = ?", (scenario_id,))
             return _select(conn, scenario_id)
 
@@ -377,21 +496,48 @@ class ScenarioStore:
 
     # ---------------------------------------------------------------- internals
 
+    def _decode_rows(self, rows: list[tuple]) -> tuple[list[SavedScenario], int]:
+        """The rows that decode, and how many did not (each logged)."""
+        out: list[SavedScenario] = []
+        bad = 0
+        for row in rows:
+            try:
+                out.append(self._row_to_scenario(row))
+            except StoreCorruptError as exc:
+                bad += 1
+                log.warning("skipping scenario: %s", exc)
+        return out, bad
+
     def _row_to_scenario(self, row: tuple) -> SavedScenario:
+        """A row as a SavedScenario; :class:`StoreCorruptError` if it does not hold what
+        ``save`` can write (text that is not valid UTF-8 or has control characters, a
+        payload that is not a JSON object)."""
         scenario_id, name, group, note, created_at, updated_at, payload_text = row
         try:
+            texts = (name, group, note, created_at, updated_at, payload_text)
+            if not all(isinstance(v, str) for v in texts):
+                raise ValueError("a text column has the wrong type")
+            if _has_bad_chars("".join(texts[:2] + texts[3:]), "") or _has_bad_chars(note, "\n\t"):
+                raise ValueError("a text column holds bytes that are not valid text")
             payload = json.loads(payload_text)
             if not isinstance(payload, dict):
                 raise ValueError("not a JSON object")
-            if not all(isinstance(v, str) for v in (name, group, note, created_at, updated_at)):
-                raise ValueError("a text column has the wrong type")
         except (TypeError, ValueError, RecursionError) as exc:
             raise StoreCorruptError(
                 f"scenario {scenario_id} in {self.path} is damaged ({exc})",
-                f"Det sparade scenariot (id {scenario_id}) är skadat och kan inte öppnas. "
-                f"Filen med sparade scenarier ligger här: {self.path}",
+                f"Det sparade scenariot (id {scenario_id}) är skadat och kan inte öppnas.",
             ) from None
-        return SavedScenario(int(scenario_id), name, group, note, created_at, updated_at, payload)
+        return SavedScenario(int(scenario_id), _shown(name), _shown(group), _shown(note), created_at, updated_at, payload)
+
+    def _check_room(self, conn: sqlite3.Connection, group: str) -> None:
+        n = conn.execute(f"SELECT count(*) FROM scenario WHERE grp_key = ? AND {_LIVE}", (_key(group),)).fetchone()[0]
+        if n >= MAX_SCENARIOS_PER_GROUP:
+            where = f"Gruppen ”{group}”" if group else "Scenarier utan grupp"
+            raise StoreLimitError(
+                f"group {group!r} already keeps {n} scenarios; at most {MAX_SCENARIOS_PER_GROUP} are allowed",
+                f"{where} har redan {MAX_SCENARIOS_PER_GROUP} sparade scenarier, vilket är det högsta antalet. "
+                "Ta bort något av dem först, eller spara i en annan grupp.",
+            )
 
     def _check_unique(self, conn: sqlite3.Connection, name: str, group: str, exclude_id: int | None) -> None:
         row = conn.execute(
@@ -399,14 +545,26 @@ class ScenarioStore:
             (_key(group), _key(name), exclude_id),
         ).fetchone()
         if row is not None:
+            existing = _shown(row[1].encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
             raise StoreDuplicateError(
-                f"group {group!r} already has a scenario named {row[1]!r} (id {row[0]})",
-                f"Det finns redan ett scenario som heter ”{row[1]}” ({_describe_group(group)}). Välj ett annat namn.",
+                f"group {group!r} already has a scenario named {existing!r} (id {row[0]})",
+                f"Det finns redan ett scenario som heter ”{existing}” ({_describe_group(group)}). Välj ett annat namn.",
             )
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            # mode=ro: SQLite never writes the file. In WAL mode a reader needs the
+            # shared-memory file; where it cannot be created (a read-only directory)
+            # the file is read as immutable.
+            params = "mode=ro"
+            shm = self.path.with_name(self.path.name + "-shm")
+            if not shm.exists() and not os.access(self.path.parent, os.W_OK):
+                params += "&immutable=1"
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{params}", uri=True, timeout=self.timeout, isolation_level=None)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        conn.text_factory = _lenient_text
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         except BaseException:
@@ -435,12 +593,19 @@ class ScenarioStore:
     def _attempt(self, op: Callable[[sqlite3.Connection], _T], *, write: bool) -> _T:
         begin = "BEGIN IMMEDIATE" if write else "BEGIN"
         conn: sqlite3.Connection | None = None
+        read_only = self.read_only
+        if write and read_only:
+            raise self._read_only_error("the store is read-only")
         try:
-            conn = self._connect()
+            if read_only and not self.path.exists():
+                raise FileNotFoundError(self.path)
+            conn = self._connect(read_only)
             self._check_file_size()
             try:
                 conn.execute(begin)
                 if self._check_identity(conn) < SCHEMA_VERSION:
+                    if read_only:
+                        raise self._read_only_error("its schema must be created or upgraded first")
                     conn.execute("ROLLBACK")
                     self._initialise(conn)
                     conn.execute(begin)
@@ -462,7 +627,7 @@ class ScenarioStore:
         except OSError as exc:
             raise StoreError(
                 f"cannot use the scenario store at {self.path}: {exc}",
-                f"Det gick inte att öppna filen med sparade scenarier ({self.path}).",
+                "Det gick inte att öppna filen med sparade scenarier.",
             ) from exc
         finally:
             if conn is not None:
@@ -490,7 +655,7 @@ class ScenarioStore:
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} has schema version {version}; this version of naravard knows {SCHEMA_VERSION}",
-                    f"Filen med sparade scenarier ({self.path}) är skapad av en nyare version av verktyget "
+                    "Filen med sparade scenarier är skapad av en nyare version av verktyget "
                     "och kan inte användas av den här versionen.",
                 )
             if version >= 1:
@@ -519,8 +684,14 @@ class ScenarioStore:
     def _corrupt(self, detail: str) -> StoreCorruptError:
         return StoreCorruptError(
             f"the scenario store {self.path} is damaged or not a scenario store ({detail}); it was left unchanged",
-            f"Filen med sparade scenarier är skadad och kan inte användas. Den har inte ändrats. "
-            f"Filen ligger här: {self.path}",
+            "Filen med sparade scenarier är skadad och kan inte användas. Den har inte ändrats.",
+        )
+
+    def _read_only_error(self, detail: str) -> StoreReadOnlyError:
+        return StoreReadOnlyError(
+            f"the scenario store {self.path} is read-only here ({detail}); nothing was written",
+            "Filen med sparade scenarier är skrivskyddad här. Sparade scenarier går att öppna och "
+            "jämföra, men inte att spara, byta namn på eller ta bort.",
         )
 
     def _translate(self, exc: sqlite3.Error) -> StoreError:
@@ -533,9 +704,16 @@ class ScenarioStore:
             )
         if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
             return self._corrupt(str(exc))
+        if primary == _SQLITE_READONLY:
+            return self._read_only_error(str(exc))
+        if primary == _SQLITE_CANTOPEN:
+            return StoreError(
+                f"cannot open the scenario store {self.path}: {exc}",
+                "Det gick inte att öppna filen med sparade scenarier.",
+            )
         return StoreError(
             f"the scenario store {self.path} failed: {exc}",
-            f"Det gick inte att läsa eller skriva filen med sparade scenarier ({self.path}).",
+            "Det gick inte att läsa eller skriva filen med sparade scenarier.",
         )
 
 

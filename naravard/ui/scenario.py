@@ -23,7 +23,7 @@ from naravard.export import scenario as scenario_export
 from naravard.model import scenario
 from naravard.model.scenario import PARAMS, Assumptions
 from naravard.sources.dataset import Dataset
-from naravard.store import StoreError
+from naravard.store import MAX_SCENARIOS_PER_GROUP, PAGE_SIZE, StoreError, StoreNotFoundError
 from naravard.ui.cache import scenario_store
 from naravard.ui.chrome import variant
 from naravard.ui.state import (
@@ -40,6 +40,7 @@ from naravard.ui.state import (
     KEY_SC_DELETE_PENDING,
     KEY_SC_GROUP,
     KEY_SC_LAST_QUERY,
+    KEY_SC_LAST_SAVE,
     KEY_SC_LINK,
     KEY_SC_MESSAGES,
     KEY_SC_NAME,
@@ -47,10 +48,14 @@ from naravard.ui.state import (
     KEY_SC_NOTE,
     KEY_SC_OPEN,
     KEY_SC_OUTPUT,
+    KEY_SC_PAGE,
+    KEY_SC_PAGE_NEXT,
+    KEY_SC_PAGE_PREV,
     KEY_SC_PRESET,
     KEY_SC_RENAME,
     KEY_SC_RESET,
     KEY_SC_SAVE,
+    KEY_SC_SEARCH,
     KEY_SC_UNDO,
     KEY_SC_UNDO_BUTTON,
     KEY_SC_VIEW,
@@ -367,24 +372,66 @@ def exports(ds: Dataset, inputs) -> None:
 # Store actions run as callbacks: they may set widget state (opening a scenario fills
 # in the controls), which Streamlit allows only before the widgets are drawn. Their
 # outcome is a (kind, Swedish text) message shown on the next run.
+#
+# Everything a person typed (names, groups, notes, the search) is stored text: it is
+# shown as text in every place. Pickers show their options as plain text; whatever
+# Streamlit renders as Markdown (messages, st.table cells and headers, captions) gets
+# it escaped (fmt.markdown_escape / fmt.as_text); the comparison chart's labels are
+# escaped for Plotly (views.scenario.compare).
 
 
 def _say(kind: str, text: str) -> None:
-    st.session_state.setdefault(KEY_SC_MESSAGES, []).append((kind, text))
+    """Queue a message for the next run, once: quick repeated clicks (each a run with
+    its callback) must not pile up the same message."""
+    queue = st.session_state.setdefault(KEY_SC_MESSAGES, [])
+    if (kind, text) not in queue:
+        queue.append((kind, text))
+
+
+def _saved_text(saved, again: bool = False) -> str:
+    where = f" i gruppen ”{saved.group}”" if saved.group else ""
+    if again:
+        return f"Redan sparat som ”{saved.name}”{where}: inget har ändrats sedan dess."
+    return f"Sparat som ”{saved.name}”{where}."
 
 
 def _save(store) -> None:
+    """Callback of "Spara scenariot", idempotent per click: a click that would save
+    exactly what this session's last click saved (same name, group, note and
+    assumptions, the row still there) is the same save, so 20 quick clicks make one
+    row and say "Sparat som …" / "Redan sparat som …", not 19 times "finns redan".
+    A changed scenario under a taken name is still refused. After saving, the row is
+    read back, so a save into a store that cannot be read never reports success alone."""
+    name = st.session_state.get(KEY_SC_NAME, "")
+    group = st.session_state.get(KEY_SC_GROUP, "")
+    note = st.session_state.get(KEY_SC_NOTE, "")
+    payload = view.current(holder()).to_dict()
+    what = view.save_fingerprint(name, group, note, payload)
+    last = st.session_state.get(KEY_SC_LAST_SAVE)
+    if last is not None and last[0] == what:
+        try:
+            before = store.get(last[1])
+        except StoreNotFoundError:
+            before = None  # deleted since: save it again
+        except StoreError as e:
+            _say("error", e.message_sv)
+            return
+        if before is not None and (before.name, before.group) == (name.strip(), group.strip()):
+            _say("success", _saved_text(before, again=True))
+            return
     try:
-        saved = store.save(
-            st.session_state.get(KEY_SC_NAME, ""),
-            st.session_state.get(KEY_SC_GROUP, ""),
-            st.session_state.get(KEY_SC_NOTE, ""),
-            view.current(holder()).to_dict(),
-        )
+        saved = store.save(name, group, note, payload)
     except StoreError as e:
         _say("error", e.message_sv)
-    else:
-        _say("success", f"Sparat som ”{saved.name}”" + (f" i gruppen ”{saved.group}”." if saved.group else "."))
+        return
+    st.session_state[KEY_SC_LAST_SAVE] = (what, saved.id)
+    st.session_state[KEY_SC_PAGE] = 0  # newest first: the new one is on the first page
+    try:
+        store.get(saved.id)
+    except StoreError as e:
+        _say("error", "Scenariot sparades, men det går inte att läsa tillbaka det: " + e.message_sv)
+        return
+    _say("success", _saved_text(saved))
 
 
 def _open(store, inputs, scenario_id: int) -> None:
@@ -434,19 +481,50 @@ def _undo(store) -> None:
         _say("success", f"”{label}” är tillbaka.")
 
 
+_MESSAGE_BOX = {"success": (st.success, ":material/check_circle:"), "warning": (st.warning, ":material/warning:"),
+                "info": (st.info, ":material/info:")}
+
+
 def _messages() -> None:
     """The store callbacks' messages. They quote names people typed, and Streamlit
     renders these boxes as Markdown, so every message is escaped (a name is shown as
     written, never as a link or emphasis)."""
     for kind, text in st.session_state.pop(KEY_SC_MESSAGES, []):
-        if kind == "success":
-            st.success(fmt.markdown_escape(text), icon=":material/check_circle:")
-        else:
-            st.error(fmt.markdown_escape(text), icon=":material/error:")
+        box, icon = _MESSAGE_BOX.get(kind, (st.error, ":material/error:"))
+        box(fmt.markdown_escape(text), icon=icon)
+
+
+def _first_page() -> None:
+    st.session_state[KEY_SC_PAGE] = 0
+
+
+def _turn(step: int) -> None:
+    st.session_state[KEY_SC_PAGE] = max(0, int(st.session_state.get(KEY_SC_PAGE, 0)) + step)
+
+
+def _read_page(store):
+    """The page of the saved list this session is on (one query of at most PAGE_SIZE
+    rows: the page never sends the whole list), or the store's Swedish error."""
+    search = st.session_state.get(KEY_SC_SEARCH, "")
+    number = max(0, int(st.session_state.get(KEY_SC_PAGE, 0)))
+    try:
+        page = store.page(search, number * PAGE_SIZE, PAGE_SIZE)
+        if number and page.offset >= page.total:  # the list shrank under this page
+            number = max(0, (page.total - 1) // PAGE_SIZE)
+            st.session_state[KEY_SC_PAGE] = number
+            page = store.page(search, number * PAGE_SIZE, PAGE_SIZE)
+    except StoreError as e:
+        return None, e.message_sv
+    return page, ""
+
+
+def _unreadable_box(error: str) -> None:
+    """The store could not be read: say so (never "none yet", which would be false)."""
+    st.error(fmt.markdown_escape(f"Sparade scenarier kunde inte läsas. {error}"), icon=":material/error:")
 
 
 def saved_section(ds: Dataset, inputs) -> None:
-    """Save, open, rename, delete (with confirmation and undo) and compare."""
+    """Save, open, rename, delete (with confirmation and undo), search, page and compare."""
     store = scenario_store()
     if store is None:
         return
@@ -459,60 +537,107 @@ def saved_section(ds: Dataset, inputs) -> None:
             u1, u2 = st.columns([3, 1], vertical_alignment="center")
             u1.info(fmt.markdown_escape(f"”{undo[1]}” är borttaget."), icon=":material/delete:")
             u2.button("Ångra", key=KEY_SC_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
-    saved_list = []
-    try:
-        saved_list = store.list()
-    except StoreError as e:
-        st.error(e.message_sv, icon=":material/error:")
-    options = view.saved_options(saved_list)
+    page, error = _read_page(store)
+    items = page.items if page is not None else []
+    options = view.saved_options(items)
     tab_save, tab_open, tab_compare = st.tabs(["Spara", "Sparade scenarier", "Jämför"])
     with tab_save:
+        if getattr(store, "read_only", False):
+            st.info("Sparade scenarier är skrivskyddade här: de går att öppna och jämföra, men inte att ändra.", icon=":material/lock:")
         st.text_input("Namn på scenariot", max_chars=80, key=KEY_SC_NAME, help="Namnet måste vara unikt inom gruppen.")
         st.text_input("Grupp eller författare", max_chars=80, key=KEY_SC_GROUP)
         st.text_area("Anteckning", max_chars=2000, key=KEY_SC_NOTE)
         st.button("Spara scenariot", icon=":material/save:", on_click=_save, args=(store,), key=KEY_SC_SAVE)
+        st.caption(f"Varje grupp kan ha högst {fmt.number(MAX_SCENARIOS_PER_GROUP)} sparade scenarier.")
     with tab_open:
-        if not saved_list:
-            st.info("Inga sparade scenarier ännu.")
+        if error:
+            _unreadable_box(error)
         else:
-            table(view.saved_display(saved_list), alt="Sparade scenarier med namn, grupp, anteckning och tid.")
-            choice = st.selectbox("Välj scenario", options=list(options), format_func=options.get, key=KEY_SC_CHOSEN)
-            o1, o2, o3 = st.columns([1, 1.4, 1])
-            o1.button("Öppna", key=KEY_SC_OPEN, icon=":material/open_in_new:", on_click=_open, args=(store, inputs, choice))
-            o2.text_input("Nytt namn", key=KEY_SC_NEW_NAME, label_visibility="collapsed", placeholder="Nytt namn")
-            o2.button("Byt namn", key=KEY_SC_RENAME, icon=":material/edit:", on_click=_rename, args=(store, choice))
-            o3.button("Ta bort", key=KEY_SC_DELETE, icon=":material/delete:", on_click=_ask_delete, args=(choice,))
-            pending = st.session_state.get(KEY_SC_DELETE_PENDING)
-            if pending in options:
-                with st.container(border=True):
-                    st.warning(
-                        fmt.markdown_escape(f"Vill du ta bort ”{options[pending]}”? Det gäller alla som använder verktyget."),
-                        icon=":material/warning:",
-                    )
-                    d1, d2 = st.columns(2)
-                    d1.button("Ja, ta bort", key=KEY_SC_DELETE_CONFIRM, type="primary", on_click=_delete, args=(store, pending, options[pending]))
-                    d2.button("Avbryt", key=KEY_SC_DELETE_CANCEL, on_click=_cancel_delete)
+            _saved_list(store, inputs, page, options)
     with tab_compare:
-        if not saved_list:
-            st.info("Spara minst ett scenario för att kunna jämföra.")
+        if error:
+            _unreadable_box(error)
+        elif not options and not st.session_state.get(KEY_SC_COMPARE):
+            if st.session_state.get(KEY_SC_SEARCH):
+                st.info("Inga sparade scenarier matchar sökningen under Sparade scenarier.")
+            else:
+                st.info("Spara minst ett scenario för att kunna jämföra.")
         else:
             _compare(ds, inputs, store, options)
 
 
+def _saved_list(store, inputs, page, options: dict[int, str]) -> None:
+    """The "Sparade scenarier" tab: search, one page of the list and its actions."""
+    search = st.session_state.get(KEY_SC_SEARCH, "")
+    if page.total or search:
+        st.text_input(
+            "Sök bland sparade scenarier",
+            key=KEY_SC_SEARCH,
+            on_change=_first_page,
+            placeholder="Namn eller grupp",
+            help="Visar de scenarier vars namn eller grupp innehåller texten (stora och små bokstäver lika).",
+        )
+    if page.unreadable:
+        st.warning(view.unreadable_sv(page.unreadable), icon=":material/warning:")
+    if not page.items:
+        st.info(fmt.markdown_escape(view.page_caption(page.offset, 0, page.total, search)))
+        return
+    table(view.saved_display(page.items), alt="Sparade scenarier med namn, grupp, anteckning och tid.")
+    pages = max(1, -(-page.total // PAGE_SIZE))
+    number = page.offset // PAGE_SIZE
+    p1, p2, p3 = st.columns([1, 3, 1], vertical_alignment="center")
+    p1.button("Föregående", key=KEY_SC_PAGE_PREV, icon=":material/chevron_left:", on_click=_turn, args=(-1,), disabled=number == 0)
+    p2.caption(fmt.markdown_escape(view.page_caption(page.offset, len(page.items) + page.unreadable, page.total, search)))
+    p3.button("Nästa", key=KEY_SC_PAGE_NEXT, icon=":material/chevron_right:", on_click=_turn, args=(1,), disabled=number + 1 >= pages)
+    if st.session_state.get(KEY_SC_CHOSEN) not in options:
+        st.session_state.pop(KEY_SC_CHOSEN, None)  # chosen on another page or search
+    choice = st.selectbox("Välj scenario", options=list(options), format_func=options.get, key=KEY_SC_CHOSEN)
+    o1, o2, o3 = st.columns([1, 1.4, 1])
+    o1.button("Öppna", key=KEY_SC_OPEN, icon=":material/open_in_new:", on_click=_open, args=(store, inputs, choice))
+    o2.text_input("Nytt namn", key=KEY_SC_NEW_NAME, label_visibility="collapsed", placeholder="Nytt namn")
+    o2.button("Byt namn", key=KEY_SC_RENAME, icon=":material/edit:", on_click=_rename, args=(store, choice))
+    o3.button("Ta bort", key=KEY_SC_DELETE, icon=":material/delete:", on_click=_ask_delete, args=(choice,))
+    pending = st.session_state.get(KEY_SC_DELETE_PENDING)
+    if pending in options:
+        with st.container(border=True):
+            st.warning(
+                fmt.markdown_escape(f"Vill du ta bort ”{options[pending]}”? Det gäller alla som använder verktyget."),
+                icon=":material/warning:",
+            )
+            d1, d2 = st.columns(2)
+            d1.button("Ja, ta bort", key=KEY_SC_DELETE_CONFIRM, type="primary", on_click=_delete, args=(store, pending, options[pending]))
+            d2.button("Avbryt", key=KEY_SC_DELETE_CANCEL, on_click=_cancel_delete)
+
+
 def _compare(ds: Dataset, inputs, store, options: dict[int, str]) -> None:
+    """The Jämför tab: pick from the saved list's current page (search and page it on
+    "Sparade scenarier"); scenarios already picked stay available on any page."""
+    options = dict(options)
+    kept = []
+    for i in st.session_state.get(KEY_SC_COMPARE, []) or []:
+        if i in options:
+            kept.append(i)
+            continue
+        try:
+            options[i] = view.label_of(store.get(i))
+            kept.append(i)
+        except StoreError:
+            pass  # deleted or damaged since it was picked
+    st.session_state[KEY_SC_COMPARE] = kept
     picked = st.multiselect(
         "Jämför det aktuella scenariot med (högst två)",
         options=list(options),
         format_func=options.get,
         max_selections=2,
         key=KEY_SC_COMPARE,
+        help="Listan visar scenarierna på den sida av Sparade scenarier som är vald; sök där för att hitta fler.",
     )
     if not picked:
         return
     try:
         results = view.compare_results(inputs, view.current(holder()), [store.get(i) for i in picked])
     except (StoreError, scenario.AssumptionError) as e:
-        st.error(e.message_sv, icon=":material/error:")
+        st.error(fmt.markdown_escape(e.message_sv), icon=":material/error:")
         return
     tbl, fig, alt = view.compare(results)
     table(tbl, alt="Jämförelse av nyckeltal mellan scenarierna.")

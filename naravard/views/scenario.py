@@ -16,6 +16,7 @@ take per-kommun growth rates.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -506,11 +507,19 @@ def compare_per_kommun(
     )
 
 
+def _md(name: str) -> str:
+    """A scenario's name in a table header: the page draws these tables with
+    ``st.table``, which reads headers and cells as Markdown, and a name is stored text."""
+    return fmt.as_text(name)
+
+
 def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, figures.Chart, str]:
     """Key region outputs at each scenario's horizon, differences to the first.
 
     Each difference is computed from the values as shown (rounded to the output's
-    decimals), so +1 504 and +2 397 differ by +893."""
+    decimals), so +1 504 and +2 397 differ by +893. The names (keys of ``results``,
+    as stored) are escaped for the table's Markdown and the chart's HTML-like labels;
+    the text alternative is plain (the chart's caption escapes it)."""
     names = list(results)
     first = results[names[0]]
     region = first.region_namn
@@ -523,10 +532,10 @@ def compare(results: dict[str, ScenarioResult]) -> tuple[pd.DataFrame, figures.C
         for n in names:
             r = results[n]
             v = scenario.shown(k, r.level(k))
-            row[f"{n} ({r.horizon})"] = fmt.number(v, o.decimals, signed=o.signed)
+            row[f"{_md(n)} ({r.horizon})"] = fmt.number(v, o.decimals, signed=o.signed)
             if n != names[0]:
-                row[f"{n}: skillnad mot {names[0]}"] = fmt.number(v - base, o.decimals, signed=True)
-            long.append({"Resultat": o.label_sv, "Scenario": n, "v": v})
+                row[f"{_md(n)}: skillnad mot {_md(names[0])}"] = fmt.number(v - base, o.decimals, signed=True)
+            long.append({"Resultat": o.label_sv, "Scenario": fmt.plotly_text(n), "v": v})
         rows.append(row)
     table = pd.DataFrame(rows)
     df = pd.DataFrame(long)
@@ -622,25 +631,55 @@ def assumptions_of(saved) -> Assumptions:
     return Assumptions.from_dict(saved.payload)
 
 
+def label_of(s) -> str:
+    """A saved scenario's plain label (name and group), for pickers and messages; the
+    ui shows it as text (a picker's option) or escapes it (Markdown)."""
+    return f"{s.name} ({s.group})" if s.group else s.name
+
+
 def saved_label(saved_list, scenario_id: int) -> str:
     for s in saved_list:
         if s.id == scenario_id:
-            return f"{s.name} ({s.group})" if s.group else s.name
+            return label_of(s)
     return str(scenario_id)
 
 
+SAVED_COLUMNS = ("Namn", "Grupp/författare", "Anteckning", "Sparat")
+
+
 def saved_display(saved_list) -> pd.DataFrame:
+    """One page of the saved list for ``st.table``: names, groups and notes are stored
+    text, escaped so that Markdown shows them as written (never a link, an image, a
+    heading or LaTeX)."""
     return pd.DataFrame(
         [
             {
-                "Namn": s.name,
-                "Grupp/författare": s.group,
-                "Anteckning": s.note,
+                "Namn": fmt.as_text(s.name),
+                "Grupp/författare": fmt.as_text(s.group),
+                "Anteckning": fmt.as_text(s.note),
                 "Sparat": s.updated_at[:16].replace("T", " ") + " UTC",
             }
             for s in saved_list
-        ]
+        ],
+        columns=list(SAVED_COLUMNS),
     )
+
+
+def page_caption(first: int, shown: int, total: int, search: str) -> str:
+    """'Visar 21–40 av 312 sparade scenarier' (plain text; the search is quoted as typed)."""
+    what = f"sparade scenarier som innehåller ”{search}”" if search else "sparade scenarier"
+    if total == 0:
+        return f"Inga {what}." if search else "Inga sparade scenarier ännu."
+    if shown == 0:
+        return f"Inga på den här sidan av {fmt.number(total)} {what}."
+    return f"Visar {fmt.number(first + 1)}–{fmt.number(first + shown)} av {fmt.number(total)} {what}."
+
+
+def unreadable_sv(n: int) -> str:
+    """The notice for damaged rows skipped on a page."""
+    if n == 1:
+        return "1 sparat scenario kunde inte läsas (det är skadat) och visas inte. De andra visas som vanligt."
+    return f"{fmt.number(n)} sparade scenarier kunde inte läsas (de är skadade) och visas inte. De andra visas som vanligt."
 
 
 def compare_results(inputs: scenario.ModelInputs, current_a: Assumptions, saved: list) -> dict[str, ScenarioResult]:
@@ -671,9 +710,9 @@ def compare_output_per_kommun(results: dict[str, ScenarioResult], output: str) -
     for n in names:
         r = results[n]
         v = r.horizon_table(output).set_index("kommun")["end"].reindex(first.index)
-        out[f"{n} ({r.horizon})"] = [fmt.number(x, d) for x in v]
+        out[f"{_md(n)} ({r.horizon})"] = [fmt.number(x, d) for x in v]
         if n != names[0]:
-            out[f"{n}: skillnad mot {names[0]}"] = [
+            out[f"{_md(n)}: skillnad mot {_md(names[0])}"] = [
                 fmt.number(round(float(x), d) - round(float(b), d), d, signed=True) for x, b in zip(v, first)
             ]
     return out
@@ -681,4 +720,10 @@ def compare_output_per_kommun(results: dict[str, ScenarioResult], output: str) -
 
 def saved_options(saved_list) -> dict[int, str]:
     """Saved scenarios by id → their label (name and group), for a picker."""
-    return {s.id: saved_label(saved_list, s.id) for s in saved_list}
+    return {s.id: label_of(s) for s in saved_list}
+
+
+def save_fingerprint(name: str, group: str, note: str, payload: dict) -> str:
+    """What one click on "Spara scenariot" would save, as one comparable string: two
+    clicks with the same fingerprint are the same save (see ui.scenario._save)."""
+    return json.dumps([name.strip(), group.strip(), note.strip(), payload], sort_keys=True, ensure_ascii=False, default=str)

@@ -140,8 +140,8 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     _type(app, "nv_sc_ui_grupp", "Grupp A")
     page.get_by_role("button", name="Spara scenariot", exact=True).click()
     app.wait_for_text("Sparat som ”Plan 25 %” i gruppen ”Grupp A”.")
-    page.get_by_role("button", name="Spara scenariot", exact=True).click()  # again: same name, same group
-    app.wait_for_text("Det finns redan ett scenario som heter ”Plan 25 %” (gruppen Grupp A). Välj ett annat namn.")
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()  # again, nothing changed: the same save
+    app.wait_for_text("Redan sparat som ”Plan 25 %” i gruppen ”Grupp A”: inget har ändrats sedan dess.")
 
     # a colleague opens the link in a session of their own
     ctx2, other = _new_app_page(browser, app.server, VIEWPORT)
@@ -190,4 +190,126 @@ def test_politician_saves_shares_compares_deletes_and_undoes(app, browser):
     app.wait_for_text("är tillbaka")
     page.get_by_role("tab", name="Sparade scenarier", exact=True).click()
     assert "Plan 25 %" in _table_text(app, "Grupp A")
+    assert app.exceptions() == [] and app.new_tracebacks() == []
+
+
+# ------------------------------------------------------------------ issue 11: stored text is text; double-click save
+
+# Each would fetch http://127.0.0.1:9/… (the discard port: nothing answers) or render as
+# markup if a name were read as Markdown or HTML.
+HOSTILE_NAMES = [
+    "![x](http://127.0.0.1:9/track.png)",
+    "[l](javascript:alert(1))",
+    "# H",
+    "$x^2$",
+    ":red[r]",
+    '<img src="http://127.0.0.1:9/img.png">',
+    "http://127.0.0.1:9/autolink.png",
+    ":material/home: :smile:",
+]
+HOSTILE_GROUP = "![g](http://127.0.0.1:9/g.png)"
+
+_MARKUP_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const bad = [];
+    for (const img of main.querySelectorAll('img')) bad.push('img ' + img.src);
+    for (const a of main.querySelectorAll('a[href]')) {
+        const h = a.getAttribute('href');
+        if (h.includes('127.0.0.1:9/') || h.toLowerCase().startsWith('javascript:')) bad.push('a ' + h);
+    }
+    for (const h of main.querySelectorAll('h1, h2, h3, h4, h5, h6')) if (h.textContent.trim() === 'H') bad.push('heading H');
+    for (const k of main.querySelectorAll('.katex, math')) bad.push('katex ' + k.textContent);
+    for (const a of main.querySelectorAll('svg a')) bad.push('svg link ' + a.textContent);
+    return bad;
+}"""
+
+
+def _shown(text: str) -> str:
+    """How the page writes a stored text in Markdown: as written, with an invisible word
+    joiner before a bare URL (fmt.markdown_escape), which keeps it from becoming a link."""
+    return fmt._AUTOLINK_START.sub(fmt.WORD_JOINER, text)
+
+
+def _leaving(requests: list[str]) -> list[str]:
+    return [u for u in requests if "127.0.0.1:9/" in u]
+
+
+def test_stored_names_are_shown_as_text_and_fetch_nothing(fresh_app, tmp_path):
+    """Issue 11, defect 3: a saved name like ``![x](http://…/track.png)`` made every
+    visitor's browser fetch that image; links, headings, KaTeX and :red[…] rendered in
+    the saved list, the Jämför headers, "Sparat som …" and the duplicate-name error."""
+    from naravard.store import ScenarioStore
+
+    store = ScenarioStore(tmp_path / "scenarier.sqlite3")  # the fresh server's store
+    for n in HOSTILE_NAMES[1:]:
+        store.save(n, HOSTILE_GROUP, "$n^2$ [not](http://127.0.0.1:9/note) **fet**", {})
+    app, page = fresh_app, fresh_app.page
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    app.open("")
+    app.open("scenario")
+    app.wait_for_text("Resultat för Halland")
+
+    # saved through the page: the success message shows the name as written
+    page.get_by_role("tab", name="Spara", exact=True).click()
+    _type(app, "nv_sc_ui_namn", HOSTILE_NAMES[0])
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()
+    app.wait_for_text(f"Sparat som ”{_shown(HOSTILE_NAMES[0])}”.")
+    # the scenario changes, the name is taken: the error quotes it as written
+    _press(app, "nv_sc_andel_ordinart", 1)
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()
+    app.wait_for_text(f"Det finns redan ett scenario som heter ”{_shown(HOSTILE_NAMES[0])}” (utan grupp).")
+    # a right-to-left override is refused
+    _type(app, "nv_sc_ui_namn", "\u202eevil.exe\u202c txt")
+    page.get_by_role("button", name="Spara scenariot", exact=True).click()
+    app.wait_for_text("ändrar textens riktning")
+    assert page.evaluate(_MARKUP_JS) == []
+
+    page.get_by_role("tab", name="Sparade scenarier", exact=True).click()
+    app.wait_idle()
+    listed = _table_text(app, "Grupp/författare")
+    for n in HOSTILE_NAMES:
+        assert _shown(n) in listed, (n, listed)
+    assert _shown(HOSTILE_GROUP) in listed and _shown("$n^2$ [not](http://127.0.0.1:9/note) **fet**") in listed
+    assert page.evaluate(_MARKUP_JS) == []
+    app.screenshot("scenario-hostile-names")
+
+    page.get_by_role("tab", name="Jämför", exact=True).click()
+    page.locator(".st-key-nv_sc_ui_jamfor").click()
+    page.get_by_role("option", name=HOSTILE_NAMES[0], exact=True).click()
+    page.get_by_role("option", name=f"# H ({HOSTILE_GROUP})", exact=True).click()
+    page.keyboard.press("Escape")
+    app.wait_for_text(f"{_shown(HOSTILE_NAMES[0])}: skillnad mot Aktuellt")
+    totals = _table_text(app, "skillnad mot Aktuellt", 0)
+    assert f"{_shown(HOSTILE_NAMES[0])} (2030)" in totals and "# H (2030)" in totals and "# H: skillnad mot Aktuellt" in totals
+    legend = page.locator(".st-key-nv_sc_jamfor_diagram").evaluate(
+        "c => Array.from(c.querySelectorAll('g.legend text.legendtext')).map(t => t.textContent)"
+    )
+    assert legend == ["Aktuellt", HOSTILE_NAMES[0], "# H"]
+    assert page.evaluate(_MARKUP_JS) == []
+    app.screenshot("scenario-hostile-names-compare")
+    app.wait_idle()
+    assert _leaving(requests) == [], "a stored name made the browser fetch something"
+    assert app.exceptions() == [] and app.new_tracebacks() == []
+
+
+def test_twenty_quick_clicks_on_save_make_one_row_and_say_it_was_saved(fresh_app, tmp_path):
+    """Issue 11, defect 8: 20 quick clicks saved one row but showed only "finns redan"."""
+    from naravard.store import ScenarioStore
+
+    app, page = fresh_app, fresh_app.page
+    app.open("")
+    app.open("scenario")
+    app.wait_for_text("Resultat för Halland")
+    page.get_by_role("tab", name="Spara", exact=True).click()
+    _type(app, "nv_sc_ui_namn", "Dubbelklick")
+    button = page.get_by_role("button", name="Spara scenariot", exact=True)
+    for _ in range(20):
+        button.click(no_wait_after=True)
+    app.wait_for_text("som ”Dubbelklick”")
+    app.wait_idle()
+    text = app.text()
+    assert "finns redan" not in text
+    assert "Sparat som ”Dubbelklick”." in text or "Redan sparat som ”Dubbelklick”" in text
+    assert [s.name for s in ScenarioStore(tmp_path / "scenarier.sqlite3").list()] == ["Dubbelklick"]
     assert app.exceptions() == [] and app.new_tracebacks() == []

@@ -149,9 +149,12 @@ def test_save_open_rename_delete_confirm_and_undo(tmp_path):
 
 def test_duplicate_name_in_a_group_is_refused_with_a_message(tmp_path):
     at = scenario_page()
-    for _ in range(2):
+    # a second save of the same name with something changed (an unchanged repeat is
+    # the same save: see test_twenty_clicks_on_save_make_one_row_and_say_so)
+    for note in ("", "ändrad"):
         at.text_input(key=KEY_SC_NAME).input("Plan A")
         at.text_input(key=KEY_SC_GROUP).input("")
+        at.text_area(key=KEY_SC_NOTE).input(note)
         at.button(key=KEY_SC_SAVE).click().run()
     assert not at.exception
     assert any("Det finns redan ett scenario som heter ”Plan A”" in e.value for e in at.error)
@@ -423,3 +426,51 @@ def test_kronobergs_target_is_named_in_the_label_not_only_in_a_tooltip():
     [label] = [t.label for t in at.text_input if t.key == "nv_sc_invanare_per_lakare" + NUM_TEXT]
     assert label == "Invånare per läkare (standard: Region Kronobergs mål i handlingsplan)"
     assert _text(at, "nv_sc_invanare_per_lakare").value == "1 100"
+
+
+# ------------------------------------------------------------------ issue 11: defects 3, 6, 8
+
+
+def test_twenty_clicks_on_save_make_one_row_and_say_so(tmp_path):
+    """Issue 11, defect 8: 20 quick clicks saved one row but showed only "finns redan"."""
+    at = scenario_page()
+    at.slider(key="nv_sc_andel_sabo").set_value(18).run()
+    at.text_input(key=KEY_SC_NAME).input("Dubbelklick")
+    for _ in range(20):
+        at.button(key=KEY_SC_SAVE).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [_unescaped(s.value) for s in at.success] == ["Redan sparat som ”Dubbelklick”: inget har ändrats sedan dess."]
+    saved = ScenarioStore(str(tmp_path / "scenarier.sqlite3")).list()
+    assert [s.name for s in saved] == ["Dubbelklick"]
+    assert Assumptions.from_dict(saved[0].payload).andel_sabo == pytest.approx(0.18)
+    # the scenario changes: the same name is now a real duplicate
+    at.slider(key="nv_sc_andel_sabo").set_value(20).run()
+    at.button(key=KEY_SC_SAVE).click().run()
+    assert any("Det finns redan ett scenario som heter ”Dubbelklick”" in e.value for e in at.error)
+
+
+def test_compare_headers_show_a_name_as_written(tmp_path):
+    """Issue 11, defect 3: the Jämför headers rendered a name as Markdown."""
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    name = "![x](http://127.0.0.1:9/track.png) # H"
+    s = store.save(name, "", "", Assumptions(andel_ordinart=0.3).to_dict())
+    at = scenario_page()
+    at.multiselect(key=KEY_SC_COMPARE).set_value([s.id]).run()
+    assert not at.exception
+    table = table_with(at, f"{fmt.markdown_escape(name)} (2030)")
+    row = table[table["Resultat"] == "Inskrivna i kommunal hälso- och sjukvård, ordinärt boende"].iloc[0].map(fmt.plain)
+    assert row[f"{fmt.markdown_escape(name)} (2030)"] == "9 044"  # 30 % of 30 147
+    assert f"{fmt.markdown_escape(name)}: skillnad mot Aktuellt" in table.columns
+
+
+def test_the_page_sends_one_page_of_a_long_saved_list(tmp_path):
+    """Issue 11, defect 6: with many saved scenarios the page sends one page of them."""
+    from naravard.store import PAGE_SIZE
+
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    for i in range(PAGE_SIZE * 3 + 1):
+        store.save(f"S{i}", f"G{i % 2}", "", {})
+    at = scenario_page()
+    saved = table_with(at, "Grupp/författare")
+    assert list(saved["Namn"]) == [f"S{i}" for i in range(PAGE_SIZE * 3, PAGE_SIZE * 2, -1)]
+    assert len(at.multiselect(key=KEY_SC_COMPARE).options) == PAGE_SIZE

@@ -313,7 +313,7 @@ def _assert_untouched_and_corrupt(path: Path, original: bytes) -> None:
             op()
         assert str(path) in str(exc.value)
         assert exc.value.message_sv.startswith("Filen med sparade scenarier är skadad")
-        assert str(path) in exc.value.message_sv
+        assert str(path.parent) not in exc.value.message_sv, "no server path in a user's message (issue 11, 4)"
     assert path.read_bytes() == original
 
 
@@ -478,3 +478,200 @@ def test_version_1_store_is_migrated_with_its_scenarios(path: Path):
     store.delete(old.id)
     assert store.list() == []
     assert store.restore(old.id) == old
+
+
+# --------------------------------------------------------------------------- issue 11: stored text, damaged rows, many rows
+
+HOSTILE = Path(__file__).parent / "hostile"
+
+
+def _lines(name: str) -> list[str]:
+    return [line for line in (HOSTILE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("text", _lines("scenarionamn_bidi.txt"))
+def test_bidi_controls_are_refused_in_names_groups_and_notes(store: ScenarioStore, text: str):
+    """U+202E etc. make ``‮evil.exe‬ txt`` display as ``exe.live txt`` (issue 11, defect 3)."""
+    ok = store.save("Giltig", "G", "", {})
+    for kwargs in ({"name": text}, {"name": "N", "group": text}, {"name": "N", "note": text}):
+        with pytest.raises(StoreInvalidError) as exc:
+            store.save(**kwargs)
+        assert "riktning" in exc.value.message_sv and "U+202E" in exc.value.message_sv
+    with pytest.raises(StoreInvalidError):
+        store.rename(ok.id, text)
+    with pytest.raises(StoreInvalidError):
+        store.update_note(ok.id, text)
+    assert [(s.name, s.note) for s in store.list()] == [("Giltig", "")]
+
+
+@pytest.mark.parametrize("name", _lines("scenarionamn_markdown.txt"))
+def test_markdown_and_html_in_names_are_kept_as_written(store: ScenarioStore, name: str):
+    """The store keeps text as text; showing it as text is the UI's part."""
+    saved = store.save(name, name, name, {})
+    got = store.get(saved.id)
+    assert (got.name, got.group, got.note) == (name.strip(), name.strip(), name.strip())
+
+
+def test_bidi_controls_in_an_old_row_are_shown_as_replacement_characters(tmp_path: Path):
+    import shutil
+
+    path = tmp_path / "gammal_bidi_scenarier.sqlite3"
+    shutil.copy(HOSTILE / path.name, path)  # saved before bidi controls were refused
+    store = ScenarioStore(path)
+    [s] = store.list()
+    assert (s.name, s.group) == ("\ufffdevil.exe\ufffd txt", "\ufffdG\ufffd")
+    assert store.get(s.id).name == "\ufffdevil.exe\ufffd txt"
+
+
+@pytest.mark.parametrize("column", ["note", "name", "payload"])
+def test_one_damaged_row_is_skipped_and_counted_the_others_list(tmp_path: Path, column: str, caplog):
+    """Issue 11, defect 4: garbage bytes inside one row (SQLite's integrity check still
+    passes) used to fail the whole list; now that row is skipped and counted."""
+    from tests.storefiles import store_with_a_damaged_row
+
+    path = tmp_path / "scenarier.sqlite3"
+    ids = store_with_a_damaged_row(path, column)
+    store = ScenarioStore(path)
+    with caplog.at_level(logging.WARNING):
+        assert [s.name for s in store.list()] == ["Plan C", "Plan A"]
+    page = store.page()
+    assert [s.name for s in page.items] == ["Plan C", "Plan A"]
+    assert (page.total, page.unreadable) == (3, 1)
+    with pytest.raises(StoreCorruptError) as exc:
+        store.get(ids["B"])
+    assert exc.value.message_sv == f"Det sparade scenariot (id {ids['B']}) är skadat och kan inte öppnas."
+    # writing still works, and the damaged row can be removed from the list
+    store.save("Plan D", "Grupp 1", "", {})
+    store.delete(ids["B"])
+    page = store.page()
+    assert [s.name for s in page.items] == ["Plan D", "Plan C", "Plan A"] and page.unreadable == 0
+
+
+@pytest.mark.parametrize("name", ["skadad_anteckning_scenarier.sqlite3", "skadat_namn_scenarier.sqlite3", "skadad_payload_scenarier.sqlite3"])
+def test_corpus_store_with_a_damaged_row(tmp_path: Path, name: str):
+    import shutil
+
+    from tests.storefiles import integrity_ok
+
+    path = tmp_path / name
+    shutil.copy(HOSTILE / name, path)
+    original = path.read_bytes()
+    assert integrity_ok(path)
+    page = ScenarioStore(path, read_only=True).page()
+    assert [s.name for s in page.items] == ["Plan C", "Plan A"] and page.unreadable == 1
+    assert path.read_bytes() == original
+
+
+def test_page_and_search(path: Path):
+    store = ScenarioStore(path)
+    for i in range(45):
+        store.save(f"Plan {i:02d}", "Åsa" if i % 3 == 0 else "Grupp B", "", {})
+    store.save("100% säkert_x", "", "", {})
+    first = store.page()
+    assert first.total == 46 and len(first.items) == 20 and first.items[0].name == "100% säkert_x"
+    third = store.page(offset=40)
+    assert [s.name for s in third.items] == [f"Plan {i:02d}" for i in range(5, -1, -1)]  # 46 rows: 41st to 46th
+    asa = store.page("  ÅSA ")  # ignoring case and surrounding space, as names are compared
+    assert asa.total == 15 and {s.group for s in asa.items} == {"Åsa"}
+    assert [s.name for s in store.page("plan 4").items] == ["Plan 44", "Plan 43", "Plan 42", "Plan 41", "Plan 40"]
+    # LIKE's wildcards are plain characters in a search
+    assert [s.name for s in store.page("%").items] == ["100% säkert_x"]
+    assert [s.name for s in store.page("t_x").items] == ["100% säkert_x"]
+    assert store.page("_").total == 1
+    assert store.page("finns inte").total == 0
+
+
+def test_saves_per_group_are_capped(path: Path, monkeypatch):
+    """Issue 11, defect 6: 20 000 saved scenarios made every Scenario view slow; a
+    group keeps at most MAX_SCENARIOS_PER_GROUP."""
+    from naravard.store import sqlite as backend
+    from naravard.store.sqlite import StoreLimitError
+
+    assert backend.MAX_SCENARIOS_PER_GROUP == 200
+    monkeypatch.setattr(backend, "MAX_SCENARIOS_PER_GROUP", 3)
+    store = ScenarioStore(path)
+    ids = [store.save(f"P{i}", "Grupp A", "", {}).id for i in range(3)]
+    with pytest.raises(StoreLimitError) as exc:
+        store.save("P3", "grupp a", "", {})  # the same group, as names are compared
+    assert exc.value.message_sv.startswith("Gruppen ”grupp a” har redan 3 sparade scenarier")
+    store.save("P3", "Grupp B", "", {})  # another group has room
+    for i in range(3):
+        store.save(f"Q{i}", "", "", {})
+    with pytest.raises(StoreLimitError) as exc:
+        store.save("Q3", "", "", {})
+    assert exc.value.message_sv.startswith("Scenarier utan grupp har redan 3")
+    store.delete(ids[0])
+    new = store.save("P4", "Grupp A", "", {})  # room again
+    with pytest.raises(StoreLimitError):
+        store.restore(ids[0])  # restoring would pass the cap
+    store.delete(new.id)
+    assert store.restore(ids[0]).name == "P0"
+
+
+def test_read_only_store_reads_and_refuses_writes_in_swedish(path: Path):
+    from naravard.store.sqlite import StoreReadOnlyError
+
+    rw = ScenarioStore(path)
+    s = rw.save("Plan", "G", "", {"andel_sabo": 0.2})
+    from tests.storefiles import checkpoint
+
+    checkpoint(path)
+    before = path.read_bytes()
+    ro = ScenarioStore(path, read_only=True)
+    assert [x.name for x in ro.list()] == ["Plan"] and ro.get(s.id).payload == {"andel_sabo": 0.2}
+    assert ro.page().total == 1
+    for write in (lambda: ro.save("Ny"), lambda: ro.rename(s.id, "X"), lambda: ro.update_note(s.id, "n"),
+                  lambda: ro.delete(s.id), lambda: ro.restore(s.id)):
+        with pytest.raises(StoreReadOnlyError) as exc:
+            write()
+        assert exc.value.message_sv.startswith("Filen med sparade scenarier är skrivskyddad här.")
+        assert str(path.parent) not in exc.value.message_sv and str(path) in str(exc.value)
+    assert path.read_bytes() == before, "the database file is never written"
+
+
+def test_read_only_is_detected_from_the_file_and_the_environment(path: Path, monkeypatch):
+    ScenarioStore(path).save("Plan")
+    assert not ScenarioStore(path).read_only
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path and mode == os.W_OK else real_access(p, mode))
+    store = ScenarioStore(path)
+    assert store.read_only and [s.name for s in store.list()] == ["Plan"]
+    monkeypatch.setattr(os, "access", real_access)
+    monkeypatch.setenv("NARAVARD_STORE_READONLY", "1")
+    assert ScenarioStore(path).read_only
+    assert not ScenarioStore(path, read_only=False).read_only
+
+
+def test_read_only_store_that_does_not_exist_says_so(tmp_path: Path):
+    path = tmp_path / "saknas" / "scenarier.sqlite3"
+    with pytest.raises(StoreError) as exc:
+        ScenarioStore(path, read_only=True).page()
+    assert exc.value.message_sv == "Det gick inte att öppna filen med sparade scenarier."
+    assert not path.parent.exists(), "a read-only store creates nothing"
+
+
+def test_swedish_messages_never_name_the_server_path(tmp_path: Path):
+    """Issue 11, defect 4: no absolute server paths in user messages."""
+    path = tmp_path / "scenarier.sqlite3"
+    path.write_bytes(b"x" * 1024)
+    messages = []
+    for op in (lambda s: s.list(), lambda s: s.save("A"), lambda s: s.get(1)):
+        with pytest.raises(StoreError) as exc:
+            op(ScenarioStore(path, timeout=0.5))
+        messages.append(exc.value.message_sv)
+    blocked = tmp_path / "fil"
+    blocked.write_text("not a directory")
+    with pytest.raises(StoreError) as exc:
+        ScenarioStore(blocked / "scenarier.sqlite3").list()
+    messages.append(exc.value.message_sv)
+    newer = tmp_path / "newer.sqlite3"
+    ScenarioStore(newer).save("A")
+    with sqlite3.connect(newer) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError) as exc:
+        ScenarioStore(newer).list()
+    messages.append(exc.value.message_sv)
+    assert len(messages) == 5
+    for m in messages:
+        assert str(tmp_path) not in m and "/" not in m, m
