@@ -482,7 +482,7 @@ def test_version_1_store_is_migrated_with_its_scenarios(path: Path):
 
 # --------------------------------------------------------------------------- issue 11: stored text, damaged rows, many rows
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 
 
 def _lines(name: str) -> list[str]:

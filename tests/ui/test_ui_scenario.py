@@ -71,7 +71,7 @@ from naravard.ui.state import (  # noqa: E402
     KEY_SC_SAVE,
 )
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 
 
 def _run_section() -> AppTest:
