@@ -187,7 +187,7 @@ def precheck(ds: Dataset, name: str, p: Parsed) -> tuple[list[str], list[str]]:
     # numbers
     for c in (c for c in cols if c not in shape.id_cols):
         cells = columns[c]
-        for i in not_plain(cells):
+        for i in not_plain(cells, decimals=not shape.integer):
             v = cells[i]
             where = lambda: f"{row(i)}, kolumn {col_name(c)}"  # noqa: E731
             if v == "":
