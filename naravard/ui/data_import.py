@@ -13,6 +13,7 @@ runs once per file and data in use, not once per rerun.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from naravard import fmt
@@ -32,19 +33,27 @@ from naravard.ui.widgets import source_line, table
 from naravard.views import ladda_data as view
 
 
-# A report holds its preview and diff (each at most MAX_CELLS cells); a few sessions'
-# current uploads fit, and an hour later a planner has moved on.
+# A report holds its preview and diff (each at most MAX_CELLS cells), with their
+# Swedish display tables; a few sessions' current uploads fit, and an hour later a
+# planner has moved on.
 @st.cache_data(show_spinner="Filen kontrolleras …", max_entries=8, ttl=3600)
 def _checked(
     path: str | None, overrides: tuple[tuple[str, bytes], ...], name: str, raw: bytes, filename: str, _ds: Dataset
-) -> importer.ImportReport:
+) -> tuple[importer.ImportReport, pd.DataFrame | None, pd.DataFrame | None]:
     """The check of one file against ``_ds``, the dataset that ``path`` and
-    ``overrides`` load (so they, not the dataset object, are the cache key)."""
-    return importer.check_import(_ds, name, raw, filename)
+    ``overrides`` load (so they, not the dataset object, are the cache key), and
+    the display tables of its preview and diff (formatting every cell is part of the
+    cost of a large file, so it is done once too)."""
+    report = importer.check_import(_ds, name, raw, filename)
+    if not report.ok:
+        return report, None, None
+    diff = view.diff_display(report) if report.changed_values else None
+    return report, view.preview_display(report), diff
 
 
-def checked(ds: Dataset, name: str, raw: bytes, filename: str) -> importer.ImportReport:
-    """The report on a user's file for table ``name``: checked once per file and data."""
+def checked(ds: Dataset, name: str, raw: bytes, filename: str) -> tuple[importer.ImportReport, pd.DataFrame | None, pd.DataFrame | None]:
+    """The report on a user's file for table ``name`` and its display tables:
+    checked once per file and data, not once per rerun."""
     d = data_dir()
     return _checked(str(d) if d else None, data_overrides(), name, bytes(raw), filename, ds)
 
@@ -122,7 +131,7 @@ def import_section(ds: Dataset) -> None:
 
 
 def _report(ds: Dataset, name: str, raw: bytes, filename: str) -> None:
-    report = checked(ds, name, raw, filename)
+    report, preview, diff = checked(ds, name, raw, filename)
     if not report.ok:
         st.error(view.problems_text(report), icon=":material/error:")
         for note in report.notices_sv:
@@ -145,11 +154,11 @@ def _report(ds: Dataset, name: str, raw: bytes, filename: str) -> None:
             icon=":material/done:",
             key=KEY_IMPORT_USE,
         )
-    if report.changed_values:
+    if diff is not None:
         st.subheader("Skillnader mot nuvarande data")
         table(
-            view.diff_display(report),
+            diff,
             alt=f"Värden i filen som skiljer sig från nuvarande data, {fmt.number(report.changed_values)} stycken.",
         )
     st.subheader("Förhandsvisning")
-    table(view.preview_display(report), alt=f"Innehållet i filen {report.filename}.")
+    table(preview, alt=f"Innehållet i filen {report.filename}.")
