@@ -485,3 +485,51 @@ def test_a_rerun_of_ladda_data_does_not_check_the_file_again(tmp_path, monkeypat
     assert calls == ["prognos.csv"], calls  # checked once
     at.selectbox(key="nv_ladda_tabell").set_value("utbud").run()  # another table: a new check
     assert calls == ["prognos.csv", "prognos.csv"]
+
+
+def _reference_diff(ds, name, new):
+    """The diff as it was computed cell by cell before issue 11 (the oracle)."""
+    from naravard.services.import_checks import SHAPES, current_frame, labeler
+
+    def f(x):
+        try:
+            return math.nan if pd.isna(x) else float(x)
+        except (TypeError, ValueError):
+            return math.nan
+
+    shape = SHAPES[name]
+    old = current_frame(ds, name)
+    vals_new = [c for c in new.columns if c not in shape.id_cols]
+    _, key_text = labeler(ds, shape, new, list(range(len(new))))
+    new_rows = {tuple(str(x) for x in r[list(shape.key)]): r for _, r in new.iterrows()}
+    old_rows = {tuple(str(x) for x in r[list(shape.key)]): r for _, r in old.iterrows()}
+    records, added, big = [], 0, 0
+    for k, r in new_rows.items():
+        o = old_rows.get(k)
+        added += o is None
+        for c in vals_new:
+            nv, ov = f(r[c]), (f(o[c]) if o is not None and c in o.index else math.nan)
+            if (math.isnan(nv) and math.isnan(ov)) or nv == ov:
+                continue
+            records.append((key_text(k), c, ov, nv))
+            big += not math.isnan(ov) and not math.isnan(nv) and ov != 0 and abs(nv - ov) > 0.25 * abs(ov)
+    return records, added, big
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("befolkning", lambda t: t.replace("86449", "86480").replace("349997", "350028")),
+    ("befolkning", lambda t: t.replace("86449", "186449")),  # a big change: a notice
+    ("utbud", lambda t: t.replace(",14,", ",15,")),
+    ("tillganglighet", lambda t: t.replace("89.8", "91.0").replace("87.6,", ",")),  # a value removed
+])
+def test_the_column_wise_diff_equals_the_cell_by_cell_one(ds, name, edit):
+    raw = edit(embedded(name, ds).decode("utf-8")).encode("utf-8")
+    r = check_import(ds, name, raw, "x.csv")
+    assert r.ok, r.problems_sv
+    records, added, big = _reference_diff(ds, name, r.preview)
+    got = list(r.diff.itertuples(index=False, name=None))
+    assert len(got) == len(records) == r.changed_values and r.changed_values > 0
+    for g, w in zip(got, records):
+        assert g[:2] == w[:2] and (g[2] == w[2] or (math.isnan(g[2]) and math.isnan(w[2]))) and g[3] == w[3], (g, w)
+    assert r.added_rows == added
+    assert bool(big) == any("skiljer sig mer än 25" in n for n in r.notices_sv)
