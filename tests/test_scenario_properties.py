@@ -174,7 +174,9 @@ def test_physicians_and_listed_follow_population(a):
 def test_synthetic_inputs_of_any_size_run(n, seed, a):
     inp = ModelInputs.synthetic(n, range(2020, 2041), seed=seed)
     keys = {None: None, **{f.key: g.key for f, g in zip(INPUTS.forecasts, inp.forecasts)}}
-    r = run(inp, a.replace(prognos=keys[a.prognos]))
+    shares = {k: getattr(a, k) for k in ("andel_ordinart", "andel_sabo")}  # within the joint limit with these data
+    a = a.replace(prognos=keys[a.prognos], **within_joint_limits(shares, {k: d.value for k, d in inp.data_defaults.items()}))
+    r = run(inp, a)
     assert len(r.per_kommun) == n * len(r.years)
     assert math.isfinite(r.level("pop_total"))
 

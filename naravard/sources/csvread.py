@@ -441,7 +441,7 @@ def not_plain(cells: list[str], decimals: bool = False) -> np.ndarray:
     series = pd.Series(cells, dtype=object)
     plain = series.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
     if decimals and not plain.all():
-        plain |= series.str.fullmatch(_DECIMAL).to_numpy(dtype=bool)
+        plain = plain | series.str.fullmatch(_DECIMAL).to_numpy(dtype=bool)  # (to_numpy may be read-only)
     return np.flatnonzero(~plain)
 
 

@@ -39,8 +39,10 @@ def ensure_frame() -> None:
 def _raise_in_tests() -> bool:
     """Under AppTest a failing page stays an exception, so tests that assert
     ``not at.exception`` still see every bug."""
+    from streamlit import config  # AppTest patches config.get_option, not st.get_option
+
     try:
-        return bool(st.get_option("global.appTest"))
+        return bool(config.get_option("global.appTest"))
     except Exception:  # noqa: BLE001 - an unknown option: behave as in production
         return False
 
