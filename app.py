@@ -20,4 +20,4 @@ ds = ui.dataset()
 st.set_page_config(page_title=ui.page_title(ds))  # additive: names the region from the manifest
 page = st.navigation(ui.navigation_pages())
 ui.sidebar(ds, page.url_path)
-page.run()
+ui.run_page(page)  # an unexpected error: a Swedish message, not Streamlit's English box

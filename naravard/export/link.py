@@ -7,8 +7,11 @@ by commas, e.g. ``vc=1380:+1,1315:-1``. No pickle, no eval, no encoded objects.
 :func:`from_query` never raises. Each bad value (unknown key, wrong type, NaN or
 infinity, out of range, unknown kommun code, repeated with different values, longer
 than :data:`MAX_VALUE_LEN` characters) falls back to its default on its own and adds
-a Swedish warning that names the parameter. Warnings never echo raw input beyond a
-short, sanitised excerpt, so they are safe to show in the UI.
+a Swedish warning that names the parameter. Values that are each valid but break a
+limit together (:data:`~naravard.model.scenario.JOINT_LIMITS`: ``ordinart=1&sabo=1``
+would enrol 200 % of the 80+) all fall back to their defaults, with one warning that
+names them and their sum. Warnings never echo raw input beyond a short, sanitised
+excerpt, so they are safe to show in the UI.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from naravard.model.scenario import PARAMS, AssumptionError, Assumptions, KommunMap
+from naravard.model.scenario import JOINT_LIMITS, PARAMS, AssumptionError, Assumptions, KommunMap
 
 QUERY_VERSION = "1"
 VERSION_KEY = "v"
@@ -217,6 +220,7 @@ def from_query(
     params: Mapping[str, str | list[str]],
     kommun_codes: Collection[str],
     forecasts: Collection[str] | None = None,
+    data_values: Mapping[str, float] | None = None,
 ) -> tuple[Assumptions, list[str]]:
     """Read assumptions from query parameters; never raises.
 
@@ -227,16 +231,37 @@ def from_query(
     warnings, one per value that was ignored (each per-kommun value for a code the
     data lacks gets its own). Accepts a plain mapping (str or list of str per key) or
     Streamlit's ``st.query_params`` (repeated keys are read with ``get_all``).
+    ``data_values`` are the data's values of the assumptions a link may leave out
+    (``ModelInputs.data_defaults``): a joint limit is then checked with them too, so
+    ``ordinart=0.95`` alone falls back when the data's SäBo share leaves less room.
     """
     try:
         codes = frozenset(str(c) for c in kommun_codes)
         fs = tuple(str(f) for f in forecasts) if forecasts is not None else None
-        return _from_query(params, codes, fs)
+        return _from_query(params, codes, fs, dict(data_values or {}))
     except Exception:  # noqa: BLE001 - the contract is: never raise on a bad link
         return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]
 
 
-def _from_query(params: Mapping[str, Any], codes: frozenset[str], forecasts: tuple[str, ...] | None) -> tuple[Assumptions, list[str]]:
+def _joint(r: _Reader, accepted: dict[str, Any], data_values: Mapping[str, float]) -> None:
+    """Drop the values of every joint limit they break together (with a warning)."""
+    for limit in JOINT_LIMITS:
+        given = [k for k in limit.keys if k in accepted]
+        if not given:
+            continue
+        err = limit.error({k: accepted.get(k, data_values.get(k)) for k in limit.keys})
+        if err is None:
+            continue
+        for k in given:
+            del accepted[k]
+        names = " och ".join(_label(k) for k in given)
+        which = "Standardvärdena används" if len(given) > 1 else "Standardvärdet används"
+        r.warn(f"Länkens värden passade inte ihop: {err.reason_sv} {which} för {names}.")
+
+
+def _from_query(
+    params: Mapping[str, Any], codes: frozenset[str], forecasts: tuple[str, ...] | None, data_values: Mapping[str, float] | None = None
+) -> tuple[Assumptions, list[str]]:
     r = _Reader(codes, forecasts)
     accepted: dict[str, Any] = {}
     if not callable(getattr(params, "keys", None)):
@@ -278,6 +303,7 @@ def _from_query(params: Mapping[str, Any], codes: frozenset[str], forecasts: tup
         if value is not None:
             accepted[field] = value
 
+    _joint(r, accepted, data_values or {})
     if r.dropped:
         r.warnings.append(f"… och {r.dropped} till varningar om länken.")
     try:

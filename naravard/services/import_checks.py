@@ -187,7 +187,7 @@ def precheck(ds: Dataset, name: str, p: Parsed) -> tuple[list[str], list[str]]:
     # numbers
     for c in (c for c in cols if c not in shape.id_cols):
         cells = columns[c]
-        for i in not_plain(cells):
+        for i in not_plain(cells, decimals=not shape.integer):
             v = cells[i]
             where = lambda: f"{row(i)}, kolumn {col_name(c)}"  # noqa: E731
             if v == "":
@@ -316,40 +316,55 @@ def smoke(ds: Dataset) -> None:
                 access.latest(ds, kpi, area)
 
 
+def _floats(col: pd.Series) -> np.ndarray:
+    """A column as float64: NaN where a value is missing or not a number."""
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
 def diff(ds: Dataset, name: str, new: pd.DataFrame) -> tuple[pd.DataFrame, int, int, tuple[str, ...], list[str]]:
+    """Every value of ``new`` that differs from the table in use, row by row in the
+    file's order (a column at a time: a file may hold up to MAX_CELLS values)."""
     shape = SHAPES[name]
     old = current_frame(ds, name)
     vals_new = [c for c in new.columns if c not in shape.id_cols]
     _, key_text = labeler(ds, shape, new, list(range(len(new))))
-    new_rows = {tuple(str(x) for x in r[list(shape.key)]): r for _, r in new.iterrows()}
-    old_rows = {} if old is None else {tuple(str(x) for x in r[list(shape.key)]): r for _, r in old.iterrows()}
+    keys = list(shape.key)
+
+    def row_keys(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+        return [tuple(str(x) for x in t) for t in frame[keys].itertuples(index=False, name=None)]
+
+    new_keys = row_keys(new)
+    old_at = {} if old is None else {k: j for j, k in enumerate(row_keys(old))}
     vals_old = [] if old is None else [c for c in old.columns if c not in shape.id_cols]
     added_cols = tuple(c for c in vals_new if old is not None and c not in vals_old)
-    records, added_rows, big = [], 0, []
-    for k, r in new_rows.items():
-        o = old_rows.get(k)
-        if o is None:
-            added_rows += 1
-        for c in vals_new:
-            nv = _float(r[c])
-            ov = _float(o[c]) if o is not None and c in o.index else math.nan
-            if (math.isnan(nv) and math.isnan(ov)) or nv == ov:
-                continue
-            records.append({"rad": key_text(k), "kolumn": c, "tidigare": ov, "nytt": nv})
-            if not math.isnan(ov) and not math.isnan(nv) and ov != 0 and abs(nv - ov) > PLAUSIBLE_CHANGE * abs(ov):
-                big.append(f"{key_text(k)} {c}: {num(ov)} → {num(nv)}")
+    where = np.array([old_at.get(k, -1) for k in new_keys], dtype=np.int64)
+    added_rows = int((where < 0).sum())
+    nv = np.column_stack([_floats(new[c]) for c in vals_new]) if vals_new else np.empty((len(new), 0))
+    ov = np.full(nv.shape, np.nan)
+    matched = where >= 0
+    for j, c in enumerate(vals_new):
+        if old is not None and c in vals_old:
+            ov[matched, j] = _floats(old[c])[where[matched]]
+    both_nan = np.isnan(nv) & np.isnan(ov)
+    with np.errstate(invalid="ignore"):
+        changed = ~(both_nan | (nv == ov))
+        big_mask = changed & ~np.isnan(nv) & ~np.isnan(ov) & (ov != 0) & (np.abs(nv - ov) > PLAUSIBLE_CHANGE * np.abs(ov))
+    rows, cols = np.nonzero(changed)  # row-major: the file's order, then the columns'
+    texts: dict[int, str] = {}
+
+    def text(i: int) -> str:
+        if i not in texts:
+            texts[i] = key_text(new_keys[i])
+        return texts[i]
+
+    records = [{"rad": text(i), "kolumn": vals_new[j], "tidigare": ov[i, j], "nytt": nv[i, j]} for i, j in zip(rows.tolist(), cols.tolist())]
+    big_rows, big_cols = np.nonzero(big_mask)
+    big = [f"{text(i)} {vals_new[j]}: {num(ov[i, j])} → {num(nv[i, j])}" for i, j in zip(big_rows[:3].tolist(), big_cols[:3].tolist())]
     notices = []
-    if big:
+    if len(big_rows):
         notices.append(
-            f"{fmt.number(len(big))} värden skiljer sig mer än {round(PLAUSIBLE_CHANGE * 100)}\u00a0% från de data som "
-            f"används nu, t.ex. {'; '.join(big[:3])}. Kontrollera att det stämmer."
+            f"{fmt.number(len(big_rows))} värden skiljer sig mer än {round(PLAUSIBLE_CHANGE * 100)}\u00a0% från de data som "
+            f"används nu, t.ex. {'; '.join(big)}. Kontrollera att det stämmer."
         )
     table = pd.DataFrame(records, columns=["rad", "kolumn", "tidigare", "nytt"])
     return table, len(records), added_rows, added_cols, notices
-
-
-def _float(x: Any) -> float:
-    try:
-        return math.nan if pd.isna(x) else float(x)
-    except (TypeError, ValueError):
-        return math.nan

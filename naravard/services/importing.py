@@ -11,6 +11,11 @@ and workbooks), the table checks and the diff are :mod:`.import_checks`, the
 tables' shapes, templates and examples are :mod:`.import_tables`, and the Swedish
 display tables are :mod:`naravard.views.ladda_data`.
 
+A check reads every cell several times, so its cost grows with rows × columns, which
+:data:`~naravard.sources.csvread.MAX_CELLS` bounds (a larger file is refused while it
+is read). The Ladda data page keeps each report by the file's bytes
+(:mod:`naravard.ui.data_import`), so a rerun of the page does not check again.
+
 Nothing here writes anything: an accepted file is used by passing its bytes to
 ``load_dataset(overrides=...)`` (the UI keeps them in the session only). A file
 that makes another table disagree with it (new totals against the age table) is
@@ -29,7 +34,7 @@ import pandas as pd
 from naravard import fmt
 from naravard.services.import_checks import diff, precheck, raw_tables, smoke, validate
 from naravard.services.import_tables import IMPORTABLE, SHAPES, Importable, current_frame, example_csv, template_csv  # noqa: F401
-from naravard.sources.csvread import MAX_BYTES, MAX_MB, MAX_ROWS, convert, parse_number, read_user_csv, safe_filename, show  # noqa: F401
+from naravard.sources.csvread import MAX_BYTES, MAX_CELLS, MAX_MB, MAX_ROWS, convert, parse_number, read_user_csv, safe_filename, show  # noqa: F401
 from naravard.sources.dataset import USER_FILE_SUFFIX, DataError, Dataset, TableInfo, check_consistency, load_dataset, post_process
 from naravard.sources.userfile import ACCEPTED_TYPES, parse_user_file, read_user_table  # noqa: F401
 

@@ -39,6 +39,12 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
 MAX_ROWS = 10_000  # data rows; a national table per kommun and age group has ~1 200
 MAX_COLUMNS = 200
+# Cells (data rows × columns) per table. Every check costs per cell, and the lenient
+# reading holds each cell as a Python string (~60 bytes plus the frame), so the bytes
+# limit alone lets a 3,7 MB file of short decimal-comma cells cost seconds and
+# hundreds of MB. A national table per kommun and age group (290 × 4 rows) with the
+# most columns allowed (200) is 232 000 cells, so every real table fits.
+MAX_CELLS = 250_000
 MAX_MESSAGES = 8  # problems listed before "… och N till"
 # A value changing by more than this share from the current data gets a notice.
 PLAUSIBLE_CHANGE = 0.25
@@ -83,6 +89,19 @@ def num(x: float, decimals: int | None = None) -> str:
     if not math.isfinite(float(x)) or abs(float(x)) >= 1e15:
         return show(repr(float(x)), 20)
     return fmt.number(x, decimals)
+
+
+def cells_error(file: str, rows: int, columns: int, *, at_least: bool = False) -> DataError:
+    """The Swedish refusal of a table with more than :data:`MAX_CELLS` cells."""
+    cells = rows * columns
+    about = "minst " if at_least else ""
+    return DataError(
+        file,
+        f"{about}{rows} rows x {columns} columns = {cells} cells, the limit is {MAX_CELLS}",
+        f"filen har {about}{fmt.number(rows)} rader × {fmt.number(columns)} kolumner = {fmt.number(cells)} värden, "
+        f"fler än gränsen {fmt.number(MAX_CELLS)} värden för en tabell här. Ta bort kolumner eller rader som inte "
+        "behövs (t.ex. år som tabellen inte använder) och ladda upp filen igen.",
+    )
 
 
 def limit_messages(msgs: list[str]) -> list[str]:
@@ -255,6 +274,7 @@ def parse_csv(raw: bytes, file: str) -> Parsed:
     rows: list[list[str]] = []
     line_nos: list[int] = []
     skipped = 0
+    n_cells = 0  # data cells read so far: reading stops at the limit, so it bounds time and memory
     try:
         for row in reader:
             cells = [c.strip() for c in row]
@@ -263,6 +283,11 @@ def parse_csv(raw: bytes, file: str) -> Parsed:
                 continue
             rows.append(cells)
             line_nos.append(reader.line_num)
+            if len(rows) > 1:
+                n_cells += len(cells)
+                if n_cells > MAX_CELLS:
+                    data_lines = sum(1 for ln in lines[first + 1:] if ln.strip())
+                    raise cells_error(file, max(data_lines, len(rows) - 1), len(rows[0]), at_least=data_lines < len(rows) - 1)
             if len(rows) > MAX_ROWS + 1:
                 raise DataError(
                     file,
@@ -319,6 +344,8 @@ def rows_to_parsed(rows: list[list[str]], line_nos: list[int], file: str, notice
         raise DataError(file, "bad header row", "; ".join(limit_messages(problems)) + ".")
     if not body:
         raise DataError(file, "only a header row", "filen har en rubrikrad men inga datarader.")
+    if len(body) * n > MAX_CELLS:
+        raise cells_error(file, len(body), n)
 
     bad: list[tuple[int, int]] = []
     decimal_comma = False
@@ -402,11 +429,19 @@ def parse_number(text: str) -> tuple[float, set[str]] | None:
 
 
 _PLAIN = r"-?\d{1,11}"  # an integer that needs no interpretation (< ABSURD)
+# A decimal number without thousands separators (``86,1``, ``-0.5``): read the same as
+# :func:`parse_number` reads it, but for a whole column at once. Most cells of a
+# decimal-comma file are like this, and one regex call per cell was most of the cost.
+_DECIMAL = r"[+-]?\d{1,11}[.,]\d{1,15}"
 
 
-def not_plain(cells: list[str]) -> np.ndarray:
-    """Indices of the cells that are not a plain integer (checked one by one)."""
-    plain = pd.Series(cells, dtype=object).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+def not_plain(cells: list[str], decimals: bool = False) -> np.ndarray:
+    """Indices of the cells that are not a plain integer (or, with ``decimals``, a
+    plain decimal number): the ones to check one by one."""
+    series = pd.Series(cells, dtype=object)
+    plain = series.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    if decimals and not plain.all():
+        plain = plain | series.str.fullmatch(_DECIMAL).to_numpy(dtype=bool)  # (to_numpy may be read-only)
     return np.flatnonzero(~plain)
 
 
@@ -419,10 +454,19 @@ def convert(p: Parsed) -> tuple[pd.DataFrame, list[str]]:
         filled = [v for v in cells if v != ""]
         if c not in CODE_COLUMNS and filled:
             vals = np.full(len(cells), np.nan)
-            plain = pd.Series(cells, dtype=object).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+            series = pd.Series(cells, dtype=object)
+            plain = series.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
             if plain.any():
-                vals[plain] = pd.to_numeric(pd.Series(cells, dtype=object)[plain]).to_numpy(dtype="float64")
+                vals[plain] = pd.to_numeric(series[plain]).to_numpy(dtype="float64")
             flags: set[str] = set()
+            if not plain.all():  # plain decimals, a column at a time (as parse_number reads them)
+                dec = series.str.fullmatch(_DECIMAL).to_numpy(dtype=bool) & ~plain
+                if dec.any():
+                    texts = series[dec]
+                    if texts.str.contains(",", regex=False).any():
+                        flags.add("decimalkomma")
+                    vals[dec] = pd.to_numeric(texts.str.replace(",", ".", regex=False)).to_numpy(dtype="float64")
+                    plain = plain | dec
             numeric = True
             for i in np.flatnonzero(~plain):
                 if cells[i] == "":

@@ -22,7 +22,8 @@ Excel turned into a date is no longer the figure), error values (``#REF!``).
 Safety: the raw bytes are checked as a zip first (entries, total uncompressed size,
 compression ratio, no XML DTDs or entities) before openpyxl sees them, so a zip bomb
 or an XML entity bomb costs nothing; rows and columns are capped while reading, so a
-sheet whose dimension claims a million rows cannot exhaust memory.
+sheet whose dimension claims a million rows cannot exhaust memory; reading stops at
+:data:`~naravard.sources.csvread.MAX_CELLS` cells.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from datetime import date, datetime, time, timedelta
 
 from naravard import fmt
 from naravard.errors import DataError
-from naravard.sources.csvread import MAX_BYTES, MAX_COLUMNS, MAX_MB, MAX_ROWS, Parsed, col_name, rows_to_parsed, show
+from naravard.sources.csvread import MAX_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_MB, MAX_ROWS, Parsed, cells_error, col_name, rows_to_parsed, show
 
 #: Magic bytes of a zip archive (an .xlsx is one).
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -187,7 +188,7 @@ def _read_sheet(wb, file: str, prefer: Sequence[str]) -> Parsed:
 
     rows: list[list[str]] = []
     line_nos: list[int] = []
-    skipped = titles = pending = 0
+    skipped = titles = pending = n_cells = 0
     for r, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
         if r > MAX_ROWS + 1000:
             raise _refuse(file, f"more than {MAX_ROWS + 1000} rows", f"bladet har fler än {fmt.number(MAX_ROWS)} rader, gränsen för en tabell här.")
@@ -206,6 +207,10 @@ def _read_sheet(wb, file: str, prefer: Sequence[str]) -> Parsed:
         rows.append(texts)
         line_nos.append(r)
         skipped, pending = skipped + pending, 0
+        if len(rows) > 1:
+            n_cells += len(texts)
+            if n_cells > MAX_CELLS:  # stop reading: the sheet's true size is not needed to refuse it
+                raise cells_error(file, len(rows) - 1, len(rows[0]), at_least=True)
         if len(rows) > MAX_ROWS + 1:
             raise _refuse(file, f"more than {MAX_ROWS} rows", f"bladet har fler än {fmt.number(MAX_ROWS)} datarader, gränsen för en tabell här.")
     if not rows:

@@ -2,7 +2,8 @@
 
 - :mod:`.state`: every session-state key (prefixed ``nv_``);
 - :mod:`.cache`: cached data access (``st.cache_data`` around the pure loaders);
-- :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame;
+- :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame, and
+  :func:`~.frame.run_page`, which turns a page's unexpected error into a Swedish message;
 - :mod:`.chrome`: the page list and the shared sidebar;
 - :mod:`.widgets`: render helpers (charts with captions, tables, "Källa:" lines);
 - :mod:`.sections`: page sections with widget state (map, boundaries);
@@ -25,7 +26,7 @@ from naravard.ui.cache import (  # noqa: F401
 )
 from naravard.ui.data_import import cross_table_notes, import_section, own_data_status  # noqa: F401
 from naravard.ui.chrome import PAGES, PageSpec, page_title, sidebar, variant  # noqa: F401
-from naravard.ui.frame import ensure_frame  # noqa: F401
+from naravard.ui.frame import PAGE_ERROR_SV, ensure_frame, run_page  # noqa: F401
 from naravard.ui.notfound import navigation_pages  # noqa: F401
 from naravard.ui.sections import boundary_section, map_section  # noqa: F401
 from naravard.ui.state import *  # noqa: F401,F403

@@ -3,16 +3,23 @@
 A planner's file lives in the session only (:data:`KEY_DATA_IMPORT`: table name →
 raw bytes); every page's dataset is loaded with it (:func:`naravard.ui.cache.dataset`).
 The callbacks that change the session live here, so the page stays layout only.
+
+Streamlit reruns the page on every widget change while the uploaded file stays in
+the uploader, and checking a large file takes seconds: :func:`checked` keeps each
+report in ``st.cache_data``, keyed by what the check depends on (the data directory,
+the session's other imports, the table, the file's bytes and name), so the check
+runs once per file and data in use, not once per rerun.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from naravard import fmt
 from naravard.services import importing as importer
 from naravard.sources.dataset import Dataset
-from naravard.ui.cache import base_dataset, data_overrides
+from naravard.ui.cache import base_dataset, data_dir, data_overrides
 from naravard.ui.state import (
     KEY_DATA_IMPORT,
     KEY_IMPORT_FILE,
@@ -24,6 +31,31 @@ from naravard.ui.state import (
 )
 from naravard.ui.widgets import source_line, table
 from naravard.views import ladda_data as view
+
+
+# A report holds its preview and diff (each at most MAX_CELLS cells), with their
+# Swedish display tables; a few sessions' current uploads fit, and an hour later a
+# planner has moved on.
+@st.cache_data(show_spinner="Filen kontrolleras …", max_entries=8, ttl=3600)
+def _checked(
+    path: str | None, overrides: tuple[tuple[str, bytes], ...], name: str, raw: bytes, filename: str, _ds: Dataset
+) -> tuple[importer.ImportReport, pd.DataFrame | None, pd.DataFrame | None]:
+    """The check of one file against ``_ds``, the dataset that ``path`` and
+    ``overrides`` load (so they, not the dataset object, are the cache key), and
+    the display tables of its preview and diff (formatting every cell is part of the
+    cost of a large file, so it is done once too)."""
+    report = importer.check_import(_ds, name, raw, filename)
+    if not report.ok:
+        return report, None, None
+    diff = view.diff_display(report) if report.changed_values else None
+    return report, view.preview_display(report), diff
+
+
+def checked(ds: Dataset, name: str, raw: bytes, filename: str) -> tuple[importer.ImportReport, pd.DataFrame | None, pd.DataFrame | None]:
+    """The report on a user's file for table ``name`` and its display tables:
+    checked once per file and data, not once per rerun."""
+    d = data_dir()
+    return _checked(str(d) if d else None, data_overrides(), name, bytes(raw), filename, ds)
 
 
 def _use(name: str, raw: bytes) -> None:
@@ -99,7 +131,7 @@ def import_section(ds: Dataset) -> None:
 
 
 def _report(ds: Dataset, name: str, raw: bytes, filename: str) -> None:
-    report = importer.check_import(ds, name, raw, filename)
+    report, preview, diff = checked(ds, name, raw, filename)
     if not report.ok:
         st.error(view.problems_text(report), icon=":material/error:")
         for note in report.notices_sv:
@@ -122,11 +154,11 @@ def _report(ds: Dataset, name: str, raw: bytes, filename: str) -> None:
             icon=":material/done:",
             key=KEY_IMPORT_USE,
         )
-    if report.changed_values:
+    if diff is not None:
         st.subheader("Skillnader mot nuvarande data")
         table(
-            view.diff_display(report),
+            diff,
             alt=f"Värden i filen som skiljer sig från nuvarande data, {fmt.number(report.changed_values)} stycken.",
         )
     st.subheader("Förhandsvisning")
-    table(view.preview_display(report), alt=f"Innehållet i filen {report.filename}.")
+    table(preview, alt=f"Innehållet i filen {report.filename}.")

@@ -41,6 +41,7 @@ from naravard.ui.state import (
     KEY_SC_GROUP,
     KEY_SC_LAST_QUERY,
     KEY_SC_LAST_SAVE,
+    KEY_SC_LIMIT,
     KEY_SC_LINK,
     KEY_SC_MESSAGES,
     KEY_SC_NAME,
@@ -100,7 +101,8 @@ def state_init(inputs) -> None:
                 st.session_state[k] = v
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts])
+    data_values = {k: d.value for k, d in inputs.data_defaults.items()}  # for the joint limits
+    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts], data_values)
     st.session_state[KEY_SC_WARNINGS] = warnings
     _set_fields(view.state_from_assumptions(a, codes, inputs), forecast=False)
 
@@ -158,14 +160,38 @@ def warnings() -> None:
 # ------------------------------------------------------------------ controls
 
 
+def _joint_checked(k: str, inputs) -> None:
+    """Callback of a control whose param is in a joint limit (the 80+ shares): a value
+    that breaks the limit together with the others (set, or the data's) is put back
+    to the last value the studio ran with, and the reason is kept for the studio to
+    show. Each share's own range is the slider's; only the sum is checked here."""
+    codes = list(inputs.kommunkod)
+    try:
+        scenario.resolve(inputs, view.assumptions_from_state(values(codes), codes, inputs))
+    except scenario.AssumptionError as e:
+        last = st.session_state.get(KEY_SC_COPY, {}).get(sc_key(k))
+        if last is None:  # no run yet (cannot happen after the first draw): the control's minimum
+            last = int(PARAMS[k].min * PARAMS[k].scale)
+        st.session_state[sc_key(k)] = last
+        st.session_state[KEY_SC_LIMIT] = (
+            f"{e.message_sv} {PARAMS[k].label_sv} står kvar på {fmt.plain(fmt.percent(last, 0))}."
+        )
+
+
+def _in_joint_limit(k: str) -> bool:
+    return any(k in lim.keys for lim in scenario.JOINT_LIMITS)
+
+
 def _param_input(k: str, inputs, container=None) -> None:
     """The control for one scalar assumption, built from its Param; its help names
-    where the default comes from (the data's computed value, e.g. a calibrated share)."""
+    where the default comes from (the data's computed value, e.g. a calibrated share).
+    A param in a joint limit is checked on change (:func:`_joint_checked`)."""
     p = PARAMS[k]
     box = container if container is not None else st
     help_ = view.param_help(k, inputs)
     if p.is_share:
-        box.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=sc_key(k), help=help_)
+        joint = {"on_change": _joint_checked, "args": (k, inputs)} if _in_joint_limit(k) else {}
+        box.slider(f"{p.label_sv} (%)", 0, 100, step=1, key=sc_key(k), help=help_, **joint)
     else:
         number_input(
             view.param_label(k, inputs),
@@ -278,13 +304,15 @@ def studio(inputs) -> None:
     c1.slider(PARAMS["horisont"].label_sv, scenario.HORISONT_MIN, scenario.HORISONT_MAX, step=1, key=sc_key("horisont"))
     _param_input("andel_ordinart", inputs, c2)
     _param_input("andel_sabo", inputs, c3)
+    if (limit := st.session_state.pop(KEY_SC_LIMIT, None)) is not None:
+        st.warning(limit, icon=":material/block:")
 
     try:
         a = view.assumptions_from_state(values(codes), codes, inputs)
+        res = scenario.run(inputs, a)  # raises for values that break a limit with the data's
     except scenario.AssumptionError as e:
         st.error(e.message_sv, icon=":material/error:")
         return
-    res = scenario.run(inputs, a)
     remember(a, codes)
 
     st.subheader(f"Resultat för {res.region_namn} {res.base_year} → {res.horizon}")

@@ -41,6 +41,7 @@ NUM_ERROR = "__fel"
 KEY_SC_PREFIX = "nv_sc_"
 KEY_SC_COPY = "nv_sc_ui_kopia"  # a plain copy of the values that survives page switches
 KEY_SC_WARNINGS = "nv_sc_ui_url_varningar"
+KEY_SC_LIMIT = "nv_sc_ui_gransfel"  # Swedish text: a control moved past a joint limit was put back
 KEY_SC_LAST_QUERY = "nv_sc_ui_senaste_url"
 KEY_SC_CURRENT = "nv_sc_ui_aktuellt"  # a views.scenario.CurrentScenario (a plain object, not a widget)
 KEY_SC_PRESET = "nv_sc_ui_forval"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from naravard import fmt
 from naravard.services.import_tables import IMPORTABLE, SHAPES
-from naravard.services.importing import ACCEPTED_TYPES, MAX_MB, MAX_ROWS, ImportReport
+from naravard.services.importing import ACCEPTED_TYPES, MAX_CELLS, MAX_MB, MAX_ROWS, ImportReport
 from naravard.sources.dataset import CrossTableNote, Dataset
 
 
@@ -73,6 +73,7 @@ def limits_text() -> str:
     types = ", ".join(t.upper() for t in ACCEPTED_TYPES)
     return (
         f"Gräns: {MAX_MB}\u00a0MB och {fmt.number(MAX_ROWS)} rader per fil. Filtyper: {types}. "
+        f"Högst {fmt.number(MAX_CELLS)} värden (rader × kolumner). "
         "Filen läses bara i minnet för din session."
     )
 

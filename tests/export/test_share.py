@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import param_values
+from tests.strategies import param_values, within_joint_limits
 from naravard.model.scenario import PARAMS, Assumptions, ModelInputs
 from naravard.export.link import (
     FIELD_OF_KEY,
@@ -40,7 +40,7 @@ def assumptions(draw):
         **{k: draw(st.dictionaries(code, _num(k, True), max_size=6)) for k in ("vc_forandring", "filial_forandring")},
         **{k: draw(st.dictionaries(code, _num(k), max_size=6)) for k in ("egen_tillvaxt_total", "egen_tillvaxt_80")},
     }
-    return Assumptions(**kw)
+    return Assumptions(**within_joint_limits(kw))
 
 
 def read(params):
@@ -310,3 +310,32 @@ def test_fuzz_per_kommun_values(key, items):
     a, w = read({key: text})
     assert isinstance(a, Assumptions)
     assert set(getattr(a, FIELD_OF_KEY[key])) <= set(CODES)
+
+
+# ------------------------------------------- joint limits (issue 11, defect 7)
+
+
+def test_link_whose_shares_sum_past_100_percent_falls_back_with_a_swedish_warning():
+    """/scenario?ordinart=1&sabo=1 asked for 200 % of the 80+ enrolled: both shares fall
+    back to the data's, one warning says why; the link's other values are kept."""
+    from naravard import fmt
+
+    a, w = read({"v": "1", "ordinart": "1", "sabo": "1", "ar": "2035"})
+    assert a.andel_ordinart is None and a.andel_sabo is None and a.horisont == 2035
+    assert len(w) == 1
+    text = fmt.plain(w[0])
+    assert "högst 100 %" in text and "200 % (100 % + 100 %)" in text and "(ordinart)" in text and "(sabo)" in text
+    _safe_for_ui(w)
+    a, w = read({"ordinart": "0.6", "sabo": "0.4"})  # exactly 100 %
+    assert (a.andel_ordinart, a.andel_sabo, w) == (0.6, 0.4, [])
+
+
+def test_link_share_is_checked_with_the_datas_value_of_the_other():
+    """ordinart=0.95 alone, with the data's SäBo share 13,6 %, is 108,6 %: it falls back."""
+    from naravard import fmt
+
+    a, w = from_query({"ordinart": "0.95"}, CODES, PROGNOSER, {"andel_sabo": 3000 / 21995})
+    assert a.andel_ordinart is None and len(w) == 1
+    assert "108,6 % (95 % + 13,6 %)" in fmt.plain(w[0])
+    a, w = from_query({"ordinart": "0.86"}, CODES, PROGNOSER, {"andel_sabo": 3000 / 21995})
+    assert a.andel_ordinart == 0.86 and w == []

@@ -377,14 +377,16 @@ def test_zero_vcs_today_in_the_data(inputs):
     assert r.level("vardcentraler") == 46
 
 
-@pytest.mark.parametrize("share", [0.0, 1.0])
-def test_shares_at_0_and_100_percent(inputs, share):
-    r = run(inputs, Assumptions(andel_ordinart=share, andel_sabo=share))
+@pytest.mark.parametrize("ordinart, sabo", [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5)])
+def test_shares_at_0_and_100_percent(inputs, ordinart, sabo):
+    """0 % enrolled, and all of the 80+ enrolled (the joint limit: 100 % together)."""
+    r = run(inputs, Assumptions(andel_ordinart=ordinart, andel_sabo=sabo))
     pk = r.per_kommun
-    np.testing.assert_allclose(pk["inskrivna_ordinart"], share * pk["pop_80"])
-    np.testing.assert_allclose(pk["inskrivna_sabo"], share * pk["pop_80"])
-    np.testing.assert_allclose(pk["sabo_platser_behov"], share * pk["pop_80"] * 0.988)
-    if share == 0:
+    np.testing.assert_allclose(pk["inskrivna_ordinart"], ordinart * pk["pop_80"])
+    np.testing.assert_allclose(pk["inskrivna_sabo"], sabo * pk["pop_80"])
+    np.testing.assert_allclose(pk["sabo_platser_behov"], sabo * pk["pop_80"] * 0.988)
+    np.testing.assert_allclose(pk["inskrivna_ordinart"] + pk["inskrivna_sabo"], (ordinart + sabo) * pk["pop_80"])
+    if sabo == 0:
         assert r.level("sabo_platser_skillnad") == -2964
 
 
@@ -662,3 +664,94 @@ def test_calibration_is_shown_as_an_assumption_with_its_value(inputs):
     # the deck's shares stay available, labelled
     rows = {label: value for label, value, _ in view.assumption_rows(sc.presets(inputs)["Dialogunderlagets andelar"], inputs)}
     assert fmt.plain(rows[PARAMS["andel_sabo"].label_sv]) == "15 %"  # no false precision
+
+
+# ------------------------------------------- joint limits (issue 11, defect 7)
+
+
+def test_shares_of_the_80_plus_may_not_sum_past_100_percent():
+    """Each share is valid on its own (0–100 %), but in ordinary and in special housing
+    they are parts of the same 80+: 100 % + 100 % would enrol 200 % of them."""
+    with pytest.raises(AssumptionError) as e:
+        Assumptions(andel_ordinart=1.0, andel_sabo=1.0)
+    from naravard import fmt
+
+    msg = fmt.plain(e.value.message_sv)
+    assert "högst 100 %" in msg and "200 % (100 % + 100 %)" in msg and "SäBo" in msg
+    assert "exceeds the joint limit" in str(e.value)  # English for logs and the API
+    assert e.value.key == "andel_sabo"
+    assert Assumptions(andel_ordinart=0.6, andel_sabo=0.4).andel_sabo == 0.4  # exactly 100 %: allowed
+    with pytest.raises(AssumptionError):
+        Assumptions(andel_ordinart=0.6, andel_sabo=0.41)
+    with pytest.raises(AssumptionError):
+        Assumptions(andel_ordinart=0.7).replace(andel_sabo=0.7)
+    with pytest.raises(AssumptionError):  # a stored or sent scenario cannot carry them either
+        Assumptions.from_json('{"version": 1, "andel_ordinart": 1, "andel_sabo": 1}')
+
+
+def test_a_share_is_checked_with_the_datas_value_of_the_other(inputs):
+    """Left to the data, the SäBo share is calibrated: 3 000 / 21 995 = 13,6 %; so the
+    ordinary-housing share may be at most 86,4 % (the model refuses 87 %)."""
+    sabo = inputs.data_defaults["andel_sabo"].value
+    assert sabo == pytest.approx(3000 / P80_CAL)
+    r = run(inputs, Assumptions(andel_ordinart=0.86))  # 86 % + 13,6 % = 99,6 %
+    assert r.level("inskrivna_ordinart") > 0
+    with pytest.raises(AssumptionError) as e:
+        run(inputs, Assumptions(andel_ordinart=0.87))
+    from naravard import fmt
+
+    assert "100,6 % (87 % + 13,6 %)" in fmt.plain(e.value.message_sv)
+    # the data's own values together are not the model's business (the calibration)
+    run(inputs, Assumptions())
+
+
+def _scenario_page(tmp_path, monkeypatch, query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    at.switch_page("pages/scenario.py")
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_link_with_200_percent_enrolled_warns_and_uses_the_datas_shares(tmp_path, monkeypatch):
+    from naravard import fmt
+
+    at = _scenario_page(tmp_path, monkeypatch, {"ordinart": "1", "sabo": "1"})
+    warnings = fmt.plain(" ".join(w.value for w in at.warning))
+    assert "högst 100 %" in warnings and "200 %" in warnings, warnings
+    assert at.slider(key="nv_sc_andel_ordinart").value == 19  # calibrated 4 100 / 21 995 = 18,6 %
+    assert at.slider(key="nv_sc_andel_sabo").value == 14  # calibrated 3 000 / 21 995 = 13,6 %
+    metrics = {m.label: fmt.plain(m.value) for m in at.metric}
+    assert metrics["Inskrivna, ordinärt boende"] == "5 620" and metrics["Inskrivna, SäBo"] == "4 112"
+    assert not at.error
+
+
+def test_slider_past_the_joint_limit_is_put_back_with_a_swedish_message(tmp_path, monkeypatch):
+    """87 % in ordinary housing with the data's 13,6 % in SäBo is 100,6 % of the 80+:
+    the slider goes back to its last value, the page says why, the results stay."""
+    from naravard import fmt
+
+    at = _scenario_page(tmp_path, monkeypatch)
+    at.slider(key="nv_sc_andel_ordinart").set_value(25).run()
+    at.slider(key="nv_sc_andel_ordinart").set_value(87).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="nv_sc_andel_ordinart").value == 25  # the last valid value kept
+    warnings = fmt.plain(" ".join(w.value for w in at.warning))
+    assert "100,6 % (87 % + 13,6 %)" in warnings and "står kvar på 25 %" in warnings, warnings
+    metrics = {m.label: fmt.plain(m.value) for m in at.metric}
+    assert metrics["Inskrivna, ordinärt boende"] == "7 537"  # 25 % of 30 147, as before
+    assert at.query_params["ordinart"] == "0.25"
+    at.slider(key="nv_sc_andel_ordinart").set_value(86).run()  # 99,6 %: allowed
+    assert at.slider(key="nv_sc_andel_ordinart").value == 86 and not at.error
+    assert "står kvar" not in " ".join(w.value for w in at.warning)
+    at.slider(key="nv_sc_andel_sabo").set_value(20).run()  # 86 % + 20 %: SäBo goes back
+    assert at.slider(key="nv_sc_andel_sabo").value == 14 and not at.error
+    assert "106 % (86 % + 20 %)" in fmt.plain(" ".join(w.value for w in at.warning))

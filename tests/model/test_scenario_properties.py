@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import param_values
+from tests.strategies import param_values, within_joint_limits
 from naravard.sources.dataset import load_dataset
 from naravard.model.scenario import (
     KOMMUN_OUTPUTS,
@@ -50,7 +50,7 @@ def assumptions(draw, codes=CODES, prognos=None):
         kw[k] = draw(st.dictionaries(code, _num(k, True), max_size=len(codes)))
     for k in ("egen_tillvaxt_total", "egen_tillvaxt_80"):
         kw[k] = draw(st.dictionaries(code, _num(k), max_size=len(codes)))
-    return Assumptions(**kw)
+    return Assumptions(**within_joint_limits(kw, {k: d.value for k, d in INPUTS.data_defaults.items()}))
 
 
 # ------------------------------------------------------------------ round trip
@@ -139,7 +139,7 @@ def test_faster_80_plus_growth_never_means_fewer_places(a, code, extra):
 
 
 @SETTINGS
-@given(assumptions(), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+@given(assumptions(), st.floats(0.0, 0.5), st.floats(0.0, 0.5))  # both shares: at most 100 % together
 def test_a_higher_share_never_means_fewer_places(a, s1, s2):
     lo, hi = sorted((s1, s2))
     r0 = run(INPUTS, a.replace(andel_sabo=lo, andel_ordinart=lo))
@@ -174,7 +174,9 @@ def test_physicians_and_listed_follow_population(a):
 def test_synthetic_inputs_of_any_size_run(n, seed, a):
     inp = ModelInputs.synthetic(n, range(2020, 2041), seed=seed)
     keys = {None: None, **{f.key: g.key for f, g in zip(INPUTS.forecasts, inp.forecasts)}}
-    r = run(inp, a.replace(prognos=keys[a.prognos]))
+    shares = {k: getattr(a, k) for k in ("andel_ordinart", "andel_sabo")}  # within the joint limit with these data
+    a = a.replace(prognos=keys[a.prognos], **within_joint_limits(shares, {k: d.value for k, d in inp.data_defaults.items()}))
+    r = run(inp, a)
     assert len(r.per_kommun) == n * len(r.years)
     assert math.isfinite(r.level("pop_total"))
 
@@ -187,7 +189,9 @@ def test_synthetic_inputs_of_any_size_run(n, seed, a):
 def test_calibrated_gap_is_places_over_80_plus_times_growth(a):
     """With the calibrated defaults the gap to today's places is, every year and with
     every forecast, today's places / 80+ at their date × the 80+ growth since then."""
-    a = a.replace(andel_sabo=None, sabo_platser_per_inskriven=None, korttid_per_1000_80=None)
+    room = 1.0 - INPUTS.data_defaults["andel_sabo"].value  # the shares' joint limit with the data's SäBo share
+    ordinart = None if a.andel_ordinart is None else min(a.andel_ordinart, room)
+    a = a.replace(andel_sabo=None, sabo_platser_per_inskriven=None, korttid_per_1000_80=None, andel_ordinart=ordinart)
     r = run(INPUTS, a)
     cal = INPUTS.calibration.pop_80
     assert round(cal) == 21995

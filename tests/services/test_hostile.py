@@ -89,6 +89,8 @@ BAD = [
     ("felkodad_befolkning.csv", "befolkning", ["otillåtna tecken", "`region`"]),
     ("okand_aldersgrupp_befolkning_alder.csv", "befolkning_alder", ["«80 och äldre»", "inte tillåtet", "80+"]),
     ("okand_tabell_restid.csv", "restid", ["kan inte laddas in här", "Folkmängd per kommun"]),
+    # issue 11, defect 5: rows × columns past MAX_CELLS (empty cells count: each is read and checked)
+    ("manga_celler_tillganglighet.csv", "tillganglighet", ["1 260 rader × 200 kolumner = 252 000 värden", "gränsen 250 000 värden"]),
 ]
 
 # (file, table, words in the notices, expected values {(key..., column): value})
@@ -435,3 +437,51 @@ def test_arbitrary_bytes_after_a_zip_header_give_a_report(raw):
     r = check_import(DS, "utbud", b"PK\x03\x04" + raw, "x.xlsx")
     _check_message_hygiene(r, "x.xlsx")
     assert not r.ok
+
+
+# --------------------------------------------------------------------------- server settings and the error page
+
+
+def test_every_streamlit_setting_exists_and_the_safe_ones_are_set():
+    """Each option in .streamlit/config.toml is one that this Streamlit knows (a typo
+    or a removed option would be ignored silently), and the safe values hold."""
+    import tomllib
+
+    from streamlit import config as st_config
+
+    cfg = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    known = st_config.get_config_options()
+    used = {f"{section}.{name}" for section, opts in cfg.items() for name in opts}
+    assert used - set(known) == set(), sorted(used - set(known))
+    assert cfg["server"]["enableXsrfProtection"] is True and cfg["server"]["enableCORS"] is True
+    assert cfg["server"]["enableAgentApi"] is False and cfg["server"]["enableStaticServing"] is False
+    assert cfg["server"]["maxMessageSize"] <= 50 and cfg["server"]["maxUploadSize"] <= 20
+    assert cfg["client"]["showErrorDetails"] == "none" and cfg["client"]["showErrorLinks"] == "false"
+
+
+def test_a_failing_page_shows_a_swedish_message_not_streamlits_english_box(monkeypatch):
+    """An unexpected error in a page: a Swedish sentence (the details go to the log),
+    no exception box. Under AppTest the error is re-raised unless told otherwise."""
+    from streamlit.testing.v1 import AppTest
+
+    from naravard.ui import frame
+
+    def script():
+        from naravard.ui.frame import run_page
+
+        class Broken:
+            url_path = "trasig"
+
+            def run(self):
+                raise ValueError("a bug")
+
+        run_page(Broken())
+
+    monkeypatch.setattr(frame, "_raise_in_tests", lambda: False)
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [frame.PAGE_ERROR_SV]
+    assert "Något gick fel" in frame.PAGE_ERROR_SV and "a bug" not in frame.PAGE_ERROR_SV
+    monkeypatch.undo()
+    at = AppTest.from_function(script).run()
+    assert at.exception  # tests still see every bug

@@ -368,3 +368,171 @@ def test_template_of_a_table_that_failed_everywhere_is_its_header_row(tmp_path):
     assert not broken.has("befolkning_alder")
     assert template_csv(broken, "befolkning_alder") == b"regionkod,aldersgrupp,2025\n"  # the base year (manifest)
     assert template_csv(broken, "befolkning_alder", fallback=load_dataset()) == template_csv(load_dataset(), "befolkning_alder")
+
+
+# ------------------------------------------- heavy checks (issue 11, defect 5)
+
+
+def wide_access_file(ds, rows: int, years=range(1990, 2080), value: str = "8,5") -> bytes:
+    """The access table as a planner might export it: every current row, then made-up
+    indicators up to ``rows`` rows, one column per year, semicolons and decimal commas
+    (the probe's file: 9 990 rows × 90 year columns, 3,7 MB)."""
+    from naravard.services.import_tables import current_frame
+
+    cur = current_frame(ds, "tillganglighet")
+    cols = [str(y) for y in years]
+    lines = [";".join(["kpi_id", "omrade", *cols])]
+    for _, r in cur.iterrows():
+        cells = [r[c] if c in cur.columns and pd.notna(r[c]) else None for c in cols]
+        lines.append(";".join([r["kpi_id"], r["omrade"], *("" if v is None else fmt.plain(str(v)).replace(".", ",") for v in cells)]))
+    areas = ds.region.access_areas
+    i = 0
+    while len(lines) - 1 < rows:
+        lines.append(";".join([f"Q{i // len(areas):05d}", areas[i % len(areas)], *([value] * len(cols))]))
+        i += 1
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_probe_sized_file_is_refused_by_its_cells_before_it_is_checked(ds):
+    """9 990 rows × 92 columns of decimal commas (the probe's 3,7 MB, under the 5 MB
+    limit) took 11 s and 746 MB: now refused while it is read, naming its size."""
+    import tracemalloc
+
+    raw = wide_access_file(ds, 9990)
+    assert 3_500_000 < len(raw) < importer.MAX_BYTES
+    tracemalloc.start()
+    try:
+        r = check_import(ds, "tillganglighet", raw, "stor.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not r.ok and r.unexpected == ""
+    text = fmt.plain(r.problems_sv[0])
+    assert "9 990 rader × 92 kolumner = 919 080 värden" in text and "gränsen 250 000 värden" in text, text
+    assert peak < 100 * 1024 * 1024, peak  # reading stops at the limit (measured 37 MB; 746 MB before)
+    with pytest.raises(DataError) as e:  # the session path refuses it the same way
+        read_user_csv(raw, "stor.csv")
+    assert "250 000" in fmt.plain(e.value.problem_sv)
+
+
+def test_largest_allowed_access_file_is_checked_within_the_limits(ds):
+    """2 700 rows × 92 columns (248 400 cells, just under MAX_CELLS) is read, checked
+    and accepted, its made-up indicators named in a notice."""
+    raw = wide_access_file(ds, 2700)
+    assert 2700 * 92 <= importer.MAX_CELLS
+    r = check_import(ds, "tillganglighet", raw, "bred.csv")
+    assert r.unexpected == ""
+    assert r.ok, r.problems_sv
+    assert len(r.preview) == 2700 and r.preview.shape[1] == 92
+    assert r.preview.set_index(["kpi_id", "omrade"]).loc[("N79179", "Halland"), "2025"] == 89.8
+    assert "Decimalkomma" in " ".join(r.notices_sv)
+
+
+def test_workbook_with_too_many_cells_is_refused_while_read(ds):
+    from tests import xlsxfiles
+
+    frame = pd.DataFrame({"kpi_id": [f"Q{i:05d}" for i in range(1400)], "omrade": "Halland", **{str(y): 8.5 for y in range(1900, 2080)}})
+    raw = xlsxfiles.workbook(frame)
+    r = check_import(ds, "tillganglighet", raw, "bred.xlsx")
+    assert not r.ok and "gränsen 250 000 värden" in fmt.plain(r.problems_sv[0]), r.problems_sv
+    assert "minst" in r.problems_sv[0]  # reading stopped at the limit
+
+
+def test_decimal_columns_are_read_a_column_at_a_time_like_parse_number():
+    """The vectorised path for plain decimals gives exactly what parse_number gives."""
+    cells = ["86,1", "-0,5", "+1.25", "1 234,5", "7", "", "0,000001", "99999999999,9"]
+    raw = ("a;b\n" + "\n".join(f"x{i};{c}" for i, c in enumerate(cells)) + "\n").encode()
+    df, notes = read_user_csv(raw, "d.csv")
+    want = [parse_number(c)[0] if c else math.nan for c in cells]
+    got = df["b"].tolist()
+    assert all((math.isnan(w) and math.isnan(g)) or w == g for w, g in zip(want, got)), (got, want)
+    assert "Decimalkomma" in " ".join(notes) and "Mellanslag mellan tusental" in " ".join(notes)
+
+
+def test_a_rerun_of_ladda_data_does_not_check_the_file_again(tmp_path, monkeypatch):
+    """Streamlit reruns the page on every widget change with the file still in the
+    uploader: the check runs once per file (cached by its bytes), not once per rerun."""
+    from streamlit.testing.v1 import AppTest
+
+    from naravard.ui import data_import
+
+    monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+    calls: list[str] = []
+    real = importer.check_import
+
+    def counted(*args, **kwargs):
+        calls.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "check_import", counted)
+    if hasattr(data_import, "_checked"):  # (absent before the fix: the test then counts every rerun)
+        data_import._checked.clear()
+    ds = load_dataset()
+    raw = embedded("befolkning", ds).replace(b"86449", b"86480").replace(b"349997", b"350028")
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    at.switch_page("pages/ladda_data.py")
+    at.run()
+    at.file_uploader(key="nv_ladda_fil").set_value(("prognos.csv", raw, "text/csv"))
+    at.run()
+    assert not at.exception and "2 värden skiljer sig" in " ".join(s.value for s in at.success)
+    assert calls == ["prognos.csv"]
+    at.run()  # reruns, as after any widget change
+    at.run()
+    assert not at.exception and "2 värden skiljer sig" in " ".join(s.value for s in at.success)
+    assert calls == ["prognos.csv"], calls  # checked once
+    at.selectbox(key="nv_ladda_tabell").set_value("utbud").run()  # another table: a new check
+    assert calls == ["prognos.csv", "prognos.csv"]
+
+
+def _reference_diff(ds, name, new):
+    """The diff as it was computed cell by cell before issue 11 (the oracle)."""
+    from naravard.services.import_checks import SHAPES, current_frame, labeler
+
+    def f(x):
+        try:
+            return math.nan if pd.isna(x) else float(x)
+        except (TypeError, ValueError):
+            return math.nan
+
+    shape = SHAPES[name]
+    old = current_frame(ds, name)
+    vals_new = [c for c in new.columns if c not in shape.id_cols]
+    _, key_text = labeler(ds, shape, new, list(range(len(new))))
+    new_rows = {tuple(str(x) for x in r[list(shape.key)]): r for _, r in new.iterrows()}
+    old_rows = {tuple(str(x) for x in r[list(shape.key)]): r for _, r in old.iterrows()}
+    records, added, big = [], 0, 0
+    for k, r in new_rows.items():
+        o = old_rows.get(k)
+        added += o is None
+        for c in vals_new:
+            nv, ov = f(r[c]), (f(o[c]) if o is not None and c in o.index else math.nan)
+            if (math.isnan(nv) and math.isnan(ov)) or nv == ov:
+                continue
+            records.append((key_text(k), c, ov, nv))
+            big += not math.isnan(ov) and not math.isnan(nv) and ov != 0 and abs(nv - ov) > 0.25 * abs(ov)
+    return records, added, big
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("befolkning", lambda t: t.replace("86449", "86480").replace("349997", "350028")),
+    ("befolkning", lambda t: t.replace("86449", "186449").replace("349997", "449997")),  # a big change: a notice
+    ("utbud", lambda t: t.replace(",14,", ",15,")),
+    ("tillganglighet", lambda t: t.replace("89.8", "91.0").replace("87.6,", ",")),  # a value removed
+])
+def test_the_column_wise_diff_equals_the_cell_by_cell_one(ds, name, edit):
+    raw = edit(embedded(name, ds).decode("utf-8")).encode("utf-8")
+    r = check_import(ds, name, raw, "x.csv")
+    assert r.ok, r.problems_sv
+    records, added, big = _reference_diff(ds, name, r.preview)
+    got = list(r.diff.itertuples(index=False, name=None))
+    assert len(got) == len(records) == r.changed_values and r.changed_values > 0
+    def same(a, b):
+        return a == b or (math.isnan(a) and math.isnan(b))
+
+    for g, w in zip(got, records):
+        assert g[:2] == w[:2] and same(g[2], w[2]) and same(g[3], w[3]), (g, w)
+    assert r.added_rows == added
+    assert bool(big) == any("skiljer sig mer än 25" in n for n in r.notices_sv)

@@ -12,11 +12,13 @@ from naravard.model.scenario.params import (
     DEFAULT_HORISONT,
     DEFAULT_LISTADE_PER_VC_MAL,
     DEFAULT_PROGNOS,
+    JOINT_LIMITS,
     PARAMS,
     AssumptionError,
     KommunMap,
     check_float,
     check_int,
+    check_joint_limits,
     check_kommun_map,
     check_prognos,
 )
@@ -27,6 +29,10 @@ SCHEMA_VERSION = 1
 @dataclass(frozen=True)
 class Assumptions:
     """The user's choices. Validated on construction; raises :class:`AssumptionError`.
+
+    Each value is checked against its :class:`Param`'s range, and values that share a
+    bound are checked together (:data:`JOINT_LIMITS`: the 80+ shares in ordinary and
+    special housing sum to at most 100 %).
 
     Per-kommun fields are :class:`KommunMap` (any mapping is accepted and converted).
     ``vc_forandring``/``filial_forandring`` drop zero entries (0 is the default), so
@@ -67,6 +73,9 @@ class Assumptions:
                 continue  # the data's value (or, for the listing target, each kommun's average)
             else:
                 setv(k, check_int(p, v) if p.integer else check_float(p, v))
+        # Limits across fields whose values are all set here; one left to the data
+        # is checked with the data's value by run.resolve().
+        check_joint_limits({k: getattr(self, k) for lim in JOINT_LIMITS for k in lim.keys})
 
     # -- convenience
 

@@ -304,6 +304,65 @@ PARAMS: Mapping[str, Param] = MappingProxyType({
         ),
     )
 })
+
+
+@dataclass(frozen=True)
+class JointLimit:
+    """A bound on the sum of several assumptions, each valid on its own.
+
+    The 80+ enrolled in home care and in special housing are two groups of the same
+    population: their shares cannot add up to more than all of it. Each share's own
+    range (0–100 %) cannot say that, so the model, the link reader and the controls
+    all check :data:`JOINT_LIMITS` (:func:`check_joint_limits`).
+    """
+
+    keys: tuple[str, ...]
+    max: float
+    what_sv: str  # what the sum is, in Swedish ("andelarna av invånarna 80+")
+
+    def total(self, values: Mapping[str, Any]) -> float | None:
+        """The sum, or None when a value is missing (not set, or the data has none)."""
+        xs = [values.get(k) for k in self.keys]
+        if any(x is None or not _is_number(x) or not math.isfinite(float(x)) for x in xs):
+            return None
+        return float(sum(float(x) for x in xs))  # type: ignore[arg-type]
+
+    def error(self, values: Mapping[str, Any]) -> AssumptionError | None:
+        """The Swedish error if the values break the limit, else None."""
+        total = self.total(values)
+        if total is None or total <= self.max + 1e-9:
+            return None
+        parts = " + ".join(_fmt_share(values[k]) for k in self.keys)
+        reason = f"{self.what_sv} får tillsammans vara högst {_fmt_share(self.max)}, men blir {_fmt_share(total)} ({parts})."
+        en = " + ".join(f"{k}={float(values[k])!r}" for k in self.keys)
+        return AssumptionError(
+            f"{en} = {total!r} exceeds the joint limit {self.max}",
+            f"{reason[:1].upper()}{reason[1:]}",
+            self.keys[-1],
+            reason,
+        )
+
+
+def _fmt_share(x: Any) -> str:
+    # whole percent unless that would hide the excess (100,4 % must not read 100 %)
+    v = float(x) * 100
+    return fmt.plain(fmt.percent(v, 0 if abs(v - round(v)) < 0.05 else 1))
+
+
+JOINT_LIMITS: tuple[JointLimit, ...] = (
+    JointLimit(("andel_ordinart", "andel_sabo"), 1.0, "andelarna av invånarna 80+ inskrivna i ordinärt boende och i SäBo"),
+)
+
+
+def check_joint_limits(values: Mapping[str, Any]) -> None:
+    """Raise :class:`AssumptionError` (Swedish) for the first joint limit broken by
+    ``values`` (field → value); a limit with a missing value is not checked here."""
+    for limit in JOINT_LIMITS:
+        err = limit.error(values)
+        if err is not None:
+            raise err
+
+
 # Params whose default is the data's value (resolved by ModelInputs.data_defaults).
 DATA_DEFAULT_PARAMS: tuple[str, ...] = tuple(k for k, p in PARAMS.items() if p.data_default and k != "prognos")
 # Params that the calibration to the base year sets (the deck's shares are a preset).

@@ -19,7 +19,7 @@ from naravard.model import forecast as fc
 from naravard.model.scenario.assumptions import Assumptions
 from naravard.model.scenario.inputs import ModelInputs, interp_rows
 from naravard.model.scenario.outputs import OUTPUTS, ScenarioResult
-from naravard.model.scenario.params import CEIL_EPS, DATA_DEFAULT_PARAMS, PARAMS, AssumptionError, KommunMap
+from naravard.model.scenario.params import CEIL_EPS, DATA_DEFAULT_PARAMS, JOINT_LIMITS, PARAMS, AssumptionError, KommunMap
 
 
 def _n(x: float, decimals: int = 0) -> str:
@@ -32,7 +32,9 @@ def resolve(inputs: ModelInputs, a: Assumptions) -> dict[str, float]:
     A ratio that has neither (another region's data may lack the deck's key figures)
     is NaN, so the outputs that rest on it are NaN ("–" on screen) and :func:`run`
     says which value to set; the rest of the model still runs. Only the horizon is
-    required: raises :class:`AssumptionError` (Swedish) without one."""
+    required: raises :class:`AssumptionError` (Swedish) without one, and so does a
+    value that breaks a joint limit together with the data's value of the other
+    (:data:`~naravard.model.scenario.params.JOINT_LIMITS`)."""
     out = {}
     for k in DATA_DEFAULT_PARAMS:
         v = inputs.value(a, k)
@@ -47,6 +49,14 @@ def resolve(inputs: ModelInputs, a: Assumptions) -> dict[str, float]:
                 )
             v = math.nan
         out[k] = float(v)
+    for limit in JOINT_LIMITS:
+        # The user's values together with the data's: a share moved so far that,
+        # with the other left to the data, more than all of the 80+ would be
+        # enrolled. The data's own values together are the data checks' business.
+        if any(getattr(a, k) is not None for k in limit.keys):
+            err = limit.error({k: None if math.isnan(out[k]) else out[k] for k in limit.keys})
+            if err is not None:
+                raise err
     return out
 
 
