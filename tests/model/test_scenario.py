@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from tests.apptables import APP
 from naravard.model import scenario as sc
 from naravard.sources.dataset import load_dataset
 from naravard.model.scenario import (
@@ -711,7 +712,7 @@ def _scenario_page(tmp_path, monkeypatch, query: dict | None = None):
     monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
     monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page("pages/scenario.py")
     for k, v in (query or {}).items():

@@ -449,7 +449,7 @@ def test_every_streamlit_setting_exists_and_the_safe_ones_are_set():
 
     from streamlit import config as st_config
 
-    cfg = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    cfg = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     known = st_config.get_config_options()
     used = {f"{section}.{name}" for section, opts in cfg.items() for name in opts}
     assert used - set(known) == set(), sorted(used - set(known))

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from tests.apptables import APP
 from naravard import fmt
 from naravard.services import importing as importer
 from naravard.views import ladda_data as view
@@ -471,7 +472,7 @@ def test_a_rerun_of_ladda_data_does_not_check_the_file_again(tmp_path, monkeypat
         data_import._checked.clear()
     ds = load_dataset()
     raw = embedded("befolkning", ds).replace(b"86449", b"86480").replace(b"349997", b"350028")
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page("pages/ladda_data.py")
     at.run()

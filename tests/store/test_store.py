@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -251,8 +252,13 @@ def test_two_threads_write_at_once(path: Path):
     assert names == {f"{p}-{i}" for p in ("tråd-a", "tråd-b") for i in range(50)}
 
 
-def test_two_processes_write_at_once(path: Path):
+def test_two_processes_write_at_once(path: Path, monkeypatch):
     # A fresh file, so the two processes also race to create the schema.
+    # A spawned child re-runs the parent's __main__ from its path; after an in-process
+    # AppTest that is Streamlit's generated script, so give the children an empty one.
+    import types
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_save_many, args=(str(path), p, 50)) for p in ("proc-a", "proc-b")]
     for p in procs:
