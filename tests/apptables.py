@@ -26,3 +26,19 @@ def table_with(at: AppTest, column: str, nth: int = 0) -> pd.DataFrame:
     found = [t for t in all_tables(at) if column in t.columns]
     assert len(found) > nth, f"no table with column {column!r}; tables: {[list(t.columns) for t in all_tables(at)]}"
     return found[nth]
+
+
+def scenario_page(query: dict | None = None, timeout: int = 90) -> AppTest:
+    """The Scenario page with ``query`` as its URL parameters.
+
+    Starts on the main page, as a browser does: app.py's st.navigation takes Streamlit
+    out of its legacy pages/ mode (AppTest resets it per test; see ui.ensure_frame).
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page("pages/scenario.py")
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -11,7 +11,6 @@ import sys
 import numpy as np
 import pytest
 
-from tests.apptables import APP
 from naravard.model import scenario as sc
 from naravard.sources.dataset import load_dataset
 from naravard.model.scenario import (
@@ -707,19 +706,12 @@ def test_a_share_is_checked_with_the_datas_value_of_the_other(inputs):
 
 
 def _scenario_page(tmp_path, monkeypatch, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
+    from tests.apptables import scenario_page
 
     monkeypatch.setenv("NARAVARD_STORE", str(tmp_path / "scenarier.sqlite3"))
     monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/scenario.py")
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return scenario_page(query)
 
 
 def test_page_link_with_200_percent_enrolled_warns_and_uses_the_datas_shares(tmp_path, monkeypatch):

@@ -24,6 +24,7 @@ from naravard.ui.state import (
     KEY_VARIANT,
 )
 from tests.apptables import APP, table_with
+from tests.apptables import scenario_page as open_scenario_page
 
 TIMEOUT = 90
 
@@ -36,16 +37,7 @@ def _isolated(tmp_path, monkeypatch):
 
 
 def scenario_page(query: dict | None = None) -> AppTest:
-    # Start on the main page, as a browser does: app.py's st.navigation takes Streamlit
-    # out of its legacy pages/ mode (AppTest resets it per test; see ui.ensure_frame).
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("pages/scenario.py")
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_scenario_page(query, TIMEOUT)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
