@@ -65,6 +65,10 @@ COST_VALUE = "cost_value"
 COST_COLUMNS = (COST_DEMAND_ID, COST_SUPPLY_ID, COST_VALUE)
 COST_UNITS = {"km": "km", "min": "minuter"}
 
+# Unit ids that a register may hold and a link may name (HSA-ids such as
+# "SE2321000064-E000000000001" fit; spaces, commas and colons do not).
+ID_PATTERN = r"[A-Za-z0-9_.\-]{1,40}"
+
 # SWEREF 99 TM (EPSG:3006): metres; every distance in the model is computed here.
 CRS_METRIC = "EPSG:3006"
 CRS_LONLAT = "EPSG:4326"

@@ -22,12 +22,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from naravard.errors import NaravardError
-from naravard.sources.geoframes import TYPE_FILIAL, TYPE_LABELS_SV, TYPE_VC
+from naravard.sources.geoframes import ID_PATTERN, TYPE_FILIAL, TYPE_LABELS_SV, TYPE_VC
 
 ADD, REMOVE, MOVE = "add", "remove", "move"
 OPS = (ADD, REMOVE, MOVE)
 MAX_CHANGES = 20
-ID_PATTERN = r"[A-Za-z0-9_.\-]{1,40}"
 _ID_RE = re.compile(ID_PATTERN, re.ASCII)
 _COORD = r"[0-9]{5,7}"
 _TOKEN_RE = re.compile(
