@@ -92,7 +92,7 @@ class SuggestionError(GeoInputError):
     """A suggestion that cannot be computed as asked (English ``str()``, Swedish ``message_sv``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SuggestionResult:
     """Suggested sites, ranked, and the objective before and after.
 
@@ -104,7 +104,8 @@ class SuggestionResult:
     ``after``: persons within R km (MCLP) or the weighted mean km (p-median) with the
     existing units only / with the sites added. ``method``: Swedish text for the UI that
     says what was maximised or minimised and how. ``notes``: Swedish sentences the UI must
-    show (sites dropped, candidates thinned, a time limit reached).
+    show (sites dropped, candidates thinned, a time limit reached). Compared by identity
+    (``eq=False``): a frame inside has no single truth value.
     """
 
     sites: pd.DataFrame
@@ -135,7 +136,7 @@ def check_radius(radius_km: float) -> float:
     if isinstance(radius_km, bool) or not isinstance(radius_km, Real) or not math.isfinite(float(radius_km)) or not 0 < float(radius_km) <= RADIUS_MAX_KM:
         raise SuggestionError(
             f"radius must be a number in (0, {RADIUS_MAX_KM:g}] km, got {radius_km!r}",
-            f"Avståndet måste vara större än 0 och högst {RADIUS_MAX_KM:g} km.".replace(".", ","),
+            f"Avståndet måste vara större än 0 och högst {_km_sv(RADIUS_MAX_KM)} km.",
         )
     return float(radius_km)
 
