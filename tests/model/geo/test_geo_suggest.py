@@ -246,3 +246,32 @@ def test_bad_detour_and_coordinates():
         suggest_mclp(line([1, 2]), bad, p=1, radius_km=5)
     with pytest.raises(SuggestionError):
         pmedian_exact(line([1] * 100), EXISTING_AT_0, p=1)  # too large for the exact model
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_pairs_give_the_same_sums_as_the_full_matrix(seed):
+    """With units open, the p-median reads only pairs closer than the existing unit; its
+    savings and its best swap equal those of the full matrix."""
+    d, _, _ = random_instance(200 + seed, n=60)
+    s = supply_frame([("u0", TYPE_VC, X0 + 5000, Y0 + 5000), ("u1", TYPE_VC, X0 + 25_000, Y0 + 20_000)])
+    prob = suggest._prepare(d, s, None, None, 1.0)
+    dense = suggest._Distances(prob)
+    pairs = suggest._NearPairs.build(prob, 10**9)
+    assert pairs is not None and 0 < pairs.cells < dense.cells
+    np.testing.assert_allclose(pairs.savings(prob.d0, prob.w), dense.savings(prob.d0, prob.w), rtol=1e-4, atol=1e-3)
+    chosen = suggest._greedy(dense, prob, 3)
+    d1, f1, d2 = suggest._assignment(dense, prob.d0, chosen)
+    a, b = pairs.best_swap(prob.w, d1, f1, d2, chosen), dense.best_swap(prob.w, d1, f1, d2, chosen)
+    assert a[0] == pytest.approx(b[0], rel=1e-4, abs=1e-3)
+    if a[1] >= 0:
+        assert (a[1], a[2]) == (b[1], b[2])
+
+
+def test_sparse_and_dense_paths_suggest_the_same_sites(monkeypatch):
+    d, _, _ = random_instance(9, n=80)
+    s = supply_frame([("u0", TYPE_VC, X0 + 5000, Y0 + 5000)])
+    default = suggest_pmedian(d, s, p=4)
+    monkeypatch.setattr(suggest._NearPairs, "build", classmethod(lambda cls, prob, limit: None))
+    dense = suggest_pmedian(d, s, p=4)
+    assert sorted(default.sites["demand_id"]) == sorted(dense.sites["demand_id"])
+    assert default.after == pytest.approx(dense.after)
