@@ -39,7 +39,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from itertools import combinations
 from numbers import Integral, Real
 
 import numpy as np
@@ -469,12 +468,12 @@ class _NearPairs:
     when every square has a unit (d0 finite) and the pairs fit :data:`MAX_MATRIX_CELLS`.
     """
 
-    def __init__(self, prob: _Problem, J: np.ndarray, I: np.ndarray, D: np.ndarray):
+    def __init__(self, prob: _Problem, cand: np.ndarray, sq: np.ndarray, dist: np.ndarray):
         self.prob = prob
         self.m = len(prob.cxy)
-        self.J, self.I, self.D = J, I, D
+        self.J, self.sq, self.D = cand, sq, dist
         # Work per pass in dense-cell equivalents (a gathered pair costs about two cells).
-        self.cells = 2 * len(J)
+        self.cells = 2 * len(cand)
 
     @classmethod
     def build(cls, prob: _Problem, limit: int) -> _NearPairs | None:
@@ -493,15 +492,15 @@ class _NearPairs:
             parts.append(((jj + a).astype(np.int32), ii.astype(np.int32), block[jj, ii]))
         if not parts:
             return None
-        J, I, D = (np.concatenate(x) for x in zip(*parts, strict=True))
-        return cls(prob, J, I, D)
+        cand, sq, dist = (np.concatenate(x) for x in zip(*parts, strict=True))
+        return cls(prob, cand, sq, dist)
 
     def row(self, j: int) -> np.ndarray:
         return _dist_km(self.prob.cxy[j : j + 1], self.prob.xy, self.prob.detour)[0]
 
     def savings(self, cur: np.ndarray, w: np.ndarray) -> np.ndarray:
         """As :meth:`_Distances.savings` (here every cur_i is finite)."""
-        g = w[self.I] * np.maximum(cur[self.I] - self.D, 0.0)
+        g = w[self.sq] * np.maximum(cur[self.sq] - self.D, 0.0)
         return np.bincount(self.J, weights=g, minlength=self.m)
 
     def best_swap(self, w: np.ndarray, d1: np.ndarray, f1: np.ndarray, d2: np.ndarray, chosen: list[int]) -> tuple[float, int, int]:
@@ -512,9 +511,9 @@ class _NearPairs:
         gain = self.savings(d1, w)
         own = f1 >= 0
         loss = np.bincount(f1[own], weights=(w * (d2 - d1))[own], minlength=p)
-        fi = f1[self.I]
+        fi = f1[self.sq]
         sel = fi >= 0
-        Is, Ds = self.I[sel], self.D[sel]
+        Is, Ds = self.sq[sel], self.D[sel]
         back = w[Is] * (d2[Is] - np.clip(Ds, d1[Is], d2[Is]))
         L = loss[None, :] - np.bincount(self.J[sel].astype(np.int64) * p + fi[sel], weights=back, minlength=self.m * p).reshape(self.m, p)
         delta = L - gain[:, None]
@@ -632,10 +631,8 @@ def _median_order(prob: _Problem, chosen: list[int], rows: dict[int, np.ndarray]
     cur = prob.d0.copy()
     left, order, gains = list(chosen), [], []
     while left:
-        def cost(j):
-            return _weighted_cost(np.minimum(cur, rows[j]), prob.w)
-
-        best = min(left, key=lambda j: (cost(j), j))
+        costs = {j: _weighted_cost(np.minimum(cur, rows[j]), prob.w) for j in left}
+        best = min(left, key=lambda j: (costs[j], j))
         new = np.minimum(cur, rows[best])
         if np.isfinite(cur).all():
             gains.append((_weighted_cost(cur, prob.w) - _weighted_cost(new, prob.w)) / W)
@@ -675,10 +672,14 @@ def suggest_pmedian(
 
     Greedy: add, p times, the candidate that saves the most person-km given the existing
     units and the sites already chosen; then interchange: swap a chosen site for a
-    candidate while that lowers the total, to a local optimum (Teitz & Bart). Usually
-    optimal or within a fraction of a percent on instances small enough to check
-    (:func:`pmedian_exact`); it is labelled a heuristic all the same. ``gain`` is the drop
-    in the weighted mean km that each site adds in rank order.
+    candidate while that lowers the total, to a local optimum (Teitz & Bart); then, within
+    a fixed work budget, the same from other greedy starts (see
+    :func:`_pmedian_heuristic`). In the tests it met the exact optimum
+    (:func:`pmedian_exact`) on every one of 20 random small instances, and on Halland's
+    grid (p = 1, 3, 5, 10, with and without units) it equalled a run with 24 restarts; it
+    is labelled a heuristic all the same. ``gain`` is the drop in the weighted mean km
+    that each site adds in rank order (NaN for the first site when no unit exists: there
+    is no mean distance before it).
     """
     t0 = time.perf_counter()
     p = check_p(p)

@@ -23,7 +23,7 @@ from naravard.model.geo.suggest import (
     suggest_mclp,
     suggest_pmedian,
 )
-from naravard.sources.geoframes import DEMAND_POP, DEMAND_X, DEMAND_Y, SUPPLY_X, SUPPLY_Y, TYPE_FILIAL, TYPE_VC
+from naravard.sources.geoframes import DEMAND_POP, DEMAND_X, DEMAND_Y, TYPE_FILIAL, TYPE_VC
 from tests.model.geo.geo_frames import X0, Y0, demand_frame, supply_frame
 
 # PuLP 3.3 announces for 4.0 the removal of PULP_CBC_CMD (the CBC it bundles) and of
