@@ -275,3 +275,18 @@ def test_sparse_and_dense_paths_suggest_the_same_sites(monkeypatch):
     dense = suggest_pmedian(d, s, p=4)
     assert sorted(default.sites["demand_id"]) == sorted(dense.sites["demand_id"])
     assert default.after == pytest.approx(dense.after)
+
+
+def test_results_and_errors_survive_pickling():
+    """st.cache_data pickles what it caches: a result and a refusal must come back whole."""
+    import pickle
+
+    r = suggest_mclp(line(POPS), EXISTING_AT_0, p=1, radius_km=2)
+    back = pickle.loads(pickle.dumps(r))
+    pd.testing.assert_frame_equal(back.sites, r.sites)
+    assert (back.before, back.after, back.method, back.notes) == (r.before, r.after, r.method, r.notes)
+    try:
+        suggest_mclp(line(POPS), EXISTING_AT_0, p=0, radius_km=2)
+    except SuggestionError as e:
+        e2 = pickle.loads(pickle.dumps(e))
+        assert type(e2) is SuggestionError and str(e2) == str(e) and e2.message_sv == e.message_sv
