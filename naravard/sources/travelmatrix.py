@@ -31,7 +31,7 @@ import pandas as pd
 from naravard import fmt
 from naravard.errors import DataError
 from naravard.sources import geoframes as gf
-from naravard.sources.csvread import _decode, limit_messages, safe_filename, show
+from naravard.sources.csvread import _decode, col_name, limit_messages, safe_filename, show
 from naravard.sources.userfile import parse_user_file
 from naravard.sources.xlsxread import is_zip
 
@@ -67,9 +67,21 @@ class MatrixReport:
     def unit_label(self) -> str:
         return gf.COST_UNITS.get(self.unit, "")
 
+    @property
+    def message_sv(self) -> str:
+        if self.ok:
+            return (f"Filen {self.filename} lästes: {fmt.number(len(self.frame))} par av ruta och enhet, "  # type: ignore[arg-type]
+                    f"i {self.unit_label}.")
+        return f"Filen {self.filename} kunde inte användas: " + " ".join(self.problems)
 
-def _refused(file: str, problems: list[str], notices: list[str] = (), rows: int = 0) -> MatrixReport:  # type: ignore[assignment]
-    return MatrixReport(file, None, "", tuple(limit_messages(problems)), tuple(notices), rows)
+
+def _refused(file: str, problems: list[str], notices: Iterable[str] = (), rows: int = 0) -> MatrixReport:
+    sentences = [p[:1].upper() + p[1:] for p in problems]
+    return MatrixReport(file, None, "", tuple(limit_messages(sentences)), tuple(notices), rows)
+
+
+def _rows_have(k: int) -> str:
+    return "1 rad har" if k == 1 else f"{fmt.number(k)} rader har"
 
 
 def _table(raw: bytes, file: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
@@ -144,7 +156,7 @@ def read_travel_matrix(raw: bytes, filename: str, *, demand_ids: Iterable[str], 
     val = _pick(df.columns, VALUE_COLUMNS)
     missing = [w for w, c in (("ruta_id", sq), ("enhet_id", un), ("minuter eller km", val)) if c is None]
     if missing:
-        have = ", ".join(show(c, 20) for c in list(df.columns)[:6])
+        have = ", ".join(col_name(str(c)) for c in list(df.columns)[:6])
         return _refused(file, [f"kolumner saknas: {', '.join(missing)}. Filen ska ha kolumnerna ruta_id, enhet_id "
                                f"och minuter (eller km); den har {have}."], notices, n)
     assert sq is not None and un is not None and val is not None
@@ -164,13 +176,13 @@ def read_travel_matrix(raw: bytes, filename: str, *, demand_ids: Iterable[str], 
     bad_sq = ~squares.isin(known_sq).to_numpy()
     if bad_sq.any():
         first = int(np.flatnonzero(bad_sq)[0])
-        problems.append(f"{fmt.number(int(bad_sq.sum()))} rader har ett ruta_id som inte finns i befolkningsrutnätet "
+        problems.append(f"{_rows_have(int(bad_sq.sum()))} ett ruta_id som inte finns i befolkningsrutnätet "
                         f"({rows(bad_sq)}; första: {show(squares.iloc[first], 20)}). Matrisen måste gälla samma "
                         "1 km-rutor (SCB:s 13-siffriga id).")
     bad_un = ~units.isin(known_un).to_numpy()
     if bad_un.any():
         first = int(np.flatnonzero(bad_un)[0])
-        problems.append(f"{fmt.number(int(bad_un.sum()))} rader har ett enhet_id som inte finns i enhetsregistret "
+        problems.append(f"{_rows_have(int(bad_un.sum()))} ett enhet_id som inte finns i enhetsregistret "
                         f"({rows(bad_un)}; första: {show(units.iloc[first], 40)}). Matrisen måste gälla enheterna i "
                         "det register som används.")
     empty = (texts == "").to_numpy()
