@@ -193,3 +193,23 @@ def test_register_check_holds_the_register_against_the_supply_table():
     halmstad = check.loc["1380"]
     assert (halmstad["kommun"], halmstad["vc_register"], halmstad["vc_tabell"], halmstad["filial_tabell"]) == ("Halmstad", 6, 14, 5)
     assert list(check.index) == ["1384", "1383", "1382", "1380", "1381", "1315", u.REGION_ROW]
+
+
+def test_a_point_in_a_populated_island_square_is_accepted(shape):
+    """The grid's farthest coastal square lies 3,2 km outside the generalised polygons:
+    a unit there is in the region; the same distance in empty sea is not."""
+    import shapely
+
+    from naravard.sources.grid import load_grid
+
+    g = load_grid()
+    union = shapely.union_all(shape.kommuner.geometry.values)
+    d = shapely.distance(union, shapely.points(g[gf.DEMAND_X], g[gf.DEMAND_Y]))
+    far = g.iloc[int(np.argmax(d))]
+    assert d.max() > u.COAST_TOLERANCE_M
+    assert u.square_id(far[gf.DEMAND_X], far[gf.DEMAND_Y]) == far[gf.DEMAND_ID]
+    row = f"O-1;Ö;vårdcentral;;{far[gf.DEMAND_KOMMUN]};;;;{far[gf.DEMAND_X]:.0f};{far[gf.DEMAND_Y]:.0f};;;"
+    r = _read([unitfiles.HEADER, row], shape)
+    assert r.ok and "i en befolkad ruta i skärgården" in r.notices[-1]
+    without_grid = u.RegionShape(shape.kommuner, shape.others)
+    assert "km utanför regionens kommungränser" in _read([unitfiles.HEADER, row], without_grid).problems[0]
