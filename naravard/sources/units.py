@@ -195,8 +195,14 @@ class RegisterReport:
         return f"Filen {self.filename} kunde inte användas: " + " ".join(self.problems)
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "…", "!", "?")) else text + "."
+
+
 def _refused(file: str, problems: Iterable[str], notices: Iterable[str] = (), rows: int = 0) -> RegisterReport:
-    return RegisterReport(file, None, tuple(limit_messages(list(problems))), tuple(notices), "", rows)
+    return RegisterReport(file, None, tuple(limit_messages([_sentence(p) for p in problems])), tuple(notices), "", rows)
 
 
 # ------------------------------------------------------------------ reading
@@ -262,23 +268,22 @@ def read_register(raw: bytes, filename: str, *, region_codes: Iterable[str],
     """
     file = safe_filename(filename)
     codes = [str(c) for c in region_codes]
-    if isinstance(raw, (bytes, bytearray, memoryview)) and is_zip(raw):
+    if isinstance(raw, (bytearray, memoryview)):
+        raw = bytes(raw)
+    workbook = isinstance(raw, bytes) and is_zip(raw)
+    if workbook:
         try:
-            _check_zip(bytes(raw), file)
+            _check_zip(raw, file)  # before the merged-cell scan reads any XML
         except DataError as e:
             return _refused(file, [e.problem_sv])
     try:
         parsed = parse_user_file(raw, file, SHEET_NAMES)
     except DataError as e:
-        problem = e.problem_sv
-        if isinstance(raw, (bytes, bytearray)) and is_zip(raw):
-            ref = _merged_header_cells(bytes(raw), file, None)
-            if ref is not None:
-                problem = _merged_refusal(ref)
-        return _refused(file, [problem])
+        ref = _merged_header_cells(raw, file, None) if workbook else None
+        return _refused(file, [_merged_refusal(ref), e.problem_sv] if ref else [e.problem_sv])
     notices = list(parsed.notices)
-    if is_zip(raw) if isinstance(raw, (bytes, bytearray)) else False:
-        ref = _merged_header_cells(bytes(raw), file, parsed.lines[0] if parsed.lines else None)
+    if workbook:
+        ref = _merged_header_cells(raw, file, parsed.lines[0] if parsed.lines else None)
         if ref is not None:
             return _refused(file, [_merged_refusal(ref)], notices)
     frame = parsed.frame

@@ -90,3 +90,15 @@ def test_travel_matrix_against_the_real_grid_and_the_example(ds):
     lines = ["ruta_id;enhet_id;minuter"] + [f"{d};{s};10" for d in demand[gf.DEMAND_ID][:3] for s in supply[gf.SUPPLY_ID][:2]]
     m = su.check_travel_matrix(demand, supply, "\n".join(lines).encode(), "r5r.csv")
     assert m.ok and len(m.frame) == 6 and "Matrisen har värden för 3 av 3\u00a0940 rutor" in m.notices[-1]
+
+
+def test_without_a_kommun_table_the_check_says_why(tmp_path):
+    import shutil
+
+    d = tmp_path / "d"
+    shutil.copytree(DEFAULT_DATA_DIR, d)
+    (d / "kommuner.csv").write_text("trasig\n", encoding="utf-8")
+    broken = load_dataset(d)
+    assert not broken.has("kommuner")
+    r = su.check_register(broken, VALID, "v.csv", data_dir=d)
+    assert not r.ok and r.unexpected == "" and "Kommuntabellen saknas" in r.problems_sv[0]
