@@ -213,3 +213,18 @@ def test_a_point_in_a_populated_island_square_is_accepted(shape):
     assert r.ok and "i en befolkad ruta i skärgården" in r.notices[-1]
     without_grid = u.RegionShape(shape.kommuner, shape.others)
     assert "km utanför regionens kommungränser" in _read([unitfiles.HEADER, row], without_grid).problems[0]
+
+
+SHARED_OSM = DEFAULT_DATA_DIR.parents[1] / "shared" / "data" / "units" / "halland_osm_halsoenheter_2020.csv"
+
+
+@pytest.mark.skipif(not SHARED_OSM.is_file(), reason="../shared/data units absent")
+def test_the_example_file_is_what_the_script_writes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("osm_example", DEFAULT_DATA_DIR.parent / "scripts" / "osm_example.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "e.csv"
+    assert mod.convert(SHARED_OSM, out) == 14  # FACTS S7: clinic 10 + doctors 6, minus 2 child-health centres
+    assert out.read_bytes() == (DEFAULT_DATA_DIR / "examples" / "enheter_osm_2020.csv").read_bytes()
