@@ -602,7 +602,9 @@ def kommun_table(
     near_by_k = catch.groupby("k")["near_pop"].sum()
     listed_by_k = catch.groupby("k")["listed"].sum(min_count=1)
     rows = []
-    order = [c for c in s.index if c != REGION_ROW] + [REGION_ROW]
+    # the data's kommun order (as every other table of the app), then any others by code
+    codes = [c for c in s.index if c != REGION_ROW]
+    order = [c for c in names if c in set(codes)] + sorted(c for c in codes if c not in names) + [REGION_ROW]
     for code in order:
         r = s.loc[code]
         is_region = code == REGION_ROW
