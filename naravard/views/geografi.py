@@ -682,6 +682,43 @@ def catchment_text_alternative(a: GeoAnalysis) -> str:
     return text
 
 
+def suggestion_gain_label(result) -> str:
+    """What a suggestion's gain counts, for the map's hover and the table header."""
+    if result.radius_km is not None:
+        return f"fler inom {fmt.number(result.radius_km, 1 if result.radius_km % 1 else 0)} km"
+    return "kortare medelavstånd, km"
+
+
+def suggestion_table(result, names: Mapping[str, str] | Dataset | None = None) -> pd.DataFrame:
+    """The suggested sites in rank order: number, kommun, square, gain and cumulative gain."""
+    names = _names(names)
+    mclp = result.radius_km is not None
+    f = (lambda v: fmt.number(v)) if mclp else (lambda v: fmt.number(v, 2))
+    head = "Invånare som får " + suggestion_gain_label(result) if mclp else "Sänker medelavståndet, km"
+    rows = [{
+        "Nr": str(int(r["rank"])),
+        "Kommun": names.get(str(r["kommun"]), str(r["kommun"])),
+        "Ruta": str(r["demand_id"]),
+        head: f(r["gain"]),
+        "Sammanlagt": f(r["gain_cumulative"]),
+    } for _, r in result.sites.iterrows()]
+    return pd.DataFrame(rows, columns=["Nr", "Kommun", "Ruta", head, "Sammanlagt"])
+
+
+def suggestion_text(result) -> str:
+    """One Swedish sentence: what was optimised, before → after, and the method."""
+    if result.radius_km is not None:
+        r = fmt.number(result.radius_km, 1 if result.radius_km % 1 else 0)
+        what = (f"Invånare inom {r} km från en enhet: {fmt.number(result.before)} → {fmt.number(result.after)} "
+                f"av {fmt.number(result.population)}")
+    else:
+        what = f"Befolkningsviktat medelavstånd: {_dist(result.before)} → {_dist(result.after)}"
+    text = f"{what}. Metod: {result.method}."
+    if result.notes:
+        text += " " + " ".join(result.notes)
+    return text
+
+
 # --------------------------------------------------------------------------- Källa lines
 
 
@@ -827,4 +864,7 @@ __all__ = [
     "no_register_content",
     "source_lines",
     "square_xy",
+    "suggestion_gain_label",
+    "suggestion_table",
+    "suggestion_text",
 ]

@@ -279,3 +279,43 @@ def test_deck_quotes_come_from_the_data_dir(ds):
         assert quote[:60] not in code
     assert "25 km" not in code and "21 km" not in code
     assert any("{max_avstand_vc_km}" in f for f in d.geo_facts)
+
+
+# ------------------------------------------------------------------ suggestions
+
+
+def test_suggestion_on_the_closed_form_case(ds, boundaries, before):
+    """Within 10 km of the VC (s1) or the filial (s3): s1, s2, s3 = 600 persons. One new
+    site within 10 km of s4 brings its 400 in; the only populated candidate that does is s4."""
+    r = svc.suggest(before, p=1, method=svc.MCLP, radius_km=10)
+    assert list(r.sites["demand_id"]) == [case.IDS["s4"]]
+    assert (r.before, r.after, r.sites["gain"].iloc[0]) == (pytest.approx(600), pytest.approx(1000), pytest.approx(400))
+    t = gv.suggestion_table(r, ds)
+    assert list(t.columns) == ["Nr", "Kommun", "Ruta", "Invånare som får fler inom 10 km", "Sammanlagt"]
+    assert t.iloc[0].tolist() == ["1", ds.kommun_names()[case.kommuner(ds)[1]], case.IDS["s4"], "400", "400"]
+    assert gv.suggestion_text(r).startswith(f"Invånare inom 10 km från en enhet: 600 → 1{NB}000 av 1{NB}000.")
+    c = gv.map_figure(boundaries, before, names=ds, suggestions=r.sites, suggestion_gain_label=gv.suggestion_gain_label(r))
+    s = c.data[c.meta["suggestion_trace"]]
+    assert s["text"] == ["1"] and s["x"] == [case.XS["s4"]]
+    pm = svc.suggest(before, p=1, method=svc.PMEDIAN)
+    # p-median: a site on s4 saves 400 × 12 km = 4,8 km on the mean (5,4 → 0,6)
+    assert list(pm.sites["demand_id"]) == [case.IDS["s4"]]
+    assert (pm.before, pm.after) == (pytest.approx(5.4), pytest.approx(0.6))
+    assert gv.suggestion_table(pm, ds).iloc[0]["Sänker medelavståndet, km"] == "4,80"
+    with pytest.raises(svc.GeoServiceError):
+        svc.suggest(before, p=1, method="okänd")
+
+
+def test_the_shipped_example_feeds_every_figure_with_its_label(ds, boundaries):
+    """Real data: the OSM example (FACTS.md S7) on the embedded grid; its label from the data."""
+    from naravard.services.units import example_register
+
+    frame, info = example_register(ds)
+    assert info.label_sv == EXAMPLE_LABEL and info.attribution == OSM
+    a = svc.analyse(ds, (None, None), frame, register_label_sv=info.label_sv, register_attribution=info.attribution)
+    assert a.summary(svc.ANY).loc["region", "pop"] == pytest.approx(346_002)
+    c = gv.map_figure(boundaries, a, names=ds)
+    assert fmt.plotly_text(EXAMPLE_LABEL) in c.meta["register_note"]
+    assert any(fmt.plotly_text(EXAMPLE_LABEL) in x["text"] for x in c.layout["annotations"])
+    assert EXAMPLE_LABEL in gv.map_text_alternative(a, names=ds)
+    assert any(EXAMPLE_LABEL in line and OSM in line for line in gv.source_lines(ds, a))
