@@ -673,6 +673,44 @@ def catchment_table(
     return pd.DataFrame(rows, columns=None if rows else ["Enhet", "Typ", "Kommun", "Nära befolkning", "Listade", "Listade minus nära"])
 
 
+def listing_table(
+    a: GeoAnalysis,
+    ds: Dataset,
+    target: float | None = None,
+) -> pd.DataFrame:
+    """Listed patients per vårdcentral in the register against the target, per kommun.
+
+    ``target``: the scenario's target listing size per vårdcentral; None means each
+    kommun's average in the deck's supply table (the scenario's default). The deck's
+    average is shown beside it as a check, never reconciled: the register and the table
+    come from different sources and dates. Vårdcentraler only (the deck's average is per
+    vårdcentral; a filial's patients are listed at its main unit). After the changes.
+    """
+    from naravard.model.geo.distance import listing_vs_target_per_kommun
+
+    names = _names(ds)
+    deck = ds.table("utbud").set_index("kommunkod")["listade_per_vc"] if ds.has("utbud") else pd.Series(dtype=float)
+    vc = a.supply_after[a.supply_after[gf.SUPPLY_TYPE] == gf.TYPE_VC]
+    per = listing_vs_target_per_kommun(vc, 1.0, unit_types=(gf.TYPE_VC,)) if len(vc) else None
+    rows = []
+    codes = [c for c in names if (per is not None and c in per.index) or c in deck.index]
+    for code in codes:
+        r = per.loc[code] if per is not None and code in per.index else None
+        mean = float(r["mean_listed"]) if r is not None else float("nan")
+        goal = float(target) if target is not None else float(deck.get(code, float("nan")))
+        rows.append({
+            "Kommun": names.get(code, code),
+            "Vårdcentraler i registret": fmt.number(int(r["units"]) if r is not None else 0),
+            "Med känt antal listade": fmt.number(int(r["units_listed_known"]) if r is not None else 0),
+            "Listade i registret": fmt.number(r["listed"] if r is not None else float("nan"), missing="uppgift saknas"),
+            "Snitt per vårdcentral": fmt.number(mean, missing="–"),
+            "Mål per vårdcentral": fmt.number(goal, missing="–"),
+            "Snitt mot målet": fmt.share(mean / goal, 0) if goal and not math.isnan(mean) and not math.isnan(goal) else "–",
+            "Snitt enligt dialogunderlaget": fmt.number(deck.get(code, float("nan")), approx=True, missing="–"),
+        })
+    return pd.DataFrame(rows)
+
+
 def catchment_text_alternative(a: GeoAnalysis) -> str:
     changed = [i for i in a.changed_units if i not in set(a.added_ids)]
     text = (f"Nära befolkning per enhet enligt närhetsprincipen, {fmt.number(len(a.catchments_after))} enheter. "
@@ -859,6 +897,7 @@ __all__ = [
     "headline",
     "kommun_table",
     "kommun_table_note",
+    "listing_table",
     "map_figure",
     "map_text_alternative",
     "no_register_content",

@@ -319,3 +319,20 @@ def test_the_shipped_example_feeds_every_figure_with_its_label(ds, boundaries):
     assert any(fmt.plotly_text(EXAMPLE_LABEL) in x["text"] for x in c.layout["annotations"])
     assert EXAMPLE_LABEL in gv.map_text_alternative(a, names=ds)
     assert any(EXAMPLE_LABEL in line and OSM in line for line in gv.source_lines(ds, a))
+
+
+def test_listing_table_against_the_target_and_the_deck(ds, before):
+    t = gv.listing_table(before, ds, target=2000).set_index("Kommun")
+    ka, kb = case.kommuner(ds)
+    names = ds.kommun_names()
+    a = t.loc[names[ka]]
+    assert (a["Vårdcentraler i registret"], a["Listade i registret"], a["Snitt per vårdcentral"]) == ("1", f"2{NB}500", f"2{NB}500")
+    assert a["Mål per vårdcentral"] == f"2{NB}000" and a["Snitt mot målet"] == f"125{NB}%"
+    deck = ds.table("utbud").set_index("kommunkod")["listade_per_vc"]
+    assert a["Snitt enligt dialogunderlaget"] == fmt.number(deck[ka], approx=True)
+    b = t.loc[names[kb]]
+    assert b["Vårdcentraler i registret"] == "0" and b["Listade i registret"] == "uppgift saknas" and b["Snitt mot målet"] == "–"
+    # no target: each kommun's own average in the deck's table
+    t2 = gv.listing_table(before, ds).set_index("Kommun")
+    assert t2.loc[names[ka], "Mål per vårdcentral"] == fmt.number(deck[ka])
+    assert len(t2) == len(ds.kommun_codes)
