@@ -528,6 +528,8 @@ def headline(a: GeoAnalysis, names: Mapping[str, str] | Dataset | None = None) -
         where = f" Rutan ligger i {names.get(lg.kommun, lg.kommun)}." if lg.kommun else ""
         help_ = (f"Den befolkade km-ruta som har längst till närmaste {gf.TYPE_LABELS_SV[t]}, mätt som "
                  f"{a.distance_label_sv}.{where}{deck}")
+        if math.isnan(lg.after):
+            help_ = f"Registret har ingen {gf.TYPE_LABELS_SV[t]} att mäta till.{deck}"
         delta = _dist(lg.after - lg.before, a, signed=True) if a.has_changes and lg.changed else ""
         out.append((f"Längst till {gf.TYPE_LABELS_SV[t]}", _dist(lg.after, a), delta, help_))
     k = _key(a, None)
