@@ -132,7 +132,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _MOJIBAKE = re.compile("Ã[¥¤¶…„–\u0085\u0084\u0096]")
 
 
-def _decode(raw: bytes, file: str) -> tuple[str, list[str]]:
+def decode_text(raw: bytes, file: str) -> tuple[str, list[str]]:
     notices: list[str] = []
     for magic, what in _MAGIC:
         if raw.startswith(magic):
@@ -235,7 +235,7 @@ def parse_csv(raw: bytes, file: str) -> Parsed:
         )
     if not raw.strip():
         raise DataError(file, "the file is empty", "filen är tom.")
-    text, notices = _decode(raw, file)
+    text, notices = decode_text(raw, file)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     n_lines = text.count("\n") + 1

@@ -31,7 +31,7 @@ import pandas as pd
 from naravard import fmt
 from naravard.errors import DataError
 from naravard.sources import geoframes as gf
-from naravard.sources.csvread import _decode, col_name, limit_messages, safe_filename, show
+from naravard.sources.csvread import decode_text, col_name, limit_messages, safe_filename, show
 from naravard.sources.userfile import parse_user_file
 from naravard.sources.xlsxread import is_zip
 
@@ -98,7 +98,7 @@ def _table(raw: bytes, file: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
                         f"{MAX_BYTES // (1024 * 1024)}\u00a0MB för en restidsmatris.")
     if not raw.strip():
         raise DataError(file, "the file is empty", "filen är tom.")
-    text, notices = _decode(raw, file)
+    text, notices = decode_text(raw, file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)

@@ -55,7 +55,7 @@ from naravard.sources.csvread import limit_messages, parse_number, safe_filename
 from naravard.sources.dataset import DEFAULT_DATA_DIR, MANIFEST_NAME
 from naravard.sources.grid import GridError, load_grid, region_codes
 from naravard.sources.userfile import parse_user_file
-from naravard.sources.xlsxread import _check_zip, is_zip
+from naravard.sources.xlsxread import check_zip, is_zip
 
 #: Units a register may hold. A region has tens of units; a country about 1 200.
 MAX_UNITS = 5_000
@@ -302,7 +302,7 @@ def read_register(raw: bytes, filename: str, *, region_codes: Iterable[str],
     workbook = isinstance(raw, bytes) and is_zip(raw)
     if workbook:
         try:
-            _check_zip(raw, file)  # before the merged-cell scan reads any XML
+            check_zip(raw, file)  # before the merged-cell scan reads any XML
         except DataError as e:
             return _refused(file, [e.problem_sv])
     try:

@@ -61,7 +61,7 @@ def _refuse(file: str, en: str, sv: str) -> DataError:
     return DataError(file, en, sv)
 
 
-def _check_zip(raw: bytes, file: str) -> None:
+def check_zip(raw: bytes, file: str) -> None:
     """Refuse what is not a small, honest xlsx zip before any XML is parsed."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
@@ -153,7 +153,7 @@ def parse_xlsx(raw: bytes, file: str, prefer: Sequence[str] = ()) -> Parsed:
     if len(raw) > MAX_BYTES:
         size = fmt.number(len(raw) / 1024 / 1024, 1)
         raise _refuse(file, f"the file is {len(raw)} bytes, the limit is {MAX_BYTES}", f"filen är {size}\u00a0MB, större än gränsen {MAX_MB}\u00a0MB. Tabellerna här är små; kontrollera att det är rätt fil.")
-    _check_zip(raw, file)
+    check_zip(raw, file)
     import openpyxl  # only when a workbook arrives: the app's start stays light
 
     try:

@@ -60,6 +60,9 @@ DEFAULT_BANDS_KM = (5, 10, 15, 20)
 DETOUR_MIN, DETOUR_MAX = 1.0, 3.0
 NEAREST_ID = "nearest_id"
 NEAREST_COST = "nearest_cost"
+# Ties: up to this many equally near units are compared, within this many metres.
+_TIE_K = 4
+_TIE_M = 1e-3
 
 
 class GeoInputError(NaravardError, ValueError):
@@ -192,10 +195,23 @@ def nearest(
         if len(units):
             from scipy.spatial import cKDTree
 
+            # Units sorted by id, and ties (equal distance within a millimetre) go to the
+            # first of them: the lowest id. Without this, adding a unit could move a square
+            # to an equally near, untouched unit, and the what-if would report that unit as
+            # affected (cKDTree's own choice among ties depends on the whole tree).
+            units = units.sort_values(SUPPLY_ID, key=lambda c: c.astype(str), kind="mergesort")
+            unit_ids = units[SUPPLY_ID].astype(str).to_numpy()
             tree = cKDTree(units[[SUPPLY_X, SUPPLY_Y]].to_numpy(dtype=float))
-            dist, idx = tree.query(demand[[DEMAND_X, DEMAND_Y]].to_numpy(dtype=float), k=1)
-            ids = units[SUPPLY_ID].astype(str).to_numpy()[idx].astype(object)
-            costs = dist / 1000.0 * d
+            xy = demand[[DEMAND_X, DEMAND_Y]].to_numpy(dtype=float)
+            k = min(_TIE_K, len(units))
+            dist, idx = tree.query(xy, k=k)
+            if k == 1:
+                dist, idx = dist[:, None], idx[:, None]
+            tied = dist <= dist[:, :1] + _TIE_M
+            idx = np.where(tied, idx, len(units))  # non-ties sort last
+            best = idx.min(axis=1)
+            ids = unit_ids[best].astype(object)
+            costs = dist[:, 0] / 1000.0 * d
         unit_label, used_detour = "km", d
     else:
         _require_columns(cost, (COST_DEMAND_ID, COST_SUPPLY_ID, COST_VALUE), "cost matrix", "Restidsmatrisen")

@@ -14,6 +14,8 @@ import pytest
 
 from naravard.errors import NaravardError
 from naravard.model.geo.distance import (
+    NEAREST_COST,
+    NEAREST_ID,
     REGION_ROW,
     GeoInputError,
     access_summary,
@@ -238,3 +240,18 @@ def test_bad_inputs_raise_bilingual_errors():
         nearest(neg, two_units())
     with pytest.raises(GeoInputError, match="lacks columns"):
         nearest(d.drop(columns=[DEMAND_X]), two_units())
+
+
+def test_ties_go_to_the_lowest_unit_id_whatever_else_is_in_the_tree():
+    """A square exactly between two units belongs to the lower id, before and after a
+    third unit is added elsewhere (so a what-if never reports an untouched unit as changed)."""
+    demand = demand_frame([X0 + 5_000], [Y0], [100.0])
+    before = supply_frame([("b", TYPE_VC, X0, Y0), ("a", TYPE_VC, X0 + 10_000, Y0)])
+    assert nearest(demand, before)[NEAREST_ID].tolist() == ["a"]
+    after = supply_frame(
+        [("b", TYPE_VC, X0, Y0), ("a", TYPE_VC, X0 + 10_000, Y0), ("c", TYPE_VC, X0 + 5_000, Y0 + 5_000)]
+    )
+    got = nearest(demand, after)
+    # c is also exactly 5 km away: still "a" (lowest id among the three equals).
+    assert got[NEAREST_ID].tolist() == ["a"]
+    assert got[NEAREST_COST].tolist() == [5.0]
