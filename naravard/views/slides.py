@@ -59,9 +59,9 @@ class Slide:
     maps a numeric column to the formatter that shows it the Swedish way (the view's
     own), so :meth:`table_text` is what the page would show. ``numbers`` are big
     figures as (label, value text, note). ``body`` is plain text, one paragraph or
-    bullet a line (never markup). ``assumptions`` are (label, value text) pairs of the
-    scenario in force (scenario slides only). ``notes`` are remarks a handout prints
-    with the slide (a note on what the data lacks, say)."""
+    bullet a line (never markup). ``assumptions`` are (label, value text, source) of the
+    scenario in force (scenario slides only, as "Antaganden och källor" lists them).
+    ``notes`` are remarks a handout prints with the slide (what the data lacks, say)."""
 
     id: str
     title: str
@@ -72,7 +72,7 @@ class Slide:
     formats: dict[str, Formatter] = field(default_factory=dict)
     body: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    assumptions: tuple[tuple[str, str], ...] = ()
+    assumptions: tuple[tuple[str, str, str], ...] = ()
     alt_text: str = ""
     notes: tuple[str, ...] = ()
 
@@ -192,14 +192,11 @@ def _pop80_slide(ds: Dataset) -> Slide:
 #: The scenario's per-kommun outputs on its slide (the page's table has all of them).
 SCENARIO_SLIDE_OUTPUTS = ("pop_80", "inskrivna_ordinart", "inskrivna_sabo", "sabo_platser_behov", "korttid_platser_behov", "lakare_behov")
 SCENARIO_SOURCE_TABLES = ("utbud", "befolkning", "befolkning_alder", "nyckeltal")
+ASSUMPTIONS_NOTE = "Scenariots antaganden med källa står under Antaganden."
 
 
-def _assumption_pairs(a: Assumptions, inputs: ModelInputs) -> tuple[tuple[str, str], ...]:
-    return tuple((label, text) for label, text, _ in scenario_view.assumption_rows(a, inputs))
-
-
-def _assumption_sources(a: Assumptions, inputs: ModelInputs) -> tuple[str, ...]:
-    return tuple(f"{label}: {src}" for label, _, src in scenario_view.assumption_rows(a, inputs) if src)
+def _assumptions(a: Assumptions, inputs: ModelInputs) -> tuple[tuple[str, str, str], ...]:
+    return tuple(scenario_view.assumption_rows(a, inputs))
 
 
 def _scenario_headline_slide(ds: Dataset, inputs: ModelInputs, a: Assumptions, name: str) -> Slide:
@@ -209,8 +206,8 @@ def _scenario_headline_slide(ds: Dataset, inputs: ModelInputs, a: Assumptions, n
     return Slide(
         "sc-tal", title, "numbers", numbers=numbers,
         body=(f"Scenario: {name}",) if name else (),
-        sources=source_lines(ds, *SCENARIO_SOURCE_TABLES, extra="Antagandena står i anteckningarna.") + _assumption_sources(a, inputs),
-        assumptions=_assumption_pairs(a, inputs),
+        sources=source_lines(ds, *SCENARIO_SOURCE_TABLES, extra=ASSUMPTIONS_NOTE),
+        assumptions=_assumptions(a, inputs),
         notes=tuple(res.notes_sv) if getattr(res, "notes_sv", None) else (),
         alt_text=_numbers_alt(title, numbers),
     )
@@ -229,8 +226,8 @@ def _scenario_kommun_slide(ds: Dataset, inputs: ModelInputs, a: Assumptions, nam
     return Slide(
         "sc-kommun", title, "table", table=table, formats=formats,
         body=(f"Scenario: {name}",) if name else (),
-        sources=source_lines(ds, *SCENARIO_SOURCE_TABLES, extra="Antagandena står i anteckningarna.") + _assumption_sources(a, inputs),
-        assumptions=_assumption_pairs(a, inputs), alt_text=alt,
+        sources=source_lines(ds, *SCENARIO_SOURCE_TABLES, extra=ASSUMPTIONS_NOTE),
+        assumptions=_assumptions(a, inputs), alt_text=alt,
         notes=tuple(res.notes_sv) if getattr(res, "notes_sv", None) else (),
     )
 

@@ -165,7 +165,11 @@ class ImageExporter:
             self._start()
             if self._kaleido is None or self._loop is None:
                 return None
-            fig = copy.deepcopy(fig_dict)
+            try:
+                fig = _validated(fig_dict)
+            except Exception as e:  # noqa: BLE001 - a figure plotly refuses: no image
+                log.warning("chart figure refused by plotly: %s", e)
+                return None
             opts = {"format": "png", "width": width, "height": height, "scale": scale}
             fut = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
             try:
@@ -175,6 +179,16 @@ class ImageExporter:
                 log.warning("chart image failed: %s", e)
                 return None
         return bytes(data) if data else None
+
+
+def _validated(fig_dict: dict) -> dict:
+    """The figure through plotly's own validation, as ``st.plotly_chart`` passes it:
+    plotly.py expands names plotly.js does not know (the maps' reversed scale
+    ``"Viridis_r"`` becomes a list of colours; sent as a name, the browser would draw
+    its default scale)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(copy.deepcopy(fig_dict)).to_dict()
 
 
 _shared: ImageExporter | None = None
