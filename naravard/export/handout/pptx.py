@@ -23,7 +23,7 @@ from naravard.export.handout.common import clean, figure_for_image, meta_lines, 
 from naravard.export.handout.images import ImageExporter
 from naravard.views.slides import Slide
 
-SLIDE_W = Inches(13.333)
+SLIDE_W = Emu(12_192_000)  # 13,333 in: PowerPoint's own 16:9
 SLIDE_H = Inches(7.5)
 MARGIN = Inches(0.5)
 TITLE_H = Inches(1.0)
