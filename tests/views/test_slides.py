@@ -191,3 +191,35 @@ def test_parse_hostile_input_never_raises(specs):
     ids, warnings = slides.parse_slide_ids("oversikt,\x00\x1b[31m," + ",".join(f"u{i}" for i in range(50)), specs)
     assert ids == ["oversikt"] and "och 46 till" in warnings[0] and "\x00" not in warnings[0]
     assert slides.parse_slide_ids(None, specs)[0] == []  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- another region
+
+
+def test_another_regions_slides_name_no_halland(tmp_path):
+    from tests.test_region import write_region
+
+    from naravard.export.handout.pdf import build_pdf
+    from naravard.export.handout.pptx import build_pptx
+    import io
+    import pypdf
+    from pptx import Presentation
+
+    other = load_dataset(write_region(tmp_path / "data"))
+    inputs = scenario.ModelInputs.from_dataset(other)
+    specs = slides.catalogue(other, inputs.default_forecast, None, inputs)
+    deck = [s.build() for s in specs]
+    assert {"oversikt", "kommuner", "sc-kommun", "dialog-tg"} <= {s.id for s in deck}
+    texts = []
+    for s in deck:
+        texts += [s.title, s.alt_text, *s.sources, *s.body, *(x for n in s.numbers for x in n)]
+        texts += [c for row in s.table_text() for c in row]
+        texts += [x for a in s.assumptions for x in a]
+    blob = "\n".join(texts)
+    assert "Blekinge totalt" in blob and "Vad är bäst för blekingarna?" in blob
+    assert not re.search(r"(?i)hallan|hallän", blob)
+    pptx = Presentation(io.BytesIO(build_pptx(deck, title="Primärvården i Blekinge")))
+    assert len(pptx.slides) == len(deck) + 1
+    pdf = pypdf.PdfReader(io.BytesIO(build_pdf(deck, title="Primärvården i Blekinge")))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Blekinge totalt" in text and not re.search(r"(?i)hallan|hallän", text)
