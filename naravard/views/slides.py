@@ -19,12 +19,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
 from naravard import fmt
 from naravard.model import indicators as access
+from naravard.model import population
 from naravard.model import scenario
 from naravard.model import supply
 from naravard.model.scenario import Assumptions, ModelInputs
@@ -246,7 +249,7 @@ def _map_slide(ds: Dataset, variant: str, measure: str, boundaries, boundary_not
     ordered = values.sort_values(ascending=False, na_position="last")
     table = pd.DataFrame({"Kommun": [names.get(k, k) for k in ordered.index], "Värde": ordered.to_list()})
     return Slide(
-        map_slide_id(measure), m.label_sv, "figure", figure=chart.figure, table=table, formats={"Värde": m.format},
+        map_slide_id(measure), f"Karta: {m.label_sv}", "figure", figure=chart.figure, table=table, formats={"Värde": m.format},
         sources=source_lines(ds, *m.sources, "kommuner", extra=boundary_note), alt_text=supply.map_message(ds, values, m),
     )
 
@@ -298,6 +301,34 @@ def _dialog_slide(ds: Dataset, slide_id: str, theme: str) -> Slide:
         sources=(f"Källa: {content.citation(ds).removeprefix('Texterna: ')}",) if content.citation(ds) else (),
         alt_text=f"{title}. " + " ".join(lines),
     )
+
+
+# ------------------------------------------------------------- handout meta
+
+
+def handout_meta(ds: Dataset, variant: str, scenario_name: str, today: date | None = None) -> dict[str, str]:
+    """The lines every handout's title page carries: date, the data versions (each
+    source of a loaded table with its date, from the manifest), the population
+    forecast, and the scenario's name (stored text: the handouts escape it)."""
+    if today is None:
+        try:
+            today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+        except Exception:  # no tz database on this machine: the local date is close enough
+            today = date.today()
+    versions: list[str] = []
+    for name in ds.info:
+        if ds.has(name):
+            src = ds.source_of(name)
+            v = f"{src.key} ({src.date})"
+            if v not in versions:
+                versions.append(v)
+    forecast = population.forecasts(ds).get(variant)
+    return {
+        "Datum": today.isoformat(),
+        "Data": "; ".join(versions) if versions else "inga tabeller",
+        "Prognos": forecast.label_sv if forecast is not None else variant,
+        "Scenario": scenario_name or "Standardantagandena",
+    }
 
 
 # ------------------------------------------------------------------ catalogue

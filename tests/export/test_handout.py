@@ -257,3 +257,30 @@ def test_figure_for_image_drops_the_title_only():
     out = common.figure_for_image(fig)
     assert out["layout"]["title"] == {"text": ""} and out["layout"]["margin"] == {"t": 30, "l": 5}
     assert fig["layout"]["title"] == {"text": "X"}  # the slide's figure is not changed
+
+
+def test_markup_in_slide_text_and_cells_is_printed_as_written(no_browser):
+    import pandas as pd
+
+    hostile = '<script>alert(1)</script> **fet** & <b>Ö</b> =SUM(A1)'
+    t = pd.DataFrame({"Kommun": [hostile], "Invånare": [1234]})
+    deck = [
+        slides.Slide("text", hostile, "text", body=(hostile,), sources=(f"Källa: {hostile}",)),
+        slides.Slide("tab", "Tabell", "table", table=t, formats={"Invånare": fmt.number}),
+        slides.Slide("tom", "Inga tal", "numbers"),
+        slides.Slide("fig", "Utan tabell", "figure", figure={"data": [], "layout": {}}),
+    ]
+    prs = Presentation(io.BytesIO(build_pptx(deck, title=hostile, images=no_browser)))
+    pages = list(prs.slides)
+    assert pages[1].shapes.title.text == hostile and f"• {hostile}" in _texts(pages[1])
+    assert _tables(pages[2])[0][1] == [hostile, "1\u00a0234"]
+    assert hostile in pages[1].notes_slide.notes_text_frame.text
+    text = _pdf_text(build_pdf(deck, title=hostile, images=no_browser))
+    assert text.count("<script>alert(1)</script> **fet** & <b>Ö</b> =SUM(A1)") >= 3
+    assert "1 234" in text
+
+
+def test_an_empty_presentation_is_a_title_page():
+    prs = Presentation(io.BytesIO(build_pptx([], title="Tom", meta={"Datum": "2026-11-30"})))
+    assert len(prs.slides) == 1
+    assert "Datum: 2026-11-30" in _pdf_text(build_pdf([], title="Tom", meta={"Datum": "2026-11-30"}))

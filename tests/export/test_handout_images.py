@@ -71,3 +71,8 @@ def test_pdf_has_the_chart_images(exporter, deck):
     reader = pypdf.PdfReader(io.BytesIO(build_pdf(deck, title="T", images=exporter)))
     images = [img for page in reader.pages for img in page.images]
     assert len(images) == sum(s.kind == "figure" for s in deck)
+
+
+def test_a_figure_plotly_refuses_gives_none_and_the_next_one_works(exporter):
+    assert exporter.png({"data": [{"type": "bar", "nonsense": 1}], "layout": {}}, 400, 300) is None
+    assert exporter.png({"data": [{"type": "bar", "y": [1]}], "layout": {}}, 400, 300)[:8] == PNG

@@ -223,3 +223,16 @@ def test_another_regions_slides_name_no_halland(tmp_path):
     pdf = pypdf.PdfReader(io.BytesIO(build_pdf(deck, title="Primärvården i Blekinge")))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "Blekinge totalt" in text and not re.search(r"(?i)hallan|hallän", text)
+
+
+def test_handout_meta_has_date_data_versions_forecast_and_scenario(ds, inputs):
+    import datetime as dt
+
+    meta = slides.handout_meta(ds, inputs.default_forecast, "", today=dt.date(2026, 11, 30))
+    assert meta["Datum"] == "2026-11-30"
+    versions = meta["Data"].split("; ")
+    assert "HSU-2023 (2023)" in versions and len(versions) == len(set(versions))
+    assert any(v.startswith("KOLADA (") for v in versions)
+    assert meta["Prognos"] == scenario.ModelInputs.forecast_label(inputs, None)
+    assert meta["Scenario"] == "Standardantagandena"
+    assert slides.handout_meta(ds, inputs.default_forecast, '<b>&"')["Scenario"] == '<b>&"'

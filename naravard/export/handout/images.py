@@ -22,6 +22,7 @@ fetched from the network.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import copy
 import logging
 import os
@@ -126,18 +127,22 @@ class ImageExporter:
         if thread is not None:
             thread.join(timeout=5)
 
+    def _close_browser(self) -> None:
+        """Close the browser and its loop (caller holds the lock)."""
+        k, loop = self._kaleido, self._loop
+        self._kaleido = None
+        if k is not None and loop is not None:
+            fut = asyncio.run_coroutine_threadsafe(k.close(), loop)
+            try:
+                fut.result(timeout=10)
+            except Exception as e:  # noqa: BLE001 - closing is best effort
+                log.warning("closing the browser failed: %s", e)
+        self._stop_loop()
+
     def close(self) -> None:
-        """Close the browser (a later call starts a new one)."""
+        """Close the browser (a later call starts a new one, also after a failed start)."""
         with self._lock:
-            k, loop = self._kaleido, self._loop
-            self._kaleido = None
-            if k is not None and loop is not None:
-                fut = asyncio.run_coroutine_threadsafe(k.close(), loop)
-                try:
-                    fut.result(timeout=10)
-                except Exception as e:  # noqa: BLE001 - closing is best effort
-                    log.warning("closing the browser failed: %s", e)
-            self._stop_loop()
+            self._close_browser()
             self._failed = None
 
     def __enter__(self) -> "ImageExporter":
@@ -176,7 +181,9 @@ class ImageExporter:
                 data = fut.result(timeout=self.image_timeout + 5)
             except Exception as e:  # noqa: BLE001 - one bad figure must not stop a handout
                 fut.cancel()
-                log.warning("chart image failed: %s", e)
+                log.warning("chart image failed: %s; the browser is restarted for the next image", e)
+                # a crashed or stuck browser must not fail every later image
+                self._close_browser()
                 return None
         return bytes(data) if data else None
 
@@ -201,4 +208,5 @@ def shared_exporter() -> ImageExporter:
     with _shared_lock:
         if _shared is None:
             _shared = ImageExporter()
+            atexit.register(_shared.close)  # no browser left behind when the app stops
         return _shared

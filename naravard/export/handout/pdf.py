@@ -168,6 +168,8 @@ def _table(w: _Writer, s: Slide) -> list:
 
 
 def _numbers(w: _Writer, s: Slide) -> list:
+    if not s.numbers:
+        return []
     rows = []
     for label, value, note in s.numbers:
         rows.append([w.p(label, w.body), w.p(value, w.big), w.p(note, w.small)])

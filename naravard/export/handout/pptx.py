@@ -60,15 +60,32 @@ def _text_box(slide, left, top, width, height, lines, size: int, *, bold=False, 
     return box
 
 
+def fit_size(lines: Sequence[str], width, height, start: int, floor: int, leading: float = 1.25, em: float = 0.55) -> int:
+    """The largest font size from ``start`` down to ``floor`` at which ``lines`` (one
+    paragraph each) fit the box, estimated from an average glyph width of ``em``
+    (0,55 em for body text, 0,6 for bold; PowerPoint does not fit text itself when the
+    file is written, and a wider font on another machine must still fit)."""
+    w_pt, h_pt = width / 12700, height / 12700  # EMU per point
+    size = start
+    while size > floor:
+        per_line = max(1, int(w_pt / (em * size)))
+        n = sum(max(1, -(-len(line) // per_line)) for line in lines)
+        if n * size * leading + len(lines) * size * 0.3 <= h_pt:
+            break
+        size -= 2
+    return max(size, floor)
+
+
 def _title(slide, text: str) -> None:
     t = slide.shapes.title
     t.left, t.top, t.width, t.height = MARGIN, MARGIN, BODY_W, TITLE_H
     t.text_frame.text = clean(text)
     t.text_frame.word_wrap = True
+    size = fit_size([clean(text)], BODY_W, TITLE_H, 32, 22, leading=1.1, em=0.62)
     for p in t.text_frame.paragraphs:
         p.alignment = PP_ALIGN.LEFT
         for r in p.runs:
-            r.font.size = Pt(32)
+            r.font.size = Pt(size)
             r.font.bold = True
             r.font.color.rgb = TEXT
 
@@ -117,27 +134,37 @@ def _table(slide, s: Slide, left, top, width, height, max_cols: int = MAX_COLS) 
     return win.note
 
 
-def _numbers(slide, s: Slide) -> None:
+def _numbers(slide, s: Slide, top, height) -> None:
+    """Big numbers in a grid (3 a row up to 9, then 4): label, value, note. The value's
+    size is the largest that keeps the widest value on one line of its cell."""
     n = len(s.numbers)
-    per_row = 4 if n > 6 else 3 if n > 4 else max(1, min(n, 3))
+    if n == 0:
+        return
+    per_row = n if n <= 3 else 3 if n <= 9 else 4
     rows = (n + per_row - 1) // per_row
     w = BODY_W / per_row
-    h = min(BODY_H / max(rows, 1), Inches(2.4))
+    h = min(height / max(rows, 1), Inches(2.4))
+    cell_w = int(w - Inches(0.25))
+    widest = max(len(value) for _, value, _ in s.numbers)
+    value_pt = int(max(24, min(54, (cell_w / 12700) / (0.62 * max(widest, 1)))))
+    label_h, value_h = Inches(0.42), Emu(int(Pt(value_pt) * 1.35))
     for i, (label, value, note) in enumerate(s.numbers):
         r, c = divmod(i, per_row)
-        left, top = MARGIN + int(c * w), BODY_TOP + int(r * h)
-        _text_box(slide, left, top, int(w - Inches(0.2)), Inches(0.5), [label], 16, color=MUTED)
-        _text_box(slide, left, top + Inches(0.45), int(w - Inches(0.2)), Inches(0.9), [value], 40 if per_row >= 4 else 48, bold=True)
+        left, y = MARGIN + int(c * w), top + int(r * h)
+        _text_box(slide, left, y, cell_w, label_h, [label], 16, color=MUTED)
+        _text_box(slide, left, y + label_h, cell_w, value_h, [value], value_pt, bold=True)
         if note:
-            _text_box(slide, left, top + Inches(1.35), int(w - Inches(0.2)), Inches(0.5), [note], 14, color=MUTED)
+            _text_box(slide, left, y + label_h + value_h, cell_w, Inches(0.4), [note], 14, color=MUTED)
 
 
-def _picture(slide, png: bytes, left, top, max_w, max_h, px: tuple[int, int]) -> None:
+def _picture(slide, png: bytes, left, top, max_w, max_h, px: tuple[int, int], *, center: bool = False) -> int:
+    """The image as large as fits the box (its aspect kept); returns its width."""
     ratio = px[0] / px[1]
     w, h = max_w, int(max_w / ratio)
     if h > max_h:
         h, w = max_h, int(max_h * ratio)
-    slide.shapes.add_picture(io.BytesIO(png), left, top, width=w, height=h)
+    slide.shapes.add_picture(io.BytesIO(png), left + ((max_w - w) // 2 if center else 0), top, width=w, height=h)
+    return w
 
 
 def _content(prs, s: Slide, images: ImageExporter | None, no_image_reason: str) -> None:
@@ -151,9 +178,12 @@ def _content(prs, s: Slide, images: ImageExporter | None, no_image_reason: str) 
         top += Inches(0.5)
     height = SLIDE_H - top - MARGIN - FOOT_H
     if s.kind == "numbers":
-        _numbers(slide, s)
+        _numbers(slide, s, top, height)
     elif s.kind == "text":
-        _text_box(slide, MARGIN, top, BODY_W, height, [f"• {line}" for line in s.body], 26)
+        lines = [f"• {line}" for line in s.body]
+        box = _text_box(slide, MARGIN, top, BODY_W, height, lines, fit_size(lines, BODY_W, height, 28, 16))
+        for p in box.text_frame.paragraphs:
+            p.space_after = Pt(8)
     elif s.kind == "table":
         foot = _table(slide, s, MARGIN, top, BODY_W, height)
     else:  # figure
@@ -162,11 +192,10 @@ def _content(prs, s: Slide, images: ImageExporter | None, no_image_reason: str) 
         png = images.png(figure_for_image(s.figure), *px) if (images is not None and s.figure) else None
         if png is not None:
             if narrow:
-                img_w = int(BODY_W * 0.62)
-                _picture(slide, png, MARGIN, top, img_w, height, px)
-                foot = _table(slide, s, MARGIN + img_w + Inches(0.3), top, BODY_W - img_w - Inches(0.3), height)
+                img_w = _picture(slide, png, MARGIN, top, int(BODY_W * 0.62), height, px)
+                foot = _table(slide, s, MARGIN + img_w + Inches(0.4), top, BODY_W - img_w - Inches(0.4), height)
             else:
-                _picture(slide, png, MARGIN, top, BODY_W, height, px)
+                _picture(slide, png, MARGIN, top, BODY_W, height, px, center=True)
                 win = table_window(s, 10_000, 10_000)
                 if win is not None:
                     extra_notes.append("Siffrorna i diagrammet:")
