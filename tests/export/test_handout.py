@@ -284,3 +284,11 @@ def test_an_empty_presentation_is_a_title_page():
     prs = Presentation(io.BytesIO(build_pptx([], title="Tom", meta={"Datum": "2026-11-30"})))
     assert len(prs.slides) == 1
     assert "Datum: 2026-11-30" in _pdf_text(build_pdf([], title="Tom", meta={"Datum": "2026-11-30"}))
+
+
+def test_browser_path_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/from-env")
+    e = ImageExporter()
+    assert e.browser_path == "/nonexistent/from-env"
+    ok, reason = e.available()
+    assert not ok and "/nonexistent/from-env" in reason

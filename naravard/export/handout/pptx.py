@@ -135,26 +135,43 @@ def _table(slide, s: Slide, left, top, width, height, max_cols: int = MAX_COLS) 
 
 
 def _numbers(slide, s: Slide, top, height) -> None:
-    """Big numbers in a grid (3 a row up to 9, then 4): label, value, note. The value's
-    size is the largest that keeps the widest value on one line of its cell."""
+    """Big numbers in a grid: label, value, note. The grid (2, 3 or 4 a row) is the
+    one that gives the largest value size at which the widest value stays on one line
+    and every row fits the slide."""
     n = len(s.numbers)
     if n == 0:
         return
-    per_row = n if n <= 3 else 3 if n <= 9 else 4
+    widest = max(len(value) for _, value, _ in s.numbers)
+    longest_label = max(len(label) for label, _, _ in s.numbers)
+    label_h, note_h, gap = Inches(0.42), Inches(0.4), Inches(0.15)
+
+    def label_size(per_row: int) -> int:
+        cell_w = BODY_W / per_row - Inches(0.25)
+        return int(min(16, (cell_w / 12700) / (0.55 * max(longest_label, 1))))
+
+    def value_size(per_row: int) -> int:
+        rows = (n + per_row - 1) // per_row
+        cell_w = BODY_W / per_row - Inches(0.25)
+        by_width = (cell_w / 12700) / (0.62 * max(widest, 1))
+        by_height = ((height / rows - label_h - note_h - gap) / 12700) / 1.3
+        return int(min(54, by_width, by_height))
+
+    # a grid whose labels would wrap (under 14 pt on one line) comes last
+    per_row = max((k for k in (2, 3, 4) if k <= max(n, 2)), key=lambda k: (label_size(k) >= 14, value_size(k), -k))
+    value_pt = max(20, value_size(per_row))
+    label_pt = max(12, label_size(per_row))
     rows = (n + per_row - 1) // per_row
     w = BODY_W / per_row
-    h = min(height / max(rows, 1), Inches(2.4))
+    h = min(height / rows, label_h + Emu(int(Pt(value_pt) * 1.3)) + note_h + gap)
     cell_w = int(w - Inches(0.25))
-    widest = max(len(value) for _, value, _ in s.numbers)
-    value_pt = int(max(24, min(54, (cell_w / 12700) / (0.62 * max(widest, 1)))))
-    label_h, value_h = Inches(0.42), Emu(int(Pt(value_pt) * 1.35))
+    value_h = Emu(int(Pt(value_pt) * 1.3))
     for i, (label, value, note) in enumerate(s.numbers):
         r, c = divmod(i, per_row)
         left, y = MARGIN + int(c * w), top + int(r * h)
-        _text_box(slide, left, y, cell_w, label_h, [label], 16, color=MUTED)
+        _text_box(slide, left, y, cell_w, label_h, [label], label_pt, color=MUTED)
         _text_box(slide, left, y + label_h, cell_w, value_h, [value], value_pt, bold=True)
         if note:
-            _text_box(slide, left, y + label_h + value_h, cell_w, Inches(0.4), [note], 14, color=MUTED)
+            _text_box(slide, left, y + label_h + value_h, cell_w, note_h, [note], 14, color=MUTED)
 
 
 def _picture(slide, png: bytes, left, top, max_w, max_h, px: tuple[int, int], *, center: bool = False) -> int:
