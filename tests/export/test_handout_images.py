@@ -59,6 +59,7 @@ def test_pptx_has_chart_pictures_and_native_tables(exporter, deck):
         if s.kind == "figure":
             assert len(pictures) == 1, s.id
             assert pictures[0].image.blob[:8] == PNG
+            assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == s.alt_text  # read by screen readers
         else:
             assert not pictures
     # the map beside its values as an editable table; a wide chart's numbers in the notes

@@ -174,13 +174,16 @@ def _numbers(slide, s: Slide, top, height) -> None:
             _text_box(slide, left, y + label_h + value_h, cell_w, note_h, [note], 14, color=MUTED)
 
 
-def _picture(slide, png: bytes, left, top, max_w, max_h, px: tuple[int, int], *, center: bool = False) -> int:
-    """The image as large as fits the box (its aspect kept); returns its width."""
+def _picture(slide, png: bytes, left, top, max_w, max_h, px: tuple[int, int], alt: str, *, center: bool = False) -> int:
+    """The image as large as fits the box (its aspect kept), with the slide's text
+    alternative as its alt text (what PowerPoint reads to a screen reader); returns
+    its width."""
     ratio = px[0] / px[1]
     w, h = max_w, int(max_w / ratio)
     if h > max_h:
         h, w = max_h, int(max_h * ratio)
-    slide.shapes.add_picture(io.BytesIO(png), left + ((max_w - w) // 2 if center else 0), top, width=w, height=h)
+    pic = slide.shapes.add_picture(io.BytesIO(png), left + ((max_w - w) // 2 if center else 0), top, width=w, height=h)
+    pic._element.nvPicPr.cNvPr.set("descr", clean(alt))  # python-pptx has no public setter
     return w
 
 
@@ -209,10 +212,10 @@ def _content(prs, s: Slide, images: ImageExporter | None, no_image_reason: str) 
         png = images.png(figure_for_image(s.figure), *px) if (images is not None and s.figure) else None
         if png is not None:
             if narrow:
-                img_w = _picture(slide, png, MARGIN, top, int(BODY_W * 0.62), height, px)
+                img_w = _picture(slide, png, MARGIN, top, int(BODY_W * 0.62), height, px, s.alt_text)
                 foot = _table(slide, s, MARGIN + img_w + Inches(0.4), top, BODY_W - img_w - Inches(0.4), height)
             else:
-                _picture(slide, png, MARGIN, top, BODY_W, height, px, center=True)
+                _picture(slide, png, MARGIN, top, BODY_W, height, px, s.alt_text, center=True)
                 win = table_window(s, 10_000, 10_000)
                 if win is not None:
                     extra_notes.append("Siffrorna i diagrammet:")
