@@ -196,7 +196,8 @@ def _section(w: _Writer, s: Slide, images: ImageExporter | None, no_image_reason
                 flow.append(w.p(s.alt_text, w.small))
             flow.append(Spacer(1, 4))
         else:
-            flow.append(w.p(no_image_reason or "Diagrammet visas som tabell.", w.small))
+            # the reason stands once under the title; each section only points to it
+            flow.append(w.p("Diagrammet visas som tabell (se första sidan)." if no_image_reason else "Diagrammet visas som tabell.", w.small))
         flow += _table(w, s)
     tail: list = [Spacer(1, 4)]
     tail += [w.p(line, w.small) for line in s.sources]
