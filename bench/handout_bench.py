@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("10 slides built (views)", [build_s], None),
         ("browser start (cold, once)", [cold_s], None),
-        ("one image, warm", [warm_one_s], None),
+        ("first image after the start", [warm_one_s], None),
         ("PPTX, 10 slides, warm exporter", pptx_s, TARGET_S),
         ("PDF, same 10 slides", pdf_s, TARGET_S),
     ]

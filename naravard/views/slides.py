@@ -26,7 +26,6 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from naravard import fmt
-from naravard.model import indicators as access
 from naravard.model import population
 from naravard.model import scenario
 from naravard.model import supply
@@ -260,10 +259,7 @@ def tg_slide_id(kpi: str) -> str:
 
 def _access_slide(ds: Dataset, kpi: str) -> Slide:
     chart, alt = tillganglighet.indicator_chart(ds, kpi)
-    s = access.indicator_series(ds, kpi)
-    w = s.pivot_table(index="omrade", columns="year", values="value", sort=False).reset_index()
-    cols: list[Column] = [("omrade", "Område", None), *[(y, str(y), lambda v: fmt.percent(v, 1)) for y in w.columns if y != "omrade"]]
-    table, formats = numeric_table(w, cols)
+    table, formats = numeric_table(*tillganglighet.indicator_numbers(ds, kpi))
     return Slide(
         tg_slide_id(kpi), chart.title or tillganglighet.indicator_names(ds).get(kpi, kpi), "figure",
         figure=chart.figure, table=table, formats=formats,

@@ -132,8 +132,14 @@ def test_map_slide_lists_every_kommun_highest_first(specs):
     assert len(rows) == 7
 
 
-def test_access_slide_has_riket_and_the_series(specs):
+def test_access_slide_has_riket_and_the_series(ds, specs):
+    from naravard.views import tillganglighet
+
     s = _by_id(specs, "tg-n79179")
+    page = tillganglighet.indicator_table(ds, "N79179")
+    assert s.table_text() == [list(page.columns), *page.values.tolist()]
+    halland = s.table.set_index("Område").loc["Halland"]
+    assert halland["2025"] == pytest.approx(89.8)  # Kolada N79179 (FACTS S3)
     areas = s.table["Område"].tolist()
     assert "Riket" in areas and "Halland" in areas
     assert all(fmt.plain(c).endswith("%") or c == "–" for row in s.table_text()[1:] for c in row[1:])
