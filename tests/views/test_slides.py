@@ -242,3 +242,24 @@ def test_handout_meta_has_date_data_versions_forecast_and_scenario(ds, inputs):
     assert meta["Prognos"] == scenario.ModelInputs.forecast_label(inputs, None)
     assert meta["Scenario"] == "Standardantagandena"
     assert slides.handout_meta(ds, inputs.default_forecast, '<b>&"')["Scenario"] == '<b>&"'
+
+
+def test_geography_questions_become_a_slide_when_the_data_has_them(ds, inputs):
+    """The geography theme (issue 12 adds ``geo_questions`` to the dialogue file): its
+    slide appears once the data holds the theme's questions, placeholders filled."""
+    import dataclasses
+
+    from naravard.sources.dialog import Dialog
+
+    @dataclasses.dataclass(frozen=True)
+    class GeoDialog(Dialog):
+        geo_questions: tuple[str, ...] = ()
+
+    questions = ("Vill vi ha och behöver vi fler vårdcentraler?", "Längst till VC idag: {max_avstand_vc_km} km.")
+    geo = dataclasses.replace(ds, dialog=GeoDialog(**{f.name: getattr(ds.dialog, f.name) for f in dataclasses.fields(Dialog)} | {"geo_questions": questions}))
+    specs = slides.catalogue(geo, inputs.default_forecast, None, inputs)
+    ids = [s.id for s in specs]
+    assert ids.index("dialog-aldre") < ids.index("dialog-geo") < ids.index("dialog-tg")
+    s = _by_id(specs, "dialog-geo")
+    assert s.title == "Frågor till dialogen: Geografi och utbudspunkter"
+    assert s.body == ("Vill vi ha och behöver vi fler vårdcentraler?", "Längst till VC idag: 25 km.", "Vad är bäst för hallänningen?")
