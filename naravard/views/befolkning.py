@@ -13,7 +13,7 @@ from naravard.views import figures
 from naravard.model import forecast as fc
 from naravard.model import population
 from naravard.sources.dataset import Dataset
-from naravard.views.tables import display, integer, one_decimal, signed
+from naravard.views.tables import Column, display, integer, one_decimal, signed
 
 AGE_YEARS = [2020, 2025, 2030, 2040]
 
@@ -134,18 +134,25 @@ def pop80_chart(ds: Dataset) -> tuple[figures.Chart, str]:
     return fig, alt
 
 
-def pop80_display(ds: Dataset) -> pd.DataFrame:
+def pop80_numbers(ds: Dataset) -> tuple[pd.DataFrame, list[Column]]:
+    """The 80+ table as numbers and its columns (source column, Swedish header,
+    formatter): :func:`pop80_display` formats it for the page, a slide
+    (:mod:`naravard.views.slides`) keeps the numbers beside the same formatters."""
     w = population.pop80_wide(ds, tuple(AGE_YEARS))
     w["region"] = w.apply(lambda r: f"{ds.region.kort_namn} totalt" if r["regionkod"] == ds.region.lanskod else r["region"], axis=1)
     w["forandring"] = w[2030] - w[ds.region.basar]
     w["forandring_pct"] = 100 * w["forandring"] / w[ds.region.basar]
-    cols = [("region", "Kommun", None)]
+    cols: list[Column] = [("region", "Kommun", None)]
     cols += [(y, f"{y}" + (" (prognos)" if y > ds.region.basar else ""), integer) for y in AGE_YEARS]
     cols += [
         ("forandring", f"Förändring {ds.region.basar}–2030", signed),
         ("forandring_pct", f"Förändring {ds.region.basar}–2030 (%)", lambda v: fmt.percent(v, 0, signed=True)),
     ]
-    return display(w, cols)
+    return w, cols
+
+
+def pop80_display(ds: Dataset) -> pd.DataFrame:
+    return display(*pop80_numbers(ds))
 
 
 def age_chart(ds: Dataset, year: int) -> tuple[figures.Chart, str]:

@@ -18,7 +18,7 @@ from naravard import fmt
 from naravard.model import forecast as fc
 from naravard.model import population, supply
 from naravard.sources.dataset import Dataset
-from naravard.views.tables import display, integer, signed
+from naravard.views.tables import Column, display, integer, signed
 
 HEADLINES_PER_ROW = 4
 
@@ -129,14 +129,16 @@ def kommun_alt() -> str:
     )
 
 
-def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
-    """The overview table as the page shows it: Swedish headers, formatted, total row."""
+def kommun_numbers(ds: Dataset, variant: str) -> tuple[pd.DataFrame, list[Column]]:
+    """The overview table as numbers with its total row, and its columns (source
+    column, Swedish header, formatter): :func:`kommun_display` formats it for the
+    page, a slide (:mod:`naravard.views.slides`) keeps the numbers."""
     t = supply.kommun_table(ds, variant)
     year = int(t["invanare_ar"].iloc[0])
     total = supply.kommun_table_total(ds, t, variant)
     total_row = {"kommunkod": ds.region.lanskod, "kommun": f"{ds.region.kort_namn} totalt", **total}
     t = pd.concat([t, pd.DataFrame([total_row])], ignore_index=True)
-    cols = [
+    cols: list[Column] = [
         ("kommun", "Kommun", None),
         ("vardcentraler", "Vårdcentraler", integer),
         ("filialer", "Filialer", integer),
@@ -145,6 +147,13 @@ def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
         ("forandring_2030", f"Förändring {year}–{int(t['till_ar'].iloc[0])}", signed),
         ("invanare_per_vc", "Invånare per VC", integer),
     ]
+    return t, cols
+
+
+def kommun_display(ds: Dataset, variant: str) -> pd.DataFrame:
+    """The overview table as the page shows it: Swedish headers, formatted, total row."""
+    t, cols = kommun_numbers(ds, variant)
+    total = t.iloc[-1]
     out = display(t, cols)
     # the region's average listing as the source gives it (the deck's is 'ca 7 400')
     out.loc[out.index[-1], "Snitt listade per VC"] = fmt.number(

@@ -11,7 +11,7 @@ from naravard.model import indicators as access
 from naravard.sources.dataset import Dataset
 from naravard.sources.vocab import NATIONAL_AREA
 from naravard.views import content, figures
-from naravard.views.tables import display, pct1
+from naravard.views.tables import Column, display, pct1
 
 
 def _area(name: str) -> str:
@@ -65,11 +65,18 @@ def indicator_chart(ds: Dataset, kpi_id: str) -> tuple[figures.Chart, str]:
     return fig, alt
 
 
-def indicator_table(ds: Dataset, kpi_id: str) -> pd.DataFrame:
-    """The series as a table: one row per area, one column per year ('–' = no value)."""
+def indicator_numbers(ds: Dataset, kpi_id: str) -> tuple[pd.DataFrame, list[Column]]:
+    """The series as numbers, one row per area and one column per year, and its
+    columns (source column, Swedish header, formatter): :func:`indicator_table`
+    formats it for the page, a slide (:mod:`naravard.views.slides`) keeps the numbers."""
     s = access.indicator_series(ds, kpi_id)
     w = s.pivot_table(index="omrade", columns="year", values="value", sort=False).reset_index()
-    return display(w, [("omrade", "Område", None), *[(y, str(y), pct1) for y in w.columns if y != "omrade"]])
+    return w, [("omrade", "Område", None), *[(y, str(y), pct1) for y in w.columns if y != "omrade"]]
+
+
+def indicator_table(ds: Dataset, kpi_id: str) -> pd.DataFrame:
+    """The series as a table: one row per area, one column per year ('–' = no value)."""
+    return display(*indicator_numbers(ds, kpi_id))
 
 
 def snapshot_table(ds: Dataset) -> pd.DataFrame:
