@@ -19,6 +19,8 @@ apt_install() {
 
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver fonts-dejavu-core
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+# DejaVu for the PDF handout's å ä ö and minus signs (the tests read the PDF's text)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; rm -rf .venv; python3 -m venv .venv; }
