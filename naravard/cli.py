@@ -13,6 +13,13 @@ Boundaries::
 
 ``embed`` rewrites the data directory's embedded boundary file (all kommuner of the
 country) from a new SCB release; update the manifest's ``[boundaries]`` date with it.
+
+Population grid::
+
+    python -m naravard grid embed CSV [--out data/grid/befolkning_1km_2025.parquet] [--data-dir DIR]
+
+writes the data directory's embedded 1 km grid (Parquet, the same bytes for the same
+CSV) from SCB's squares of the region; update the manifest's ``[grid]`` with it.
 """
 
 from __future__ import annotations
@@ -116,11 +123,39 @@ def _add_boundaries(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=_cmd_boundaries_embed)
 
 
+def _cmd_grid_embed(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from naravard.sources import grid
+    from naravard.sources.dataset import DEFAULT_DATA_DIR
+
+    data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
+    out = args.out
+    if out is None:
+        info = grid.grid_info(data_dir)
+        out = data_dir / (info.file if info else grid.DEFAULT_FILE)
+    codes = grid.region_codes(data_dir)[1]
+    n = grid.write_grid(args.path, out, codes)
+    print(f"Embedded {n} squares from {args.path} into {out}")
+    return 0
+
+
+def _add_grid(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("grid", help="embed the population grid (1 km squares) in the data directory")
+    gsub = p.add_subparsers(dest="action", required=True, metavar="{embed}")
+    e = gsub.add_parser("embed", help="write the embedded Parquet grid from SCB's 1 km squares (CSV)")
+    e.add_argument("path", metavar="CSV", help="CSV with ruta_id, x_sweref99tm, y_sweref99tm, kommunkod, befolkning, metod")
+    e.add_argument("--out", metavar="FILE", help="target file (default: the file named in the manifest's [grid])")
+    e.add_argument("--data-dir", metavar="DIR", help="data directory whose kommun codes are checked (default: data/)")
+    e.set_defaults(func=_cmd_grid_embed)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; add new commands here."""
     parser = argparse.ArgumentParser(prog="python -m naravard", description="naravard command line tools")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_boundaries(sub)
+    _add_grid(sub)
     return parser
 
 

@@ -38,6 +38,11 @@ class Dialog:
     options: tuple[Option, ...] = ()
     access_requirements: tuple[str, ...] = ()  # may hold {nyckel} placeholders
     access_questions: tuple[str, ...] = ()
+    # Theme "geography and service points": the deck's establishment rules (LOV, filial
+    # consent) and its questions; may hold {nyckel} placeholders.
+    geo_facts: tuple[str, ...] = ()
+    geo_establishment: tuple[str, ...] = ()
+    geo_questions: tuple[str, ...] = ()
 
 
 def _text(d: dict, key: str, file: str) -> str:
@@ -69,6 +74,9 @@ def parse_dialog(text: str, file: str, source: str, title: str = "") -> Dialog:
     access = d.get("tillganglighet", {})
     if not isinstance(access, dict):
         raise DataError(file, "'tillganglighet' must be a table", "tillganglighet måste vara en tabell")
+    geo = d.get("geografi", {})
+    if not isinstance(geo, dict):
+        raise DataError(file, "'geografi' must be a table", "geografi måste vara en tabell")
     return Dialog(
         source=source,
         file=file,
@@ -80,6 +88,9 @@ def parse_dialog(text: str, file: str, source: str, title: str = "") -> Dialog:
         options=tuple(options),
         access_requirements=_texts(access, "krav", file),
         access_questions=_texts(access, "fragor", file),
+        geo_facts=_texts(geo, "fakta", file),
+        geo_establishment=_texts(geo, "etablering", file),
+        geo_questions=_texts(geo, "fragor", file),
     )
 
 
