@@ -448,6 +448,39 @@ def seat_symbols(
     return Chart({"data": traces, "layout": lay}, title, kind_sv="Förenklad karta", meta=meta)
 
 
+def kommun_outlines(
+    gdf_wgs84: gpd.GeoDataFrame,
+    names: Mapping[str, str] | None = None,
+    *,
+    fill: str = "#f4f4f4",
+    line: str = "#8c8c8c",
+) -> tuple[list[dict], tuple[float, float, float, float], list[dict]]:
+    """Kommun polygons as a quiet base layer for maps that draw points on top (Geografi).
+
+    Returns the filled outline traces (not clickable, no hover), the bounds in SWEREF 99
+    TM metres, and one label row per kommun (``kommunkod``, ``namn``, ``x``, ``y`` at the
+    pole of inaccessibility of its largest part), the same geometry :func:`choropleth`
+    draws, so the two maps of the app line up.
+    """
+    gdf = gdf_wgs84 if gdf_wgs84.crs is not None else gdf_wgs84.set_crs("EPSG:4326")
+    gdf = gdf.to_crs(MAP_CRS).copy()
+    gdf["kommunkod"] = gdf["kommunkod"].astype(str)
+    gdf = gdf.assign(_area=gdf.geometry.area).sort_values("_area", ascending=False)
+    names = dict(names or {})
+    traces, labels = [], []
+    for _, row in gdf.iterrows():
+        code = row["kommunkod"]
+        name = names.get(code) or str(row.get("kommunnamn") or code)
+        xs, ys = _rings_xy(row.geometry)
+        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "fill": "toself", "fillcolor": fill,
+                       "line": {"color": line, "width": 1.2}, "hoverinfo": "skip", "name": name, "meta": code,
+                       "showlegend": False})
+        p = _label_point(row.geometry)
+        labels.append({"kommunkod": code, "namn": name, "x": float(p.x), "y": float(p.y)})
+    b = gdf.total_bounds if len(gdf) else (0.0, 0.0, 1.0, 1.0)
+    return traces, tuple(float(v) for v in b), labels
+
+
 def map_figure(
     boundaries: gpd.GeoDataFrame | None,
     kommuner_df: pd.DataFrame,
@@ -470,4 +503,4 @@ def map_figure(
     return seat_symbols(kommuner_df, values, value_label, fmt, title, **kwargs)
 
 
-__all__ = ["FALLBACK_NOTE", "choropleth", "clicked_code", "fill_color", "map_figure", "seat_symbols"]
+__all__ = ["FALLBACK_NOTE", "choropleth", "clicked_code", "fill_color", "kommun_outlines", "map_figure", "seat_symbols"]
