@@ -64,6 +64,17 @@ class RegisterInUse:
     label_sv: str
     attribution: str
     kind: str
+    token: str = ""  # identity for caches: kind and a digest of the content
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, label_sv: str, attribution: str, kind: str) -> RegisterInUse:
+        """A register with its cache token (a digest of its CSV text)."""
+        import hashlib
+
+        from naravard.sources.units import register_csv_text
+
+        digest = hashlib.sha256(register_csv_text(frame).encode("utf-8")).hexdigest()[:16]
+        return cls(frame, label_sv, attribution, kind, f"{kind}:{digest}")
 
     @property
     def ids(self) -> frozenset[str]:
@@ -272,7 +283,7 @@ def register_in_use() -> RegisterInUse | None:
 
 def stored_register() -> RegisterInUse | None:
     """The latest register a planner kept for all users (the store), or None."""
-    return None
+    return None  # replaced once the store keeps registers (see register_section)
 
 
 def use_register(reg: RegisterInUse | None) -> None:
@@ -305,26 +316,627 @@ def describe(c: UnitChange, names: Mapping[str, str]) -> str:
     return f"{who} flyttas till {c.x} / {c.y} (SWEREF 99 TM)"
 
 
-__all__ = [
-    "ADD",
-    "MOVE",
-    "REMOVE",
-    "RegisterInUse",
-    "add_change",
-    "adopt_link_changes",
-    "changes",
-    "checked_changes",
-    "clear",
-    "consistent",
-    "describe",
-    "drop",
-    "init_from_link",
-    "link_context",
-    "messages",
-    "register_in_use",
-    "scenario_note",
-    "set_changes",
-    "undo",
-    "use_register",
-    "write_link",
-]
+# ------------------------------------------------------------------ register section
+
+@st.cache_data(show_spinner="Registret kontrolleras …", max_entries=8, ttl=3600)
+def _read_register(path: str | None, raw: bytes, filename: str):
+    """An uploaded register checked once per file content (a rerun is a cache hit)."""
+    from naravard.sources import units
+    from naravard.sources.grid import region_codes
+
+    lanskod, codes = region_codes(path)
+    return units.read_register(raw, filename, region_codes=codes, region_shape=units.load_region_shape(lanskod, path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _example(path: str | None):
+    from naravard.sources import units
+
+    return units.load_example(path)
+
+
+def _path() -> str | None:
+    from naravard.ui.cache import data_dir
+
+    d = data_dir()
+    return str(d) if d else None
+
+
+def example_register() -> RegisterInUse | None:
+    """The data dir's example (OpenStreetMap), labelled as incomplete, or None."""
+    from naravard.errors import DataError
+
+    try:
+        frame, info = _example(_path())
+    except DataError:
+        return None
+    return RegisterInUse.of(frame, info.label_sv, info.attribution, KIND_EXAMPLE)
+
+
+def _use_example() -> None:
+    reg = example_register()
+    if reg is None:
+        say("error", "Datamappen har inget exempelregister.")
+        return
+    use_register(reg)
+    say("success", f"Exemplet används: {reg.label_sv}. Det är inte regionens register; alla siffror från det är märkta.")
+
+
+def _use_upload(report) -> None:
+    use_register(RegisterInUse.of(report.frame, report.source_label or f"Eget register: {report.filename}", "", KIND_UPLOAD))
+    say("success", f"Registret {report.filename} används nu i din session ({fmt.number(len(report.frame))} enheter).")
+
+
+def _stop_register() -> None:
+    use_register(None)
+    st.session_state.pop(KEY_GEO_REGISTER, None)
+
+
+def register_status(reg: RegisterInUse | None) -> None:
+    """One line on which register is in use (the example's label in full)."""
+    if reg is None:
+        st.info(
+            "Inget enhetsregister är inläst. Kartan visar befolkningen per ruta; för avstånd till vårdcentral och "
+            "filial behövs ett register. Ladda upp regionens register nedan, eller prova med exemplet.",
+            icon=":material/info:",
+        )
+    elif reg.kind == KIND_EXAMPLE:
+        st.warning(f"{reg.label_sv}. {reg.attribution}. Exemplet är inte regionens register.", icon=":material/warning:")
+    else:
+        st.success(f"Register som används: {reg.label_sv} ({fmt.number(len(reg.frame))} enheter).", icon=":material/task_alt:")
+
+
+def register_section(ds) -> RegisterInUse | None:
+    """Upload, templates, the example, the check against the supply table, and keep
+    for all users. Returns the register in use after the section's buttons."""
+    from naravard.sources import units
+    from naravard.ui.state import (
+        KEY_GEO_REG_EXAMPLE,
+        KEY_GEO_REG_RESET,
+        KEY_GEO_REG_TEMPLATE,
+        KEY_GEO_REG_TEMPLATE_EXCEL,
+        KEY_GEO_REG_UPLOAD,
+        KEY_GEO_REG_USE,
+    )
+
+    reg = register_in_use()
+    register_status(reg)
+    with st.expander("Enhetsregister: ladda upp, mall och exempel", expanded=reg is None, icon=":material/upload_file:"):
+        st.markdown(
+            "Ett register har en rad per vårdcentral och filial: id, namn, typ, huvudenhet (för en filial), "
+            "kommunkod, driftform, koordinater (WGS84 lat/lon eller SWEREF 99 TM x/y), listade och listningsdatum, "
+            "källa. Inget fullständigt offentligt register med koordinater och listade finns; regionens planerare "
+            "har ett (Vårdval Hallands enhetslista och listningsstatistik)."
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("Mall (CSV)", data=units.template_csv_bytes(), file_name="enhetsregister_mall.csv",
+                           mime="text/csv", key=KEY_GEO_REG_TEMPLATE, icon=":material/download:", on_click="ignore")
+        c2.download_button("Mall (Excel)", data=units.template_xlsx_bytes, file_name="enhetsregister_mall.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=KEY_GEO_REG_TEMPLATE_EXCEL, icon=":material/table:", on_click="ignore")
+        c3.button("Använd exemplet", key=KEY_GEO_REG_EXAMPLE, on_click=_use_example, icon=":material/science:",
+                  help="Exempel: OpenStreetMap 2020, ofullständigt. Det är inte regionens register, och varje "
+                       "siffra från det märks så.")
+        up = st.file_uploader("Ladda upp register (CSV eller Excel .xlsx)", type=["csv", "xlsx", "txt"],
+                              key=KEY_GEO_REG_UPLOAD, help=f"Högst {fmt.number(units.MAX_UNITS)} enheter.")
+        if up is not None:
+            report = _read_register(_path(), up.getvalue(), up.name)
+            for n in report.notices:
+                st.info(fmt.markdown_escape(n), icon=":material/info:")
+            if report.ok:
+                st.success(fmt.markdown_escape(report.message_sv), icon=":material/task_alt:")
+                st.button("Använd registret", key=KEY_GEO_REG_USE, on_click=_use_upload, args=(report,),
+                          icon=":material/check:", type="primary")
+            else:
+                st.error(fmt.markdown_escape(f"Filen {report.filename} kunde inte användas. Inget har sparats."),
+                         icon=":material/error:")
+                shown = report.problems[:30]
+                st.markdown("\n".join(f"- {fmt.markdown_escape(p)}" for p in shown))
+                if len(report.problems) > len(shown):
+                    st.caption(f"… och {fmt.number(len(report.problems) - len(shown))} problem till.")
+        if reg is not None and ds.has("utbud"):
+            st.markdown("**Kontroll mot utbudstabellen** (visas, stäms aldrig av automatiskt)")
+            from naravard.ui.widgets import table
+
+            chk = check_display(units.register_check(reg.frame, ds.table("utbud")))
+            table(chk, alt="Antal vårdcentraler och filialer per kommun i registret och i utbudstabellen.")
+        if reg is not None and reg.kind != KIND_STORED:
+            st.button("Sluta använda registret", key=KEY_GEO_REG_RESET, on_click=_stop_register,
+                      icon=":material/close:")
+        store_section(reg)
+    return register_in_use()
+
+
+def store_section(reg: RegisterInUse | None) -> None:
+    """"Spara för alla användare" (the store); filled in once the store keeps registers."""
+    return None
+
+
+def check_display(chk: pd.DataFrame) -> pd.DataFrame:
+    """The register check as a Swedish table (the smallest adapter: the view for it is
+    a column rename and a sign)."""
+    from naravard.sources.units import REGION_ROW
+
+    rows = []
+    for code, r in chk.iterrows():
+        rows.append({
+            "Kommun": "Hela regionen" if code == REGION_ROW else (r["kommun"] or str(code)),
+            "VC i registret": fmt.number(r["vc_register"]),
+            "VC i tabellen": fmt.number(r["vc_tabell"]),
+            "Skillnad VC": fmt.number(r["vc_skillnad"], signed=True),
+            "Filialer i registret": fmt.number(r["filial_register"]),
+            "Filialer i tabellen": fmt.number(r["filial_tabell"]),
+            "Skillnad filialer": fmt.number(r["filial_skillnad"], signed=True),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ analysis
+
+ADD_NONE = "inget"
+ADD_OPTIONS = {gf.TYPE_FILIAL: "filial", gf.TYPE_VC: "vårdcentral", ADD_NONE: "inget (bara titta)"}
+DETOUR_MIN, DETOUR_MAX = 1.0, 3.0
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _analysis(path, overrides, reg_token, _ds, _frame, scenario, items, detour, label, attribution):
+    """The use case's result, cached by what it depends on (data dir and imports,
+    the register's identity, the scenario's forecast and year, the changes, the detour);
+    the dataset and the register frame are named by those keys, not hashed."""
+    from naravard.services import geografi as service
+
+    return service.analyse(_ds, scenario, _frame, items, detour=detour, register_label_sv=label,
+                           register_attribution=attribution)
+
+
+
+
+def _scenario_for(year_choice: str):
+    """The scenario whose population the squares show: the grid's own year, or the
+    Scenario page's assumptions (forecast, own rates, horizon)."""
+    from naravard.ui.chrome import variant
+
+    if year_choice == YEAR_SCENARIO:
+        from naravard.ui.state import KEY_SC_CURRENT
+        from naravard.views import scenario as sc_view
+
+        a = sc_view.current(st.session_state.get(KEY_SC_CURRENT))
+        if a.prognos is None:
+            a = a.replace(prognos=variant())
+        return a.replace(enheter=())
+    return (None, variant())
+
+
+YEAR_GRID, YEAR_SCENARIO = "rutnat", "scenario"
+
+
+def analysis(ds, reg: RegisterInUse, items: tuple[UnitChange, ...], year_choice: str, detour: float):
+    """The use case's result for the session's choices (cached)."""
+    from naravard.ui.cache import data_overrides
+
+    return _analysis(_path(), data_overrides(), reg.token, ds, reg.frame, _scenario_for(year_choice), items,
+                     float(detour), reg.label_sv, reg.attribution)
+
+
+def click_to_change(event, demand: pd.DataFrame, unit_type: str) -> UnitChange | None:
+    """The addition a click on the map asks for: a unit of ``unit_type`` at the centre
+    of the clicked population square (found by the square id in the point's
+    customdata), or None for a click on anything else."""
+    if unit_type not in gf.UNIT_TYPES:
+        return None
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    ids = demand[gf.DEMAND_ID].astype(str)
+    for p in points or ():
+        if not isinstance(p, Mapping):
+            continue
+        cd = p.get("customdata")
+        if isinstance(cd, (list, tuple)) and cd:
+            cd = cd[0]
+        if not isinstance(cd, str):
+            continue
+        hit = demand[ids == cd]
+        if len(hit):
+            r = hit.iloc[0]
+            return UnitChange(ADD, unit_type=unit_type, x=int(round(float(r[gf.DEMAND_X]))),
+                              y=int(round(float(r[gf.DEMAND_Y]))))
+    return None
+
+
+def _on_map_click(demand: pd.DataFrame) -> None:
+    from naravard.ui.state import KEY_GEO_ADD_TYPE, KEY_GEO_MAP_CLICK
+
+    kind = st.session_state.get(KEY_GEO_ADD_TYPE, ADD_NONE)
+    if kind == ADD_NONE:
+        return
+    change = click_to_change(st.session_state.get(KEY_GEO_MAP_CLICK), demand, kind)
+    if change is None:
+        say("info", "Klicka på en befolkad ruta (en färgad ruta på kartan) för att lägga till en enhet där.")
+        return
+    if add_change(change):
+        say("success", f"Tillagd: {change.describe_sv()}.")
+
+
+# ------------------------------------------------------------------ what-if panel
+
+
+def _places(demand: pd.DataFrame, kommun: str) -> dict[str, str]:
+    """Populated squares of a kommun, most people first: square id → a readable label."""
+    sub = demand[(demand[gf.DEMAND_KOMMUN].astype(str) == kommun) & (demand[gf.DEMAND_POP] > 0)]
+    sub = sub.sort_values([gf.DEMAND_POP, gf.DEMAND_ID], ascending=[False, True])
+    return {
+        str(r[gf.DEMAND_ID]): f"Ruta {r[gf.DEMAND_ID]} – {fmt.number(r[gf.DEMAND_POP])} invånare "
+        f"({int(r[gf.DEMAND_X])} / {int(r[gf.DEMAND_Y])})"
+        for _, r in sub.iterrows()
+    }
+
+
+def _square_xy(demand: pd.DataFrame, square: str) -> tuple[int, int] | None:
+    hit = demand[demand[gf.DEMAND_ID].astype(str) == str(square)]
+    if not len(hit):
+        return None
+    return int(round(float(hit.iloc[0][gf.DEMAND_X]))), int(round(float(hit.iloc[0][gf.DEMAND_Y])))
+
+
+def _add_at_place(demand: pd.DataFrame) -> None:
+    from naravard.ui.state import KEY_GEO_PLACE, KEY_GEO_PLACE_TYPE
+
+    xy = _square_xy(demand, st.session_state.get(KEY_GEO_PLACE, ""))
+    kind = st.session_state.get(KEY_GEO_PLACE_TYPE, gf.TYPE_FILIAL)
+    if xy is None or kind not in gf.UNIT_TYPES:
+        say("warning", "Välj en plats i listan först.")
+        return
+    change = UnitChange(ADD, unit_type=kind, x=xy[0], y=xy[1])
+    if add_change(change):
+        say("success", f"Tillagd: {change.describe_sv()}.")
+
+
+def _remove_unit(names: Mapping[str, str]) -> None:
+    from naravard.ui.state import KEY_GEO_UNIT
+
+    uid = st.session_state.get(KEY_GEO_UNIT)
+    if uid not in names:
+        say("warning", "Välj en enhet i listan först.")
+        return
+    if add_change(UnitChange(REMOVE, unit_id=uid)):
+        say("success", f"{names[uid]} tas bort i scenariot.")
+
+
+def _move_unit(names: Mapping[str, str], demand: pd.DataFrame) -> None:
+    from naravard.ui.state import KEY_GEO_MOVE_PLACE, KEY_GEO_UNIT
+
+    uid = st.session_state.get(KEY_GEO_UNIT)
+    xy = _square_xy(demand, st.session_state.get(KEY_GEO_MOVE_PLACE, ""))
+    if uid not in names or xy is None:
+        say("warning", "Välj både en enhet och en ny plats först.")
+        return
+    if add_change(UnitChange(MOVE, unit_id=uid, x=xy[0], y=xy[1])):
+        say("success", f"{names[uid]} flyttas i scenariot.")
+
+
+def whatif_panel(ds, reg: RegisterInUse, demand: pd.DataFrame, items: tuple[UnitChange, ...]) -> None:
+    """The list of changes with "Ångra"/"Ta bort", and three ways to change: add at a
+    place picked from a list, remove a unit, move a unit."""
+    from naravard.ui.state import (
+        KEY_GEO_CLEAR,
+        KEY_GEO_DROP_PREFIX,
+        KEY_GEO_HISTORY,
+        KEY_GEO_MOVE_KOMMUN,
+        KEY_GEO_MOVE_PLACE,
+        KEY_GEO_PLACE,
+        KEY_GEO_PLACE_ADD,
+        KEY_GEO_PLACE_KOMMUN,
+        KEY_GEO_PLACE_TYPE,
+        KEY_GEO_UNDO,
+        KEY_GEO_UNIT,
+        KEY_GEO_UNIT_MOVE,
+        KEY_GEO_UNIT_REMOVE,
+    )
+
+    st.markdown("**Ändringar i scenariot**")
+    names = units_by_name(reg)
+    if not items:
+        st.caption("Inga ändringar ännu. Klicka på kartan, eller använd valen nedan.")
+    for i, c in enumerate(items):
+        a, b = st.columns([5, 1], vertical_alignment="center")
+        a.markdown(f"{i + 1}. {fmt.markdown_escape(describe(c, names))}")
+        b.button("Ta bort", key=f"{KEY_GEO_DROP_PREFIX}{i}", on_click=drop, args=(i,), help="Ta bort den här ändringen.")
+    u1, u2 = st.columns(2)
+    u1.button("Ångra", key=KEY_GEO_UNDO, on_click=undo, icon=":material/undo:",
+              disabled=not st.session_state.get(KEY_GEO_HISTORY), help="Tillbaka till listan före den senaste ändringen.")
+    u2.button("Ta bort alla", key=KEY_GEO_CLEAR, on_click=clear, icon=":material/delete_sweep:", disabled=not items)
+
+    kommuner = ds.kommun_names()
+    codes = [c for c in kommuner if c in set(demand[gf.DEMAND_KOMMUN].astype(str))]
+    with st.expander("Lägg till på en plats ur listan", icon=":material/add_location:"):
+        k = st.selectbox("Kommun", options=codes, format_func=kommuner.get, key=KEY_GEO_PLACE_KOMMUN)
+        places = _places(demand, k) if k else {}
+        st.selectbox("Plats (befolkad ruta, flest invånare först)", options=list(places), format_func=places.get,
+                     key=KEY_GEO_PLACE)
+        st.radio("Typ", options=list(gf.UNIT_TYPES)[::-1], format_func=ADD_OPTIONS.get, key=KEY_GEO_PLACE_TYPE,
+                 horizontal=True)
+        st.button("Lägg till", key=KEY_GEO_PLACE_ADD, on_click=_add_at_place, args=(demand,), icon=":material/add:")
+    live = units_by_name(reg, items)
+    with st.expander("Ta bort eller flytta en enhet", icon=":material/edit_location_alt:"):
+        st.selectbox("Enhet", options=list(live), format_func=live.get, key=KEY_GEO_UNIT)
+        st.button("Ta bort enheten", key=KEY_GEO_UNIT_REMOVE, on_click=_remove_unit, args=(live,),
+                  icon=":material/remove_circle:")
+        mk = st.selectbox("Flytta till kommun", options=codes, format_func=kommuner.get, key=KEY_GEO_MOVE_KOMMUN)
+        mplaces = _places(demand, mk) if mk else {}
+        st.selectbox("Ny plats", options=list(mplaces), format_func=mplaces.get, key=KEY_GEO_MOVE_PLACE)
+        st.button("Flytta enheten", key=KEY_GEO_UNIT_MOVE, on_click=_move_unit, args=(live, demand),
+                  icon=":material/moving:")
+
+
+# ------------------------------------------------------------------ suggestions
+
+SUG_METHODS = {"mclp": "Flest invånare inom R km (MCLP)", "pmedian": "Kortast medelavstånd (p-median, heuristik)"}
+SUG_P_MIN, SUG_P_MAX = 1, 10
+SUG_R_MIN, SUG_R_MAX, SUG_R_DEFAULT = 1.0, 50.0, 10.0
+
+
+def _suggest(an, fingerprint) -> None:
+    """Callback of "Föreslå platser": the solver runs once per click, its result is
+    kept with what it was asked (the analysis' fingerprint) so a stale one is not shown."""
+    from naravard.errors import NaravardError
+    from naravard.services import geografi as service
+    from naravard.ui.state import KEY_GEO_SUG_METHOD, KEY_GEO_SUG_P, KEY_GEO_SUG_R, KEY_GEO_SUG_RESULT
+
+    p = int(st.session_state.get(KEY_GEO_SUG_P, 3))
+    method = st.session_state.get(KEY_GEO_SUG_METHOD, "mclp")
+    radius = float(st.session_state.get(KEY_GEO_SUG_R, SUG_R_DEFAULT))
+    try:
+        res = service.suggest(an, p=p, method=method, radius_km=radius)
+    except NaravardError as e:
+        say("error", e.message_sv)
+        return
+    st.session_state[KEY_GEO_SUG_RESULT] = (fingerprint, (p, method, radius), res)
+
+
+def _add_suggestions(res) -> None:
+    from naravard.ui.state import KEY_GEO_SUG_RESULT, KEY_GEO_SUG_TYPE
+
+    kind = st.session_state.get(KEY_GEO_SUG_TYPE, gf.TYPE_FILIAL)
+    now = changes()
+    new = [UnitChange(ADD, unit_type=kind, x=int(round(float(r["x"]))), y=int(round(float(r["y"]))))
+           for _, r in res.sites.iterrows()]
+    room = MAX_CHANGES - len(now)
+    if room <= 0:
+        say("warning", f"Högst {MAX_CHANGES} ändringar av enheter kan ingå i ett scenario. Ta bort en ändring först.")
+        return
+    set_changes(now + tuple(new[:room]))
+    st.session_state.pop(KEY_GEO_SUG_RESULT, None)
+    say("success", f"{fmt.number(min(room, len(new)))} föreslagna platser har lagts till i scenariot som "
+                   f"{gf.TYPE_PLURAL_SV[kind] if len(new) > 1 else gf.TYPE_LABELS_SV[kind]}.")
+
+
+def current_suggestion(fingerprint):
+    """The kept suggestion if it was made for this analysis, else None."""
+    from naravard.ui.state import KEY_GEO_SUG_RESULT
+
+    kept = st.session_state.get(KEY_GEO_SUG_RESULT)
+    if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == fingerprint:
+        return kept[2]
+    return None
+
+
+# ------------------------------------------------------------------ the analysis fragment
+
+TO_OPTIONS = {gf.TYPE_VC: "vårdcentral", gf.TYPE_FILIAL: "filial", "alla": "vårdcentral eller filial"}
+
+
+def _headlines(an, key: str) -> None:
+    """Headline figures with their change after the what-if (st.metric deltas)."""
+    from naravard.ui.state import KEY_GEO_HEADLINES
+
+    with st.container(key=KEY_GEO_HEADLINES):
+        for row in view_headlines(an, key):
+            cols = st.columns(len(row))
+            for col, h in zip(cols, row):
+                col.metric(h["label"], h["value"], delta=h.get("delta"), delta_color=h.get("delta_color", "inverse"),
+                           help=h.get("help"))
+
+
+@st.fragment
+def analysis_section(ds, reg: RegisterInUse) -> None:
+    """Map, headline figures, what-if and suggestion panels, the per-kommun table.
+
+    A fragment: a click on the map, a what-if button or a control reruns only this
+    part. Every figure is labelled with the register it comes from (the example's
+    "ofullständigt" label included)."""
+    from naravard.services import geografi as service
+    from naravard.ui.state import (
+        KEY_GEO_ADD_TYPE,
+        KEY_GEO_COLOUR,
+        KEY_GEO_DETOUR,
+        KEY_GEO_MAP,
+        KEY_GEO_MAP_CLICK,
+        KEY_GEO_SUG_ADD,
+        KEY_GEO_SUG_METHOD,
+        KEY_GEO_SUG_P,
+        KEY_GEO_SUG_R,
+        KEY_GEO_SUG_RUN,
+        KEY_GEO_SUG_TYPE,
+        KEY_GEO_TO_TYPE,
+        KEY_GEO_YEAR,
+    )
+    from naravard.ui.widgets import chart, number_input, table
+
+    messages()
+    items = checked_changes(reg)
+    write_link(items)
+
+    c1, c2, c3 = st.columns([1.2, 1.2, 1])
+    to_key = c1.selectbox("Avstånd till närmaste", options=list(TO_OPTIONS), format_func=TO_OPTIONS.get,
+                          key=KEY_GEO_TO_TYPE)
+    year_choice = c2.segmented_control(
+        "Befolkning", options=[YEAR_GRID, YEAR_SCENARIO], default=YEAR_GRID, required=True, key=KEY_GEO_YEAR,
+        format_func={YEAR_GRID: "Rutnätets år", YEAR_SCENARIO: "Scenariots år"}.get,
+        help="Scenariots år: rutorna skalas med kommunens befolkningsförändring enligt prognosen "
+             f"(antagande: {service.ASSUMPTION_SV}).",
+    )
+    detour = number_input(
+        "Omvägsfaktor (1,0 = fågelväg)", key=KEY_GEO_DETOUR, min_value=DETOUR_MIN, max_value=DETOUR_MAX, decimals=2,
+        default=1.0, container=c3,
+        help="Avståndet är fågelvägen i SWEREF 99 TM gånger faktorn. 1,0 betyder fågelväg; vägen är oftast längre. "
+             "Faktorn är ett antagande som du väljer.",
+    )
+    try:
+        an = analysis(ds, reg, items, year_choice, detour)
+    except Exception as e:  # noqa: BLE001 - a NaravardError has a Swedish message; anything else is logged by run_page
+        from naravard.errors import NaravardError
+
+        if isinstance(e, NaravardError):
+            st.error(e.message_sv, icon=":material/error:")
+            return
+        raise
+    if to_key not in an.keys:
+        to_key = an.keys[-1]
+    for w in an.warnings_sv:
+        st.warning(w, icon=":material/warning:")
+
+    _headlines(an, to_key)
+    fingerprint = (reg.token, items, year_choice, float(detour))
+    sug = current_suggestion(fingerprint)
+
+    left, right = st.columns([1.7, 1])
+    with left:
+        st.radio("Lägg till:", options=list(ADD_OPTIONS), format_func=ADD_OPTIONS.get, key=KEY_GEO_ADD_TYPE,
+                 horizontal=True, index=0,
+                 help="Välj typ och klicka på en befolkad ruta på kartan: enheten läggs till i scenariot där.")
+        colour = st.segmented_control("Färga rutorna efter", options=list(COLOUR_OPTIONS), default="avstand",
+                                      required=True, format_func=COLOUR_OPTIONS.get, key=KEY_GEO_COLOUR)
+        fig, alt = view_map(ds, an, to_key, colour, sug)
+        chart(fig, alt, key=KEY_GEO_MAP, select_key=KEY_GEO_MAP_CLICK, on_select=lambda: _on_map_click(an.demand))
+        st.caption(view_sources(ds, an))
+    with right:
+        whatif_panel(ds, reg, an.demand, items)
+
+    st.subheader("Per kommun")
+    df, alt = view_kommun_table(ds, an, to_key)
+    table(df, alt=alt)
+    st.caption(view_sources(ds, an))
+
+    st.subheader("Förslag på platser för nya enheter")
+    st.markdown(view_lov_text(ds))
+    s1, s2, s3, s4 = st.columns(4)
+    s1.slider("Antal nya enheter (p)", SUG_P_MIN, SUG_P_MAX, value=3, key=KEY_GEO_SUG_P)
+    s2.selectbox("Mål", options=list(SUG_METHODS), format_func=SUG_METHODS.get, key=KEY_GEO_SUG_METHOD)
+    number_input("Radie R (km, för MCLP)", key=KEY_GEO_SUG_R, min_value=SUG_R_MIN, max_value=SUG_R_MAX, decimals=1,
+                 default=SUG_R_DEFAULT, container=s3)
+    s4.radio("Lägg till som", options=[gf.TYPE_FILIAL, gf.TYPE_VC], format_func=ADD_OPTIONS.get, key=KEY_GEO_SUG_TYPE)
+    st.button("Föreslå platser", key=KEY_GEO_SUG_RUN, on_click=_suggest, args=(an, fingerprint),
+              icon=":material/travel_explore:", type="primary")
+    if sug is not None:
+        df, alt = view_suggestion_table(ds, an, sug)
+        st.markdown(view_suggestion_text(an, sug))
+        table(df, alt=alt)
+        st.button("Lägg till förslagen i scenariot", key=KEY_GEO_SUG_ADD, on_click=_add_suggestions, args=(sug,),
+                  icon=":material/add_location_alt:")
+
+
+# ------------------------------------------------------------------ view adapters
+# TEMPORARY: thin stand-ins until naravard.views.geografi (G3) lands; replaced by its
+# functions at merge.
+
+COLOUR_OPTIONS = {"avstand": "Avstånd", "befolkning": "Befolkning"}
+
+
+def _km(v) -> str:
+    return "–" if v is None or v != v else f"{fmt.number(v, 1)} km"
+
+
+def view_headlines(an, key: str) -> list[list[dict]]:
+    from naravard.model.geo.distance import REGION_ROW, share_column
+
+    lg = an.longest_for(key)
+    sa, sb = an.summary(key, True).loc[REGION_ROW], an.summary(key, False).loc[REGION_ROW]
+    label = TO_OPTIONS[key]
+    delta = lambda a, b, d=1, unit=" km": (f"{fmt.number(a - b, d, signed=True)}{unit}" if an.has_changes and a == a and b == b and abs(a - b) > 1e-9 else None)  # noqa: E731
+    w10 = share_column(10)
+    n_units = int(an.supply_after[gf.SUPPLY_TYPE].isin([key] if key in gf.UNIT_TYPES else list(gf.UNIT_TYPES)).sum())
+    return [[
+        {"label": f"Längsta avstånd till {label}", "value": _km(lg.after), "delta": delta(lg.after, lg.before),
+         "help": "Från den befolkade ruta som ligger längst bort."},
+        {"label": "Andel inom 10 km", "value": fmt.share(sa[w10], 1), "delta": delta(sa[w10] * 100, sb[w10] * 100, 1, " procentenheter"),
+         "delta_color": "normal"},
+        {"label": "Medelavstånd (befolkningsvägt)", "value": _km(sa["mean_cost"]), "delta": delta(sa["mean_cost"], sb["mean_cost"])},
+        {"label": f"Invånare per {label}", "value": fmt.number(sa["pop"] / n_units) if n_units else "–"},
+    ]]
+
+
+def view_map(ds, an, key: str, colour: str, sug=None):
+    from naravard.views.figures import Chart, layout
+
+    near = an.near(key, True)
+    d = an.demand
+    live = d[gf.DEMAND_POP] > 0
+    cost = near["nearest_cost"]
+    traces = [{
+        "type": "scatter", "mode": "markers", "x": d.loc[live, gf.DEMAND_X].tolist(), "y": d.loc[live, gf.DEMAND_Y].tolist(),
+        "customdata": [[i] for i in d.loc[live, gf.DEMAND_ID].astype(str)],
+        "marker": {"symbol": "square", "size": 6, "color": (cost[live] if colour == "avstand" else d.loc[live, gf.DEMAND_POP]).fillna(-1).tolist(),
+                   "colorscale": "Viridis", "reversescale": True},
+        "name": "Befolkade rutor", "hovertemplate": "%{customdata[0]}<extra></extra>",
+    }]
+    sup = an.supply_after
+    for t, sym in ((gf.TYPE_VC, "circle"), (gf.TYPE_FILIAL, "diamond")):
+        s = sup[sup[gf.SUPPLY_TYPE] == t]
+        traces.append({"type": "scatter", "mode": "markers", "x": s[gf.SUPPLY_X].tolist(), "y": s[gf.SUPPLY_Y].tolist(),
+                       "marker": {"symbol": sym, "size": 12, "color": "#D55E00" if t == gf.TYPE_VC else "#0072B2",
+                                  "line": {"color": "white", "width": 1}},
+                       "name": gf.TYPE_PLURAL_SV[t].capitalize(), "text": s[gf.SUPPLY_NAME].tolist(), "hoverinfo": "text"})
+    if sug is not None:
+        traces.append({"type": "scatter", "mode": "markers+text", "x": sug.sites["x"].tolist(), "y": sug.sites["y"].tolist(),
+                       "text": [str(r) for r in sug.sites["rank"]], "textposition": "top center",
+                       "marker": {"symbol": "star", "size": 16, "color": "#000"}, "name": "Förslag"})
+    lay = layout("Avstånd till närmaste " + TO_OPTIONS[key], height=640)
+    lay["xaxis"] = {"visible": False}
+    lay["yaxis"] = {"visible": False, "scaleanchor": "x", "scaleratio": 1}
+    lay["clickmode"] = "event+select"
+    lay["dragmode"] = "pan"
+    fig = {"data": traces, "layout": lay}
+    lg = an.longest_for(key)
+    alt = f"Karta: längsta avstånd till {TO_OPTIONS[key]} är {_km(lg.after)}."
+    return Chart(fig, fig["layout"].get("title", {}).get("text", "") if isinstance(fig["layout"].get("title"), dict) else "", "Karta"), alt
+
+
+def view_sources(ds, an) -> str:
+    parts = ["Källa: SCB, Statistik på rutor (befolkning per km-ruta, CC0)", an.register_label_sv]
+    if an.register_attribution:
+        parts.append(an.register_attribution)
+    return ". ".join(p for p in parts if p) + f". Avstånd: {an.distance_label_sv}."
+
+
+def view_kommun_table(ds, an, key: str):
+    from naravard.model.geo.distance import REGION_ROW, share_column
+
+    s = an.summary(key, True)
+    names = ds.kommun_names()
+    rows = []
+    for code, r in s.iterrows():
+        rows.append({"Kommun": "Hela regionen" if code == REGION_ROW else names.get(code, code),
+                     "Invånare (rutor)": fmt.number(r["pop"]), "Medel": _km(r["mean_cost"]), "Median": _km(r["median_cost"]),
+                     "Inom 10 km": fmt.share(r[share_column(10)], 1), "Längst": _km(r["max_cost"])})
+    return pd.DataFrame(rows), "Avstånd per kommun."
+
+
+def view_lov_text(ds) -> str:
+    return " ".join(ds.dialog.geo_establishment) if getattr(ds, "dialog", None) else ""
+
+
+def view_suggestion_table(ds, an, sug):
+    names = ds.kommun_names()
+    rows = [{"Nr": int(r["rank"]), "Kommun": names.get(str(r["kommun"]), str(r["kommun"])), "Vinst": fmt.number(r["gain"], 1),
+             "Sammanlagt": fmt.number(r["gain_cumulative"], 1)} for _, r in sug.sites.iterrows()]
+    return pd.DataFrame(rows), "Föreslagna platser."
+
+
+def view_suggestion_text(an, sug) -> str:
+    return f"{sug.method}: före {fmt.number(sug.before, 1)}, efter {fmt.number(sug.after, 1)}."
+
+
+def no_register(ds) -> None:
+    st.markdown("Utan register visas befolkningen per ruta.")
