@@ -272,6 +272,9 @@ class GeoAnalysis:
     register_attribution: str = ""
     warnings_sv: tuple[str, ...] = ()
     notes_sv: tuple[str, ...] = field(default=())
+    #: (kommun, the grid's own sum, the population table's figure for the grid year or
+    #: None): squares go to a kommun by their centre, so the sums differ a little.
+    grid_totals: tuple[tuple[str, float, float | None], ...] = ()
 
     # -- convenience for views
     @property
@@ -358,6 +361,17 @@ def _near_all(demand, supply, keys, detour, cost, cost_unit) -> dict[str, pd.Dat
         out[k] = dist.nearest(demand, supply, unit_types=types if k == ANY else (k,), detour=detour, cost=cost,
                               cost_unit=cost_unit)
     return out
+
+
+def grid_totals(ds: Dataset, grid: pd.DataFrame, grid_year: int) -> tuple[tuple[str, float, float | None], ...]:
+    """Each kommun's sum of squares beside its official population in the grid's year."""
+    sums = dist.population_by_kommun(grid)
+    official: dict[str, float] = {}
+    if ds.has("befolkning"):
+        b = ds.table("befolkning")
+        b = b[b["year"] == grid_year]
+        official = {str(k): float(v) for k, v in zip(b["regionkod"], b["population"])}
+    return tuple((k, float(sums[k]), official.get(k)) for k in sorted(sums))
 
 
 def _changed_units(before: pd.DataFrame, after: pd.DataFrame) -> tuple[str, ...]:
@@ -470,6 +484,7 @@ def analyse(
         register_attribution=register_attribution,
         warnings_sv=tuple(warnings),
         notes_sv=tuple(notes),
+        grid_totals=grid_totals(ds, grid, int(grid_year)),
     )
 
 

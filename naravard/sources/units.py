@@ -343,7 +343,9 @@ def read_register(raw: bytes, filename: str, *, region_codes: Iterable[str],
         code = kommuner[i].strip()
         if re.fullmatch(r"\d{3}", code):
             code = "0" + code  # a spreadsheet dropped the leading zero
-        if code not in codes:
+        if code == "":
+            problems.append(f"{row}: kommunkod saknas (fyra siffror, t.ex. {codes[0] if codes else '0000'}).")
+        elif code not in codes:
             problems.append(f"{row}: kommunkod {show(kommuner[i])} är inte en kommun i regionen "
                             f"(kända koder: {', '.join(codes)}).")
         else:
@@ -524,7 +526,8 @@ def _place_problems(xs: np.ndarray, ys: np.ndarray, kommuner: list[str], lines: 
             else:
                 coastal.append(lines[i])
         if coastal:
-            notices.append(f"{len(coastal)} enheter ligger strax utanför de förenklade kommungränserna, i vatten nära "
+            what = "1 enhet ligger" if len(coastal) == 1 else f"{len(coastal)} enheter ligger"
+            notices.append(f"{what} strax utanför de förenklade kommungränserna, i vatten nära "
                            f"kusten (högst {fmt.number(COAST_TOLERANCE_M / 1000)} km); de godtogs (rad "
                            f"{', '.join(str(r) for r in coastal[:10])}{' …' if len(coastal) > 10 else ''}).")
     mismatch = [(lines[i], kommuner[i], inside_code[i]) for i in range(len(xs)) if inside_code[i] and inside_code[i] != kommuner[i]]

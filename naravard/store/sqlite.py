@@ -56,6 +56,14 @@ A file the process may not write (or a store made with ``read_only=True``) is op
 read-only: reads work, every write raises :class:`StoreReadOnlyError`, and the file is
 never touched.
 
+Unit registers (schema 3, table ``register``) are kept in the same file for all users:
+:meth:`ScenarioStore.save_register` keeps a validated register as CSV text with its name,
+source, saved time, row count and SHA-256; :meth:`ScenarioStore.latest_register` returns
+the newest readable one (a damaged row — text that no longer matches its checksum — is
+skipped with a logged warning, never rewritten); :meth:`ScenarioStore.list_registers`
+lists them without their text. A schema-2 file opened read-only (it cannot be migrated)
+still reads its scenarios and simply has no registers.
+
 Swedish messages never name the file's path on the server (the English ones do, for
 the logs).
 
@@ -68,6 +76,7 @@ a network share.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import operator
@@ -88,7 +97,10 @@ _T = TypeVar("_T")
 DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# The oldest schema a read-only store can still read scenarios from (its file cannot be
+# migrated): schema 2 has every scenario column; it simply has no registers yet.
+MIN_READ_ONLY_VERSION = 2
 # PRAGMA application_id marks the file as ours ("NRVD").
 APPLICATION_ID = 0x4E525644
 
@@ -102,6 +114,11 @@ DEFAULT_TIMEOUT_S = 5.0
 MAX_SCENARIOS_PER_GROUP = 200
 # Rows per page of the saved list (ScenarioStore.page).
 PAGE_SIZE = 20
+# Unit registers: the CSV text of one (5 000 units of ~200 bytes is 1 MB) and how many
+# are kept (a monthly update for eight years); older ones are never pruned silently.
+MAX_REGISTER_BYTES = 2 * 1024 * 1024
+MAX_REGISTERS = 100
+MAX_SOURCE_CHARS = 200
 READONLY_ENV_VAR = "NARAVARD_STORE_READONLY"
 
 # Bidirectional controls: they reorder how the text around them is displayed.
@@ -130,6 +147,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE scenario ADD COLUMN deleted_at TEXT",
         "DROP INDEX scenario_grp_name",
         "CREATE UNIQUE INDEX scenario_grp_name_live ON scenario (grp_key, name_key) WHERE deleted_at IS NULL",
+    ),
+    # 2 → 3: unit registers kept for all users (the Geografi page). Each row is one
+    # validated register as CSV text; sha256 lets a damaged row be recognised and skipped.
+    (
+        """
+        CREATE TABLE register (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            name      TEXT NOT NULL,
+            source    TEXT NOT NULL DEFAULT '',
+            saved_at  TEXT NOT NULL,
+            row_count INTEGER NOT NULL,
+            csv       TEXT NOT NULL,
+            sha256    TEXT NOT NULL
+        )
+        """,
     ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -201,6 +233,24 @@ class SavedScenario:
     created_at: str  # UTC, ISO 8601 ("2026-05-09T12:34:56+00:00")
     updated_at: str
     payload: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class RegisterInfo:
+    """A kept unit register without its text: what the list of registers shows."""
+
+    id: int
+    name: str
+    source: str
+    saved_at: str  # UTC, ISO 8601
+    rows: int
+
+
+@dataclass(frozen=True)
+class SavedRegister(RegisterInfo):
+    """A kept unit register with its validated CSV text (the register template's form)."""
+
+    csv_text: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -494,6 +544,102 @@ class ScenarioStore:
 
         return self._row_to_scenario(self._run(op, write=True))
 
+    # ---------------------------------------------------------------- registers
+
+    def save_register(self, name: str, source: str, csv_text: str, rows: int) -> SavedRegister:
+        """Keep a validated unit register for all users; the newest is the one in use.
+
+        ``csv_text`` is what :func:`naravard.sources.units.register_csv_text` wrote
+        from a register that passed validation; the store keeps it as it is, with its
+        SHA-256, so a row damaged later is recognised (and skipped) on reading.
+        """
+        name = _check_name(name)
+        source = _check_text(source, "source", "Källan", MAX_SOURCE_CHARS, required=False)
+        if not isinstance(csv_text, str) or not csv_text.strip():
+            raise StoreInvalidError("register text must be a non-empty string", "Registret är tomt och kan inte sparas.")
+        if _has_bad_chars(csv_text, "\n\r\t"):
+            raise StoreInvalidError("register text contains control characters",
+                                    "Registret innehåller otillåtna tecken och kan inte sparas.")
+        size = len(csv_text.encode("utf-8"))
+        if size > MAX_REGISTER_BYTES:
+            raise StoreInvalidError(
+                f"register is {size} bytes; at most {MAX_REGISTER_BYTES} are allowed",
+                f"Registret är för stort för att sparas ({size // 1024} kB, högst {MAX_REGISTER_BYTES // 1024} kB).",
+            )
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+            raise StoreInvalidError("rows must be a non-negative integer", "Antalet rader måste vara ett heltal.")
+        digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
+
+        def op(conn: sqlite3.Connection) -> SavedRegister:
+            n = conn.execute("SELECT count(*) FROM register").fetchone()[0]
+            if n >= MAX_REGISTERS:
+                raise StoreLimitError(
+                    f"the store already keeps {n} registers; at most {MAX_REGISTERS} are allowed",
+                    f"Det finns redan {MAX_REGISTERS} sparade register, vilket är det högsta antalet. "
+                    "Be den som förvaltar verktyget att rensa bland de äldre.",
+                )
+            now = self._clock()
+            cur = conn.execute(
+                "INSERT INTO register (name, source, saved_at, row_count, csv, sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, source, now, rows, csv_text, digest),
+            )
+            assert cur.lastrowid is not None
+            return SavedRegister(cur.lastrowid, name, source, now, rows, csv_text)
+
+        return self._run(op, write=True)
+
+    def list_registers(self) -> list[RegisterInfo]:
+        """Kept registers, newest first, without their text; damaged rows skipped (logged)."""
+        rows = self._run(lambda conn: _register_rows(conn, "ORDER BY id DESC"), write=False)
+        out: list[RegisterInfo] = []
+        for row in rows:
+            try:
+                r = self._row_to_register(row)
+            except StoreCorruptError as exc:
+                log.warning("skipping register: %s", exc)
+                continue
+            out.append(RegisterInfo(r.id, r.name, r.source, r.saved_at, r.rows))
+        return out
+
+    def latest_register(self) -> SavedRegister | None:
+        """The newest readable register, or None if none is kept. A damaged newest row
+        is skipped (logged) and the one before it is used: a damaged row never costs
+        the page its register, and it is never overwritten."""
+        rows = self._run(lambda conn: _register_rows(conn, "ORDER BY id DESC"), write=False)
+        for row in rows:
+            try:
+                return self._row_to_register(row)
+            except StoreCorruptError as exc:
+                log.warning("skipping register: %s", exc)
+        return None
+
+    def get_register(self, register_id: int) -> SavedRegister:
+        """The register with this id; :class:`StoreNotFoundError` if there is none,
+        :class:`StoreCorruptError` if its row is damaged."""
+        register_id = _check_id(register_id)
+        rows = self._run(lambda conn: _register_rows(conn, "", register_id), write=False)
+        if not rows:
+            raise StoreNotFoundError(f"no register with id {register_id}", "Registret finns inte längre.")
+        return self._row_to_register(rows[0])
+
+    def _row_to_register(self, row: tuple) -> SavedRegister:
+        register_id, name, source, saved_at, count, text, digest = row
+        try:
+            if not all(isinstance(v, str) for v in (name, source, saved_at, text, digest)):
+                raise ValueError("a text column has the wrong type")
+            if _has_bad_chars(name + source + saved_at, "") or _has_bad_chars(text, "\n\r\t"):
+                raise ValueError("a text column holds bytes that are not valid text")
+            if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+                raise ValueError("the text does not match its checksum")
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise ValueError("the row count is not an integer")
+        except (TypeError, ValueError, UnicodeEncodeError) as exc:
+            raise StoreCorruptError(
+                f"register {register_id} in {self.path} is damaged ({exc})",
+                f"Det sparade registret (id {register_id}) är skadat och kan inte öppnas.",
+            ) from None
+        return SavedRegister(int(register_id), _shown(name), _shown(source), saved_at, int(count), text)
+
     # ---------------------------------------------------------------- internals
 
     def _decode_rows(self, rows: list[tuple]) -> tuple[list[SavedScenario], int]:
@@ -603,8 +749,13 @@ class ScenarioStore:
             self._check_file_size()
             try:
                 conn.execute(begin)
-                if self._check_identity(conn) < SCHEMA_VERSION:
+                version = self._check_identity(conn)
+                if version < SCHEMA_VERSION:
                     if read_only:
+                        if version >= MIN_READ_ONLY_VERSION:
+                            result = op(conn)  # readable as it is (register reads see no table)
+                            conn.execute("COMMIT")
+                            return result
                         raise self._read_only_error("its schema must be created or upgraded first")
                     conn.execute("ROLLBACK")
                     self._initialise(conn)
@@ -715,6 +866,19 @@ class ScenarioStore:
             f"the scenario store {self.path} failed: {exc}",
             "Det gick inte att läsa eller skriva filen med sparade scenarier.",
         )
+
+
+_REGISTER_COLUMNS = "id, name, source, saved_at, row_count, csv, sha256"
+
+
+def _register_rows(conn: sqlite3.Connection, order: str, register_id: int | None = None) -> list[tuple]:
+    """Register rows (all, or the one with ``register_id``); none where the table does
+    not exist yet (a schema-2 file opened read-only)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register'").fetchone() is None:
+        return []
+    if register_id is not None:
+        return conn.execute(f"SELECT {_REGISTER_COLUMNS} FROM register WHERE id = ?", (register_id,)).fetchall()
+    return conn.execute(f"SELECT {_REGISTER_COLUMNS} FROM register {order}").fetchall()
 
 
 def _select(conn: sqlite3.Connection, scenario_id: int) -> tuple:
