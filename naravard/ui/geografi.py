@@ -38,6 +38,7 @@ from naravard.ui.state import (
     KEY_GEO_LINK_READ,
     KEY_GEO_MESSAGES,
     KEY_GEO_REGISTER,
+    KEY_GEO_MAP_NOREG,
     KEY_GEO_WARNINGS,
 )
 
@@ -406,7 +407,7 @@ def register_section(ds) -> RegisterInUse | None:
             "Ett register har en rad per vårdcentral och filial: id, namn, typ, huvudenhet (för en filial), "
             "kommunkod, driftform, koordinater (WGS84 lat/lon eller SWEREF 99 TM x/y), listade och listningsdatum, "
             "källa. Inget fullständigt offentligt register med koordinater och listade finns; regionens planerare "
-            "har ett (Vårdval Hallands enhetslista och listningsstatistik)."
+            "har ett (vårdvalets enhetslista och listningsstatistik)."
         )
         c1, c2, c3 = st.columns(3)
         c1.download_button("Mall (CSV)", data=units.template_csv_bytes(), file_name="enhetsregister_mall.csv",
@@ -518,43 +519,22 @@ def analysis(ds, reg: RegisterInUse, items: tuple[UnitChange, ...], year_choice:
                      float(detour), reg.label_sv, reg.attribution)
 
 
-def click_to_change(event, demand: pd.DataFrame, unit_type: str) -> UnitChange | None:
-    """The addition a click on the map asks for: a unit of ``unit_type`` at the centre
-    of the clicked population square (found by the square id in the point's
-    customdata), or None for a click on anything else."""
-    if unit_type not in gf.UNIT_TYPES:
-        return None
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    ids = demand[gf.DEMAND_ID].astype(str)
-    for p in points or ():
-        if not isinstance(p, Mapping):
-            continue
-        cd = p.get("customdata")
-        if isinstance(cd, (list, tuple)) and cd:
-            cd = cd[0]
-        if not isinstance(cd, str):
-            continue
-        hit = demand[ids == cd]
-        if len(hit):
-            r = hit.iloc[0]
-            return UnitChange(ADD, unit_type=unit_type, x=int(round(float(r[gf.DEMAND_X]))),
-                              y=int(round(float(r[gf.DEMAND_Y]))))
-    return None
-
-
-def _on_map_click(demand: pd.DataFrame) -> None:
+def _on_map_click(fig, demand: pd.DataFrame) -> None:
+    """Callback of a click on the map: with "Lägg till: filial/vårdcentral", a unit of
+    that type at the centre of the clicked population square (the square's id is its
+    point's customdata: views.geografi.clicked_square)."""
     from naravard.ui.state import KEY_GEO_ADD_TYPE, KEY_GEO_MAP_CLICK
+    from naravard.views import geografi as view
 
     kind = st.session_state.get(KEY_GEO_ADD_TYPE, ADD_NONE)
-    if kind == ADD_NONE:
+    if kind not in gf.UNIT_TYPES:
         return
-    change = click_to_change(st.session_state.get(KEY_GEO_MAP_CLICK), demand, kind)
-    if change is None:
-        say("info", "Klicka på en befolkad ruta (en färgad ruta på kartan) för att lägga till en enhet där.")
+    square = view.clicked_square(st.session_state.get(KEY_GEO_MAP_CLICK), fig)
+    xy = view.square_xy(demand, square) if square else None
+    if xy is None:
+        say("info", "Klicka på en befolkad ruta på kartan för att lägga till en enhet där.")
         return
+    change = UnitChange(ADD, unit_type=kind, x=xy[0], y=xy[1])
     if add_change(change):
         say("success", f"Tillagd: {change.describe_sv()}.")
 
@@ -573,11 +553,10 @@ def _places(demand: pd.DataFrame, kommun: str) -> dict[str, str]:
     }
 
 
-def _square_xy(demand: pd.DataFrame, square: str) -> tuple[int, int] | None:
-    hit = demand[demand[gf.DEMAND_ID].astype(str) == str(square)]
-    if not len(hit):
-        return None
-    return int(round(float(hit.iloc[0][gf.DEMAND_X]))), int(round(float(hit.iloc[0][gf.DEMAND_Y])))
+def _square_xy(demand: pd.DataFrame, square) -> tuple[int, int] | None:
+    from naravard.views import geografi as view
+
+    return view.square_xy(demand, str(square)) if square else None
 
 
 def _add_at_place(demand: pd.DataFrame) -> None:
@@ -727,25 +706,79 @@ def current_suggestion(fingerprint):
 TO_OPTIONS = {gf.TYPE_VC: "vårdcentral", gf.TYPE_FILIAL: "filial", "alla": "vårdcentral eller filial"}
 
 
-def _headlines(an, key: str) -> None:
-    """Headline figures with their change after the what-if (st.metric deltas)."""
-    from naravard.ui.state import KEY_GEO_HEADLINES
+def _metric(col, label: str, value: str, delta: str, help_: str) -> None:
+    """A headline figure. Streamlit reads a delta's direction from a leading "-", and
+    Swedish format writes "−" (U+2212): the arrow is set here from the text, and the
+    colour stays neutral (whether less is better depends on the figure)."""
+    arrow = "down" if delta[:1] in ("−", "-") else "up"
+    col.metric(label, value, delta=delta or None, delta_color="off", delta_arrow=arrow if delta else "auto",
+               help=help_)
 
+
+def _headlines(ds, an) -> None:
+    """Headline figures with their change after the what-if (views.geografi.headline)."""
+    from naravard.ui.state import KEY_GEO_HEADLINES
+    from naravard.views import geografi as view
+
+    items = view.headline(an, ds)
     with st.container(key=KEY_GEO_HEADLINES):
-        for row in view_headlines(an, key):
-            cols = st.columns(len(row))
-            for col, h in zip(cols, row):
-                col.metric(h["label"], h["value"], delta=h.get("delta"), delta_color=h.get("delta_color", "inverse"),
-                           help=h.get("help"))
+        for col, (label, value, delta, help_) in zip(st.columns(len(items)), items):
+            _metric(col, label, value, delta, help_)
+
+
+def source_caption(ds, an=None) -> None:
+    """The Källa lines (grid, units with the example's label, distance, boundaries, deck)."""
+    from naravard.views import geografi as view
+
+    st.caption("  \n".join(_escaped(t) for t in view.source_lines(
+        ds, an, grid_citation=_grid_citation(), boundary_citation=_boundary_citation(ds))))
+
+
+SOURCE_PREFIX = "Källa: "
+
+
+def _escaped(line: str) -> str:
+    """A Källa line for Markdown: the leading "Källa: " as written, the rest (which may
+    name an uploaded file) escaped."""
+    if line.startswith(SOURCE_PREFIX):
+        return SOURCE_PREFIX + fmt.markdown_escape(line[len(SOURCE_PREFIX):])
+    return fmt.markdown_escape(line)
+
+
+def _grid_citation() -> str:
+    from naravard.sources.grid import grid_info
+
+    info = grid_info(_path())
+    return info.citation if info else ""
+
+
+def _boundary_citation(ds) -> str:
+    from naravard.sources import boundaries as geo
+    from naravard.ui.cache import boundary_source
+
+    src = boundary_source(ds)
+    if src.gdf is None:
+        return ""
+    if src.origin == geo.ORIGIN_EMBEDDED:
+        info = geo.embedded_info(_path())
+        return info.citation if info else ""
+    return src.label_sv
+
+
+def _boundaries(ds):
+    from naravard.ui.cache import boundary_source
+
+    return boundary_source(ds).gdf
 
 
 @st.fragment
 def analysis_section(ds, reg: RegisterInUse) -> None:
-    """Map, headline figures, what-if and suggestion panels, the per-kommun table.
+    """Map, headline figures, what-if and suggestion panels, the tables.
 
     A fragment: a click on the map, a what-if button or a control reruns only this
     part. Every figure is labelled with the register it comes from (the example's
-    "ofullständigt" label included)."""
+    "ofullständigt" label is in the Källa lines and written into the map itself)."""
+    from naravard.errors import NaravardError
     from naravard.services import geografi as service
     from naravard.ui.state import (
         KEY_GEO_ADD_TYPE,
@@ -753,16 +786,11 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
         KEY_GEO_DETOUR,
         KEY_GEO_MAP,
         KEY_GEO_MAP_CLICK,
-        KEY_GEO_SUG_ADD,
-        KEY_GEO_SUG_METHOD,
-        KEY_GEO_SUG_P,
-        KEY_GEO_SUG_R,
-        KEY_GEO_SUG_RUN,
-        KEY_GEO_SUG_TYPE,
         KEY_GEO_TO_TYPE,
         KEY_GEO_YEAR,
     )
     from naravard.ui.widgets import chart, number_input, table
+    from naravard.views import geografi as view
 
     messages()
     items = checked_changes(reg)
@@ -770,11 +798,12 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
 
     c1, c2, c3 = st.columns([1.2, 1.2, 1])
     to_key = c1.selectbox("Avstånd till närmaste", options=list(TO_OPTIONS), format_func=TO_OPTIONS.get,
-                          key=KEY_GEO_TO_TYPE)
+                          index=len(TO_OPTIONS) - 1, key=KEY_GEO_TO_TYPE,
+                          help="Vilket avstånd kartans färger och tabellen per kommun visar.")
     year_choice = c2.segmented_control(
         "Befolkning", options=[YEAR_GRID, YEAR_SCENARIO], default=YEAR_GRID, required=True, key=KEY_GEO_YEAR,
         format_func={YEAR_GRID: "Rutnätets år", YEAR_SCENARIO: "Scenariots år"}.get,
-        help="Scenariots år: rutorna skalas med kommunens befolkningsförändring enligt prognosen "
+        help="Scenariots år: varje ruta skalas med sin kommuns befolkningsförändring enligt scenariots prognos "
              f"(antagande: {service.ASSUMPTION_SV}).",
     )
     detour = number_input(
@@ -785,158 +814,150 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
     )
     try:
         an = analysis(ds, reg, items, year_choice, detour)
-    except Exception as e:  # noqa: BLE001 - a NaravardError has a Swedish message; anything else is logged by run_page
-        from naravard.errors import NaravardError
-
-        if isinstance(e, NaravardError):
-            st.error(e.message_sv, icon=":material/error:")
-            return
-        raise
+    except NaravardError as e:
+        st.error(e.message_sv, icon=":material/error:")
+        return
     if to_key not in an.keys:
         to_key = an.keys[-1]
     for w in an.warnings_sv:
         st.warning(w, icon=":material/warning:")
+    if an.scaling.scaled:
+        st.caption(fmt.markdown_escape(an.scaling.text_sv))
+    for n in an.notes_sv:
+        st.caption(fmt.markdown_escape(n))
 
-    _headlines(an, to_key)
+    _headlines(ds, an)
     fingerprint = (reg.token, items, year_choice, float(detour))
     sug = current_suggestion(fingerprint)
 
-    left, right = st.columns([1.7, 1])
+    left, right = st.columns([1.8, 1])
     with left:
         st.radio("Lägg till:", options=list(ADD_OPTIONS), format_func=ADD_OPTIONS.get, key=KEY_GEO_ADD_TYPE,
-                 horizontal=True, index=0,
-                 help="Välj typ och klicka på en befolkad ruta på kartan: enheten läggs till i scenariot där.")
-        colour = st.segmented_control("Färga rutorna efter", options=list(COLOUR_OPTIONS), default="avstand",
-                                      required=True, format_func=COLOUR_OPTIONS.get, key=KEY_GEO_COLOUR)
-        fig, alt = view_map(ds, an, to_key, colour, sug)
-        chart(fig, alt, key=KEY_GEO_MAP, select_key=KEY_GEO_MAP_CLICK, on_select=lambda: _on_map_click(an.demand))
-        st.caption(view_sources(ds, an))
+                 horizontal=True,
+                 help="Välj typ och klicka på en befolkad ruta på kartan: enheten läggs till i scenariot där. "
+                      "Med ”inget” kan du klicka och zooma utan att något ändras.")
+        colour = st.segmented_control("Färga rutorna efter", options=list(view.COLOR_MODES), default=view.COLOR_BY_BAND,
+                                      required=True, format_func=COLOUR_LABELS.get, key=KEY_GEO_COLOUR)
+        sites = sug.sites if sug is not None else None
+        fig = view.map_figure(_boundaries(ds), an, color_by=colour, key=to_key, suggestions=sites,
+                              suggestion_gain_label=_gain_label(sug), names=ds)
+        alt = view.map_text_alternative(an, names=ds, color_by=colour, key=to_key, suggestions=sites)
+        chart(fig, alt, key=KEY_GEO_MAP, select_key=KEY_GEO_MAP_CLICK, on_select=lambda: _on_map_click(fig, an.demand))
     with right:
         whatif_panel(ds, reg, an.demand, items)
+        if an.has_changes and an.changed_units:
+            st.markdown("**Enheter vars närområde ändras**")
+            table(view.catchment_table(an, ds, only_changed=True), alt=view.catchment_text_alternative(an))
+    source_caption(ds, an)
 
     st.subheader("Per kommun")
-    df, alt = view_kommun_table(ds, an, to_key)
-    table(df, alt=alt)
-    st.caption(view_sources(ds, an))
+    table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {TO_OPTIONS[to_key]} per kommun.")
+    st.caption(fmt.markdown_escape(view.kommun_table_note(an, ds)))
+    with st.expander("Nära befolkning och listade per enhet"):
+        table(view.catchment_table(an, ds), alt=view.catchment_text_alternative(an))
+        st.caption(view.LISTING_VS_PROXIMITY_SV)
 
-    st.subheader("Förslag på platser för nya enheter")
-    st.markdown(view_lov_text(ds))
+    suggestion_panel(ds, an, fingerprint, sug)
+
+
+COLOUR_LABELS = {"avstand": "Avstånd", "befolkning": "Befolkning"}
+
+
+def _gain_label(sug) -> str:
+    if sug is None:
+        return ""
+    return "invånare nya inom R km" if getattr(sug, "objective", "") == "covered_pop" else "km kortare medelavstånd"
+
+
+def suggestion_panel(ds, an, fingerprint, sug) -> None:
+    """p new units (1–10), R km, the method; results on the map and in a table with
+    the gain; "Lägg till förslagen i scenariot"; the deck's LOV rules said plainly."""
+    from naravard.ui.state import KEY_GEO_SUG_ADD, KEY_GEO_SUG_METHOD, KEY_GEO_SUG_P, KEY_GEO_SUG_R, KEY_GEO_SUG_RUN, KEY_GEO_SUG_TYPE
+    from naravard.ui.widgets import number_input, table
+    from naravard.views import geografi as view
+
+    st.subheader("Förslag: var skulle en ny enhet göra mest nytta?")
+    st.markdown("\n\n".join(fmt.markdown_escape(t) for t in view.establishment_lines(ds)))
     s1, s2, s3, s4 = st.columns(4)
     s1.slider("Antal nya enheter (p)", SUG_P_MIN, SUG_P_MAX, value=3, key=KEY_GEO_SUG_P)
     s2.selectbox("Mål", options=list(SUG_METHODS), format_func=SUG_METHODS.get, key=KEY_GEO_SUG_METHOD)
-    number_input("Radie R (km, för MCLP)", key=KEY_GEO_SUG_R, min_value=SUG_R_MIN, max_value=SUG_R_MAX, decimals=1,
-                 default=SUG_R_DEFAULT, container=s3)
+    number_input("Radie R i km (för flest inom R km)", key=KEY_GEO_SUG_R, min_value=SUG_R_MIN, max_value=SUG_R_MAX,
+                 decimals=1, default=SUG_R_DEFAULT, container=s3)
     s4.radio("Lägg till som", options=[gf.TYPE_FILIAL, gf.TYPE_VC], format_func=ADD_OPTIONS.get, key=KEY_GEO_SUG_TYPE)
     st.button("Föreslå platser", key=KEY_GEO_SUG_RUN, on_click=_suggest, args=(an, fingerprint),
-              icon=":material/travel_explore:", type="primary")
-    if sug is not None:
-        df, alt = view_suggestion_table(ds, an, sug)
-        st.markdown(view_suggestion_text(an, sug))
-        table(df, alt=alt)
-        st.button("Lägg till förslagen i scenariot", key=KEY_GEO_SUG_ADD, on_click=_add_suggestions, args=(sug,),
-                  icon=":material/add_location_alt:")
+              icon=":material/travel_explore:", type="primary",
+              help="Kandidater är de befolkade rutorna. Befintliga enheter (och scenariots ändringar) räknas som öppna.")
+    if sug is None:
+        return
+    st.markdown(fmt.markdown_escape(suggestion_text(sug)))
+    table(suggestion_table(ds, sug), alt=suggestion_text(sug))
+    st.button("Lägg till förslagen i scenariot", key=KEY_GEO_SUG_ADD, on_click=_add_suggestions, args=(sug,),
+              icon=":material/add_location_alt:")
 
 
-# ------------------------------------------------------------------ view adapters
-# TEMPORARY: thin stand-ins until naravard.views.geografi (G3) lands; replaced by its
-# functions at merge.
+# The suggestion result has no view of its own in views.geografi: these two are the
+# smallest adapters (a column rename with Swedish formats, and one sentence).
 
-COLOUR_OPTIONS = {"avstand": "Avstånd", "befolkning": "Befolkning"}
-
-
-def _km(v) -> str:
-    return "–" if v is None or v != v else f"{fmt.number(v, 1)} km"
-
-
-def view_headlines(an, key: str) -> list[list[dict]]:
-    from naravard.model.geo.distance import REGION_ROW, share_column
-
-    lg = an.longest_for(key)
-    sa, sb = an.summary(key, True).loc[REGION_ROW], an.summary(key, False).loc[REGION_ROW]
-    label = TO_OPTIONS[key]
-    delta = lambda a, b, d=1, unit=" km": (f"{fmt.number(a - b, d, signed=True)}{unit}" if an.has_changes and a == a and b == b and abs(a - b) > 1e-9 else None)  # noqa: E731
-    w10 = share_column(10)
-    n_units = int(an.supply_after[gf.SUPPLY_TYPE].isin([key] if key in gf.UNIT_TYPES else list(gf.UNIT_TYPES)).sum())
-    return [[
-        {"label": f"Längsta avstånd till {label}", "value": _km(lg.after), "delta": delta(lg.after, lg.before),
-         "help": "Från den befolkade ruta som ligger längst bort."},
-        {"label": "Andel inom 10 km", "value": fmt.share(sa[w10], 1), "delta": delta(sa[w10] * 100, sb[w10] * 100, 1, " procentenheter"),
-         "delta_color": "normal"},
-        {"label": "Medelavstånd (befolkningsvägt)", "value": _km(sa["mean_cost"]), "delta": delta(sa["mean_cost"], sb["mean_cost"])},
-        {"label": f"Invånare per {label}", "value": fmt.number(sa["pop"] / n_units) if n_units else "–"},
-    ]]
-
-
-def view_map(ds, an, key: str, colour: str, sug=None):
-    from naravard.views.figures import Chart, layout
-
-    near = an.near(key, True)
-    d = an.demand
-    live = d[gf.DEMAND_POP] > 0
-    cost = near["nearest_cost"]
-    traces = [{
-        "type": "scatter", "mode": "markers", "x": d.loc[live, gf.DEMAND_X].tolist(), "y": d.loc[live, gf.DEMAND_Y].tolist(),
-        "customdata": [[i] for i in d.loc[live, gf.DEMAND_ID].astype(str)],
-        "marker": {"symbol": "square", "size": 6, "color": (cost[live] if colour == "avstand" else d.loc[live, gf.DEMAND_POP]).fillna(-1).tolist(),
-                   "colorscale": "Viridis", "reversescale": True},
-        "name": "Befolkade rutor", "hovertemplate": "%{customdata[0]}<extra></extra>",
-    }]
-    sup = an.supply_after
-    for t, sym in ((gf.TYPE_VC, "circle"), (gf.TYPE_FILIAL, "diamond")):
-        s = sup[sup[gf.SUPPLY_TYPE] == t]
-        traces.append({"type": "scatter", "mode": "markers", "x": s[gf.SUPPLY_X].tolist(), "y": s[gf.SUPPLY_Y].tolist(),
-                       "marker": {"symbol": sym, "size": 12, "color": "#D55E00" if t == gf.TYPE_VC else "#0072B2",
-                                  "line": {"color": "white", "width": 1}},
-                       "name": gf.TYPE_PLURAL_SV[t].capitalize(), "text": s[gf.SUPPLY_NAME].tolist(), "hoverinfo": "text"})
-    if sug is not None:
-        traces.append({"type": "scatter", "mode": "markers+text", "x": sug.sites["x"].tolist(), "y": sug.sites["y"].tolist(),
-                       "text": [str(r) for r in sug.sites["rank"]], "textposition": "top center",
-                       "marker": {"symbol": "star", "size": 16, "color": "#000"}, "name": "Förslag"})
-    lay = layout("Avstånd till närmaste " + TO_OPTIONS[key], height=640)
-    lay["xaxis"] = {"visible": False}
-    lay["yaxis"] = {"visible": False, "scaleanchor": "x", "scaleratio": 1}
-    lay["clickmode"] = "event+select"
-    lay["dragmode"] = "pan"
-    fig = {"data": traces, "layout": lay}
-    lg = an.longest_for(key)
-    alt = f"Karta: längsta avstånd till {TO_OPTIONS[key]} är {_km(lg.after)}."
-    return Chart(fig, fig["layout"].get("title", {}).get("text", "") if isinstance(fig["layout"].get("title"), dict) else "", "Karta"), alt
-
-
-def view_sources(ds, an) -> str:
-    parts = ["Källa: SCB, Statistik på rutor (befolkning per km-ruta, CC0)", an.register_label_sv]
-    if an.register_attribution:
-        parts.append(an.register_attribution)
-    return ". ".join(p for p in parts if p) + f". Avstånd: {an.distance_label_sv}."
-
-
-def view_kommun_table(ds, an, key: str):
-    from naravard.model.geo.distance import REGION_ROW, share_column
-
-    s = an.summary(key, True)
+def suggestion_table(ds, sug) -> pd.DataFrame:
     names = ds.kommun_names()
-    rows = []
-    for code, r in s.iterrows():
-        rows.append({"Kommun": "Hela regionen" if code == REGION_ROW else names.get(code, code),
-                     "Invånare (rutor)": fmt.number(r["pop"]), "Medel": _km(r["mean_cost"]), "Median": _km(r["median_cost"]),
-                     "Inom 10 km": fmt.share(r[share_column(10)], 1), "Längst": _km(r["max_cost"])})
-    return pd.DataFrame(rows), "Avstånd per kommun."
+    covered = getattr(sug, "objective", "") == "covered_pop"
+    gain, cum = ("Nya inom R km", "Sammanlagt") if covered else ("Kortare medelavstånd, km", "Sammanlagt, km")
+    dec = 0 if covered else 2
+    rows = [{"Nr": str(int(r["rank"])), "Kommun": names.get(str(r["kommun"]), str(r["kommun"])),
+             "Ruta": str(r[gf.DEMAND_ID]), gain: fmt.number(r["gain"], dec), cum: fmt.number(r["gain_cumulative"], dec)}
+            for _, r in sug.sites.iterrows()]
+    return pd.DataFrame(rows)
 
 
-def view_lov_text(ds) -> str:
-    return " ".join(ds.dialog.geo_establishment) if getattr(ds, "dialog", None) else ""
+def suggestion_text(sug) -> str:
+    n = len(sug.sites)
+    if getattr(sug, "objective", "") == "covered_pop":
+        r = fmt.number(sug.radius_km, 1) if sug.radius_km is not None else ""
+        what = (f"Invånare inom {r} km från en enhet: {fmt.number(sug.before)} före, {fmt.number(sug.after)} med "
+                f"{fmt.number(n)} nya enheter")
+    else:
+        what = (f"Befolkningsvägt medelavstånd: {fmt.number(sug.before, 2)} km före, {fmt.number(sug.after, 2)} km med "
+                f"{fmt.number(n)} nya enheter")
+    return f"{what}. Metod: {sug.method}; {fmt.number(sug.seconds, 1)} s. Fågelvägen, kandidater är befolkade rutor."
 
 
-def view_suggestion_table(ds, an, sug):
-    names = ds.kommun_names()
-    rows = [{"Nr": int(r["rank"]), "Kommun": names.get(str(r["kommun"]), str(r["kommun"])), "Vinst": fmt.number(r["gain"], 1),
-             "Sammanlagt": fmt.number(r["gain_cumulative"], 1)} for _, r in sug.sites.iterrows()]
-    return pd.DataFrame(rows), "Föreslagna platser."
-
-
-def view_suggestion_text(an, sug) -> str:
-    return f"{sug.method}: före {fmt.number(sug.before, 1)}, efter {fmt.number(sug.after, 1)}."
+# ------------------------------------------------------------------ without a register
 
 
 def no_register(ds) -> None:
-    st.markdown("Utan register visas befolkningen per ruta.")
+    """The population map, the deck's longest distances, S4 travel times, how to load a
+    register or the example (views.geografi.no_register_content)."""
+    from naravard.errors import DataError
+    from naravard.ui.widgets import chart, table
+    from naravard.views import geografi as view
+
+    try:
+        demand = _grid(_path())
+    except DataError as e:
+        demand = None
+        st.warning(e.message_sv, icon=":material/warning:")
+    c = view.no_register_content(ds, demand)
+    st.markdown(c.how_to_load)
+    if demand is not None:
+        fig = view.map_figure(_boundaries(ds), demand, color_by=view.COLOR_BY_POP, names=ds)
+        chart(fig, c.population_alt, key=KEY_GEO_MAP_NOREG)
+        source_caption(ds)
+    if c.deck_lines:
+        st.subheader("Dialogunderlagets avstånd")
+        st.markdown("\n\n".join(fmt.markdown_escape(t) for t in c.deck_lines))
+    if c.travel_table is not None:
+        st.subheader(c.travel_title or "Restid till närmaste vårdcentral")
+        table(c.travel_table, alt="Mediantid i minuter till närmaste vårdcentral per område och färdsätt.")
+        st.caption(_escaped(" ".join(t for t in (c.travel_source, c.travel_notes) if t)))
+    if c.establishment:
+        st.subheader("Vem bestämmer var en enhet finns?")
+        st.markdown("\n\n".join(fmt.markdown_escape(t) for t in c.establishment))
+    if c.questions:
+        st.info(c.questions, icon=":material/forum:")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _grid(path: str | None) -> pd.DataFrame:
+    from naravard.sources.grid import load_grid
+
+    return load_grid(path)

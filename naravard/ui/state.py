@@ -128,3 +128,4 @@ KEY_GEO_SUG_RUN = "nv_geo_forslag_kor"
 KEY_GEO_SUG_RESULT = "nv_geo_forslag_resultat"  # the last SuggestionResult and what it was asked
 KEY_GEO_SUG_ADD = "nv_geo_forslag_lagg_till"
 KEY_GEO_YEAR = "nv_geo_ar"  # the squares' population: the grid's year or the scenario's
+KEY_GEO_MAP_NOREG = "nv_geo_befolkningskarta"  # container around the population map (no register)
