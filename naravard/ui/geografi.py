@@ -37,8 +37,9 @@ from naravard.ui.state import (
     KEY_GEO_HISTORY,
     KEY_GEO_LINK_READ,
     KEY_GEO_MESSAGES,
-    KEY_GEO_REGISTER,
     KEY_GEO_MAP_NOREG,
+    KEY_GEO_REGISTER,
+    KEY_GEO_STORED_PROBLEMS,
     KEY_GEO_WARNINGS,
 )
 
@@ -183,7 +184,8 @@ def messages() -> None:
     for w in st.session_state.pop(KEY_GEO_WARNINGS, []):
         st.warning(w, icon=":material/link_off:")
     for kind, text in st.session_state.pop(KEY_GEO_MESSAGES, []):
-        getattr(st, kind if kind in ("success", "info", "warning", "error") else "info")(text)
+        # messages may name a file, a unit or a saved name: shown as text, never as Markdown
+        getattr(st, kind if kind in ("success", "info", "warning", "error") else "info")(fmt.as_text(text))
 
 
 # ------------------------------------------------------------------ the link
@@ -267,24 +269,70 @@ def checked_changes(register: RegisterInUse | None) -> tuple[UnitChange, ...]:
     if kept != now:
         st.session_state[KEY_GEO_CHANGES] = kept
         for w in warnings or ["Ändringar som inte passar registret som används har utelämnats."]:
-            st.warning(w, icon=":material/warning:")
+            st.warning(fmt.as_text(w), icon=":material/warning:")
     return kept
 
 
 # ------------------------------------------------------------------ the register in use
 
 
-def register_in_use() -> RegisterInUse | None:
+def register_in_use(ds=None) -> RegisterInUse | None:
     """The session's register, else the latest one kept for all users, else None."""
     reg = st.session_state.get(KEY_GEO_REGISTER)
     if isinstance(reg, RegisterInUse):
         return reg
-    return stored_register()
+    return stored_register(ds)
 
 
-def stored_register() -> RegisterInUse | None:
-    """The latest register a planner kept for all users (the store), or None."""
-    return None  # replaced once the store keeps registers (see register_section)
+def _store():
+    """The store, or None if it cannot be opened (the Scenario page says why; here a
+    missing store only means no kept register)."""
+    import os
+
+    from naravard.store import ScenarioStore, StoreError
+
+    try:
+        return ScenarioStore(os.environ.get("NARAVARD_STORE") or None)
+    except StoreError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _validated_stored(path: str | None, overrides, register_id: int, saved_at: str, _store, _ds):
+    """The kept register validated against the data in use, once per register and data."""
+    from naravard.services import units as register_service
+
+    return register_service.current_register(_store, _ds, data_dir=path)
+
+
+def stored_register(ds=None) -> RegisterInUse | None:
+    """The latest register a planner kept for all users (the store), validated again
+    against the data in use, or None (none kept, the store unreadable, or the kept one
+    no longer fits the data: then the Geografi page says why)."""
+    from naravard.store import StoreError
+    from naravard.ui.cache import data_overrides, session_dataset
+
+    store = _store()
+    if store is None:
+        return None
+    try:
+        latest = store.latest_register()
+    except StoreError:
+        return None
+    if latest is None:
+        return None
+    ds = ds if ds is not None else session_dataset()
+    if ds is None:
+        return None
+    try:
+        cur = _validated_stored(_path(), data_overrides(), latest.id, latest.saved_at, store, ds)
+    except StoreError:
+        return None
+    if cur is None or cur.frame is None:
+        if cur is not None:
+            st.session_state[KEY_GEO_STORED_PROBLEMS] = cur.problems_sv
+        return None
+    return RegisterInUse.of(cur.frame, cur.label_sv, "", KIND_STORED)
 
 
 def use_register(reg: RegisterInUse | None) -> None:
@@ -320,20 +368,19 @@ def describe(c: UnitChange, names: Mapping[str, str]) -> str:
 # ------------------------------------------------------------------ register section
 
 @st.cache_data(show_spinner="Registret kontrolleras …", max_entries=8, ttl=3600)
-def _read_register(path: str | None, raw: bytes, filename: str):
-    """An uploaded register checked once per file content (a rerun is a cache hit)."""
-    from naravard.sources import units
-    from naravard.sources.grid import region_codes
+def _checked_register(path: str | None, overrides, raw: bytes, filename: str, _ds):
+    """An uploaded register checked once per file content and data in use (a rerun is
+    a cache hit): services.units.check_register."""
+    from naravard.services import units as register_service
 
-    lanskod, codes = region_codes(path)
-    return units.read_register(raw, filename, region_codes=codes, region_shape=units.load_region_shape(lanskod, path))
+    return register_service.check_register(_ds, raw, filename, data_dir=path)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _example(path: str | None):
-    from naravard.sources import units
+def _example(path: str | None, overrides, _ds):
+    from naravard.services import units as register_service
 
-    return units.load_example(path)
+    return register_service.example_register(_ds, path)
 
 
 def _path() -> str | None:
@@ -346,9 +393,13 @@ def _path() -> str | None:
 def example_register() -> RegisterInUse | None:
     """The data dir's example (OpenStreetMap), labelled as incomplete, or None."""
     from naravard.errors import DataError
+    from naravard.ui.cache import data_overrides, session_dataset
 
+    ds = session_dataset()
+    if ds is None:
+        return None
     try:
-        frame, info = _example(_path())
+        frame, info = _example(_path(), data_overrides(), ds)
     except DataError:
         return None
     return RegisterInUse.of(frame, info.label_sv, info.attribution, KIND_EXAMPLE)
@@ -370,7 +421,6 @@ def _use_upload(report) -> None:
 
 def _stop_register() -> None:
     use_register(None)
-    st.session_state.pop(KEY_GEO_REGISTER, None)
 
 
 def register_status(reg: RegisterInUse | None) -> None:
@@ -382,15 +432,18 @@ def register_status(reg: RegisterInUse | None) -> None:
             icon=":material/info:",
         )
     elif reg.kind == KIND_EXAMPLE:
-        st.warning(f"{reg.label_sv}. {reg.attribution}. Exemplet är inte regionens register.", icon=":material/warning:")
+        st.warning(fmt.as_text(f"{reg.label_sv}. {reg.attribution}. Exemplet är inte regionens register."),
+                   icon=":material/warning:")
     else:
-        st.success(f"Register som används: {reg.label_sv} ({fmt.number(len(reg.frame))} enheter).", icon=":material/task_alt:")
+        st.success(fmt.as_text(f"Register som används: {reg.label_sv} ({fmt.number(len(reg.frame))} enheter)."),
+                   icon=":material/task_alt:")
 
 
 def register_section(ds) -> RegisterInUse | None:
     """Upload, templates, the example, the check against the supply table, and keep
     for all users. Returns the register in use after the section's buttons."""
     from naravard.sources import units
+    from naravard.ui.cache import data_overrides
     from naravard.ui.state import (
         KEY_GEO_REG_EXAMPLE,
         KEY_GEO_REG_RESET,
@@ -399,9 +452,12 @@ def register_section(ds) -> RegisterInUse | None:
         KEY_GEO_REG_UPLOAD,
         KEY_GEO_REG_USE,
     )
+    from naravard.ui.widgets import table
 
-    reg = register_in_use()
+    reg = register_in_use(ds)
     register_status(reg)
+    for p in st.session_state.pop(KEY_GEO_STORED_PROBLEMS, ()):
+        st.warning(fmt.as_text(p), icon=":material/warning:")
     with st.expander("Enhetsregister: ladda upp, mall och exempel", expanded=reg is None, icon=":material/upload_file:"):
         st.markdown(
             "Ett register har en rad per vårdcentral och filial: id, namn, typ, huvudenhet (för en filial), "
@@ -419,38 +475,70 @@ def register_section(ds) -> RegisterInUse | None:
                   help="Exempel: OpenStreetMap 2020, ofullständigt. Det är inte regionens register, och varje "
                        "siffra från det märks så.")
         up = st.file_uploader("Ladda upp register (CSV eller Excel .xlsx)", type=["csv", "xlsx", "txt"],
-                              key=KEY_GEO_REG_UPLOAD, help=f"Högst {fmt.number(units.MAX_UNITS)} enheter.")
+                              key=KEY_GEO_REG_UPLOAD, help=f"Högst {fmt.number(units.MAX_UNITS)} enheter. "
+                              "Registret gäller din session tills du sparar det för alla användare.")
+        report = None
         if up is not None:
-            report = _read_register(_path(), up.getvalue(), up.name)
-            for n in report.notices:
-                st.info(fmt.markdown_escape(n), icon=":material/info:")
+            report = _checked_register(_path(), data_overrides(), up.getvalue(), up.name, ds)
+            for n in report.notices_sv:
+                st.info(fmt.as_text(n), icon=":material/info:")
             if report.ok:
-                st.success(fmt.markdown_escape(report.message_sv), icon=":material/task_alt:")
+                st.success(fmt.as_text(report.message_sv), icon=":material/task_alt:")
                 st.button("Använd registret", key=KEY_GEO_REG_USE, on_click=_use_upload, args=(report,),
                           icon=":material/check:", type="primary")
             else:
-                st.error(fmt.markdown_escape(f"Filen {report.filename} kunde inte användas. Inget har sparats."),
+                st.error(fmt.as_text(f"Filen {report.filename} kunde inte användas. Inget har sparats."),
                          icon=":material/error:")
-                shown = report.problems[:30]
-                st.markdown("\n".join(f"- {fmt.markdown_escape(p)}" for p in shown))
-                if len(report.problems) > len(shown):
-                    st.caption(f"… och {fmt.number(len(report.problems) - len(shown))} problem till.")
+                shown = report.problems_sv[:30]
+                st.markdown("\n".join(f"- {fmt.as_text(p)}" for p in shown))
+                if len(report.problems_sv) > len(shown):
+                    st.caption(f"… och {fmt.number(len(report.problems_sv) - len(shown))} problem till.")
         if reg is not None and ds.has("utbud"):
-            st.markdown("**Kontroll mot utbudstabellen** (visas, stäms aldrig av automatiskt)")
-            from naravard.ui.widgets import table
-
-            chk = check_display(units.register_check(reg.frame, ds.table("utbud")))
-            table(chk, alt="Antal vårdcentraler och filialer per kommun i registret och i utbudstabellen.")
+            st.markdown("**Kontroll mot utbudstabellen** (visas som kontroll, justeras aldrig)")
+            table(check_display(units.register_check(reg.frame, ds.table("utbud"))),
+                  alt="Antal vårdcentraler och filialer per kommun i registret och i utbudstabellen.")
         if reg is not None and reg.kind != KIND_STORED:
             st.button("Sluta använda registret", key=KEY_GEO_REG_RESET, on_click=_stop_register,
                       icon=":material/close:")
-        store_section(reg)
-    return register_in_use()
+        store_section(reg, report)
+    return register_in_use(ds)
 
 
-def store_section(reg: RegisterInUse | None) -> None:
-    """"Spara för alla användare" (the store); filled in once the store keeps registers."""
-    return None
+def _keep(report) -> None:
+    """Callback of "Spara för alla användare": keep the checked upload in the store."""
+    from naravard.services import units as register_service
+    from naravard.store import StoreError
+    from naravard.ui.state import KEY_GEO_REG_NAME
+
+    store = _store()
+    if store is None:
+        say("error", "Lagringen kan inte öppnas; registret sparades inte.")
+        return
+    try:
+        saved = register_service.keep_register(store, report, st.session_state.get(KEY_GEO_REG_NAME, ""))
+    except StoreError as e:
+        say("error", e.message_sv)
+        return
+    st.session_state.pop(KEY_GEO_REGISTER, None)  # the kept one is now everyone's, this session's too
+    say("success", f"Registret är sparat för alla användare som ”{saved.name}” ({fmt.number(saved.rows)} enheter).")
+
+
+def store_section(reg: RegisterInUse | None, report) -> None:
+    """"Spara för alla användare": a checked upload can be kept in the store, where it
+    becomes the register every user sees (the newest kept one)."""
+    from naravard.ui.state import KEY_GEO_REG_NAME, KEY_GEO_REG_SAVE
+
+    if report is None or not report.ok:
+        return
+    store = _store()
+    if store is None or getattr(store, "read_only", False):
+        st.caption("Registret kan inte sparas för alla användare här (lagringen är skrivskyddad eller saknas).")
+        return
+    st.markdown("**Spara för alla användare**")
+    st.text_input("Namn på registret", max_chars=80, key=KEY_GEO_REG_NAME,
+                  help="Till exempel enhetslistans namn och månad. Det senast sparade registret används av alla.")
+    st.button("Spara för alla användare", key=KEY_GEO_REG_SAVE, on_click=_keep, args=(report,),
+              icon=":material/cloud_upload:")
 
 
 def check_display(chk: pd.DataFrame) -> pd.DataFrame:

@@ -97,7 +97,6 @@ KEY_GEO_REG_NAME = "nv_geo_register_namn"
 KEY_GEO_REG_RESET = "nv_geo_register_aterstall"
 KEY_GEO_REG_TEMPLATE = "nv_geo_register_mall"
 KEY_GEO_REG_TEMPLATE_EXCEL = "nv_geo_register_mall_excel"
-KEY_GEO_REG_STORED = "nv_geo_register_sparat"  # the stored register last read (its id/saved time)
 # The map and its controls.
 KEY_GEO_MAP = "nv_geo_karta"  # container around the map (CSS class st-key-nv_geo_karta)
 KEY_GEO_MAP_CLICK = "nv_geo_karta_klick"  # the map chart's selection state (st.plotly_chart key)
@@ -129,3 +128,4 @@ KEY_GEO_SUG_RESULT = "nv_geo_forslag_resultat"  # the last SuggestionResult and 
 KEY_GEO_SUG_ADD = "nv_geo_forslag_lagg_till"
 KEY_GEO_YEAR = "nv_geo_ar"  # the squares' population: the grid's year or the scenario's
 KEY_GEO_MAP_NOREG = "nv_geo_befolkningskarta"  # container around the population map (no register)
+KEY_GEO_STORED_PROBLEMS = "nv_geo_register_sparat_fel"  # Swedish problems of a kept register that no longer fits

@@ -140,7 +140,7 @@ def test_a_link_with_changes_is_read_and_hostile_tokens_only_warn():
     good = f"+f:{int(far.x)}:{int(far.y)}"
     at = geografi({"enh": f"{good},-finns-inte,garbage,+v:100000:100000"})
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = unescaped(" ".join(w.value for w in at.warning))
     assert "finns-inte" in warnings and "garbage" in warnings and "utanför regionen" in warnings
     assert at.session_state[ui.KEY_GEO_CHANGES] == (UnitChange(ADD, unit_type=gf.TYPE_FILIAL, x=int(far.x), y=int(far.y)),)
     at.button(key=ui.KEY_GEO_REG_EXAMPLE).click().run()
@@ -188,3 +188,37 @@ def test_geografi_page_is_layout_only():
     assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef))]
     literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert not [v for v in literals if v.startswith("nv_")]
+
+
+# ------------------------------------------------------------------ register upload and keep
+
+HOSTILE = __import__("pathlib").Path(__file__).resolve().parents[1] / "hostile" / "geo"
+
+
+def _example_csv() -> bytes:
+    from naravard.sources.units import load_example, register_csv_text
+
+    frame, _ = load_example()
+    return register_csv_text(frame).encode("utf-8")
+
+
+def test_upload_use_and_keep_for_all_users(tmp_path):
+    # AppTest cannot drive st.file_uploader: the kept register is written by the same
+    # service the page's "Spara för alla användare" calls (tests/ui drives the callback)
+    from naravard.services import units as register_service
+    from naravard.sources.dataset import load_dataset
+    from naravard.store.sqlite import ScenarioStore
+
+    ds = load_dataset(None)
+    report = register_service.check_register(ds, _example_csv(), "enheter.csv")
+    assert report.ok
+    store = ScenarioStore(str(tmp_path / "scenarier.sqlite3"))
+    register_service.keep_register(store, report, "Enhetslista maj")
+    # a new session (another user) opens the page: the kept register is in use
+    at = geografi()
+    t = text(at)
+    assert "Register som används: Sparat register: Enhetslista maj" in t
+    assert any(m.label == "Längst till vårdcentral" for m in at.metric)
+    assert not [b for b in at.button if b.key == ui.KEY_GEO_REG_RESET]  # a kept register is everyone's: no "stop" here
+
+
