@@ -237,7 +237,7 @@ def share_column(band_km: float) -> str:
     return _band_label(float(band_km))
 
 
-def _summaries(kommun: np.ndarray, pop: np.ndarray, cost: np.ndarray, did: np.ndarray, x: np.ndarray, y: np.ndarray, bands: tuple[float, ...]) -> dict:
+def _summaries(pop: np.ndarray, cost: np.ndarray, did: np.ndarray, x: np.ndarray, y: np.ndarray, bands: tuple[float, ...]) -> dict:
     """Figures of one group of squares (all arrays aligned; pop > 0 only)."""
     total = float(pop.sum())
     has = np.isfinite(cost)
@@ -293,10 +293,17 @@ def access_summary(
     y = demand[DEMAND_Y].to_numpy(dtype=float)
     rows: dict[str, dict] = {}
     live = pop > 0
-    for k in sorted(set(kom)):
-        sel = (kom == k) & live
-        rows[k] = _summaries(kom[sel], pop[sel], cost[sel], did[sel], x[sel], y[sel], bands)
-    rows[REGION_ROW] = _summaries(kom[live], pop[live], cost[live], did[live], x[live], y[live], bands)
+    # One stable sort by kommun, then contiguous slices: linear in the squares however
+    # many kommuner there are (a mask per kommun would be squares × kommuner).
+    group, codes = pd.factorize(kom, sort=True)
+    order = np.argsort(group, kind="stable")
+    order = order[live[order]]
+    starts = np.searchsorted(group[order], np.arange(len(codes)), side="left")
+    ends = np.searchsorted(group[order], np.arange(len(codes)), side="right")
+    for k, a, b in zip(codes, starts, ends, strict=True):
+        sel = order[a:b]
+        rows[str(k)] = _summaries(pop[sel], cost[sel], did[sel], x[sel], y[sel], bands)
+    rows[REGION_ROW] = _summaries(pop[live], cost[live], did[live], x[live], y[live], bands)
     cols = ["pop", "pop_no_cost", "mean_cost", "median_cost", *[_band_label(b) for b in bands], "max_cost", "max_demand_id", "max_x", "max_y"]
     out = pd.DataFrame.from_dict(rows, orient="index")[cols]
     out.index.name = DEMAND_KOMMUN

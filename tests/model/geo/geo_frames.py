@@ -100,3 +100,96 @@ def synthetic_grid(n_side: int = 40, seed: int = 0) -> pd.DataFrame:
             kom.append(codes[(i * 6) // n_side])
     pops = rng.integers(0, 400, size=len(xs)).astype(float)
     return demand_frame(xs, ys, pops, kom, ids)
+
+
+# ---------------------------------------------------------------------------
+# The shared data files' shapes (../shared/data/README.md) and a synthetic twin
+# ---------------------------------------------------------------------------
+
+GRID_CSV_COLUMNS = ("ruta_id", "x_sweref99tm", "y_sweref99tm", "kommunkod", "befolkning", "metod")
+UNITS_CSV_COLUMNS = ("osm_id", "facility", "name", "lat", "lon", "kommun_kod", "kommun", "kommun_assignment", "name_contains_vardcentral")
+
+
+def grid_csv_to_demand(g: pd.DataFrame) -> pd.DataFrame:
+    """The grid CSV's columns as a demand frame (what G2's loader does for the app)."""
+    return pd.DataFrame(
+        {
+            DEMAND_ID: g["ruta_id"].astype(str),
+            DEMAND_X: g["x_sweref99tm"].astype(float),
+            DEMAND_Y: g["y_sweref99tm"].astype(float),
+            DEMAND_KOMMUN: g["kommunkod"].astype(str),
+            DEMAND_POP: g["befolkning"].astype(float),
+        }
+    )
+
+
+def primary_care_like(u: pd.DataFrame) -> pd.DataFrame:
+    """OSM clinics and doctors, minus child health centres (names "BVC…"/"Barnavårdscentralen…")."""
+    keep = u["facility"].isin(["clinic", "doctors"]) & ~u["name"].astype(str).str.startswith(("BVC", "Barnavårdscentralen"))
+    return u[keep]
+
+
+def units_csv_to_supply(u: pd.DataFrame) -> pd.DataFrame:
+    """OSM points (WGS84) as a supply frame in SWEREF 99 TM, all typed as vårdcentral."""
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True).transform(u["lon"].to_numpy(float), u["lat"].to_numpy(float))
+    return pd.DataFrame(
+        {
+            SUPPLY_ID: u["osm_id"].astype(str).to_numpy(),
+            SUPPLY_NAME: u["name"].astype(str).to_numpy(),
+            SUPPLY_TYPE: TYPE_VC,
+            "supply_main": "",
+            SUPPLY_KOMMUN: u["kommun_kod"].astype(str).to_numpy(),
+            "supply_operator": "",
+            SUPPLY_X: x,
+            SUPPLY_Y: y,
+            SUPPLY_LISTED: np.nan,
+            "supply_listed_date": "",
+            "supply_source": "OpenStreetMap 2020 (exempel)",
+        },
+        columns=list(SUPPLY_COLUMNS),
+    )
+
+
+def synthetic_grid_csv(n_side: int = 40, seed: int = 1) -> pd.DataFrame:
+    """A made-up grid in the real CSV's shape: 13-digit ids (SW corner), centres at +500 m,
+    some squares with 0 persons, six kommun codes, column ``metod``."""
+    d = synthetic_grid(n_side, seed)
+    return pd.DataFrame(
+        {
+            "ruta_id": d[DEMAND_ID],
+            "x_sweref99tm": d[DEMAND_X].astype(int),
+            "y_sweref99tm": d[DEMAND_Y].astype(int),
+            "kommunkod": d[DEMAND_KOMMUN],
+            "befolkning": d[DEMAND_POP].astype(int),
+            "metod": "centrum_i_kommunpolygon",
+        },
+        columns=list(GRID_CSV_COLUMNS),
+    )
+
+
+def synthetic_units_csv(seed: int = 2, n: int = 18) -> pd.DataFrame:
+    """Made-up facilities in the OSM CSV's shape (WGS84), inside the synthetic grid."""
+    from pyproj import Transformer
+
+    rng = np.random.default_rng(seed)
+    xs = rng.uniform(312_000, 348_000, n)
+    ys = rng.uniform(6_252_000, 6_288_000, n)
+    lon, lat = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True).transform(xs, ys)
+    facility = (["clinic"] * (n - 6)) + ["doctors", "dentist", "pharmacy", "clinic", "clinic", "doctors"]
+    names = [f"Vårdcentralen {i}" for i in range(n - 6)] + ["Läkarhuset", "Tandläkaren", "Apoteket", "BVC Norr", "Barnavårdscentralen Syd", "Husläkarna"]
+    return pd.DataFrame(
+        {
+            "osm_id": [str(1000 + i) for i in range(n)],
+            "facility": facility,
+            "name": names,
+            "lat": lat,
+            "lon": lon,
+            "kommun_kod": "1380",
+            "kommun": "",
+            "kommun_assignment": "inside",
+            "name_contains_vardcentral": [n_.startswith("Vårdcentralen") for n_ in names],
+        },
+        columns=list(UNITS_CSV_COLUMNS),
+    )
