@@ -120,6 +120,10 @@ def check_register(ds: Dataset, raw: bytes, filename: str, *, data_dir: Path | s
     from naravard.sources.csvread import safe_filename
 
     file = safe_filename(filename)
+    if not ds.has("kommuner"):
+        return RegisterCheck(file, RegisterReport(file, None, (
+            "Kommuntabellen saknas eller kunde inte läsas i de data som används, så registrets kommunkoder kan "
+            "inte kontrolleras. Rätta kommuntabellen först (se Om data).",)))
     try:
         poly = shape if shape is not None else region_shape(ds, data_dir)
         report = read_register(raw, file, region_codes=ds.kommun_codes, region_shape=poly)
@@ -133,14 +137,14 @@ def check_register(ds: Dataset, raw: bytes, filename: str, *, data_dir: Path | s
         return RegisterCheck(file, empty, unexpected=f"{type(exc).__name__}: {exc}")
 
 
-def keep_register(store, report: RegisterCheck, name: str) -> SavedRegister:
+def keep_register(store, report: RegisterCheck | RegisterReport, name: str) -> SavedRegister:
     """Keep a checked register for all users (it becomes the current one).
 
     Raises :class:`StoreInvalidError` (Swedish message) for a register that did not
     pass, and the store's errors (read-only, locked, damaged file) as they are: nothing
     is written then.
     """
-    if not isinstance(report, RegisterCheck) or not report.ok or report.frame is None:
+    if not isinstance(report, (RegisterCheck, RegisterReport)) or not report.ok or report.frame is None:
         raise StoreInvalidError("only a register that passed its check can be kept",
                                 "Registret har fel och kan inte sparas. Rätta felen i filen och ladda upp den igen.")
     frame = report.frame

@@ -23,8 +23,9 @@ The template's columns (Swedish, as a planner's spreadsheet has them):
 Points are checked against the region's kommun polygons (:class:`RegionShape`, from the
 data dir's embedded boundaries): a point inside the region, or at most
 :data:`COAST_TOLERANCE_M` outside it in the sea (the polygons are generalised, so a
-harbour-side unit may fall just outside), is accepted; a point in another region's
-kommun or farther out is refused. A point whose polygon is another of the region's
+harbour-side unit may fall just outside), or in one of the region's populated 1 km
+squares (islands lie up to 3,2 km outside the polygons), is accepted; a point in another
+region's kommun or farther out is refused. A point whose polygon is another of the region's
 kommuner than its ``kommunkod`` says is a notice (the stated code is kept: a unit near a
 border may serve the other kommun's residents).
 
@@ -52,6 +53,7 @@ from naravard.errors import DataError
 from naravard.sources import geoframes as gf
 from naravard.sources.csvread import limit_messages, parse_number, safe_filename, show
 from naravard.sources.dataset import DEFAULT_DATA_DIR, MANIFEST_NAME
+from naravard.sources.grid import GridError, load_grid, region_codes
 from naravard.sources.userfile import parse_user_file
 from naravard.sources.xlsxread import _check_zip, is_zip
 
@@ -108,11 +110,16 @@ class RegionShape:
 
     ``kommuner``: one row per kommun of the region (``kommunkod``, ``geometry``);
     ``others``: the kommuner of other regions near it (to tell a point in a neighbour's
-    kommun from one in the sea).
+    kommun from one in the sea); ``squares``: the ids of the region's populated 1 km
+    squares (the data dir's grid, if any). A point in one of those squares is in the
+    region wherever the generalised polygons end: islands and skerries with residents
+    lie up to 3,2 km outside them (the grid's coastal squares), and a unit there serves
+    them.
     """
 
     kommuner: Any  # geopandas.GeoDataFrame
     others: Any  # geopandas.GeoDataFrame
+    squares: frozenset[str] = frozenset()
 
 
 def load_region_shape(lanskod: str, data_dir: Path | str | None = None) -> RegionShape | None:
@@ -142,7 +149,16 @@ def load_region_shape(lanskod: str, data_dir: Path | str | None = None) -> Regio
     minx, miny, maxx, maxy = mine.total_bounds
     pad = 20_000
     others = g[~g["kommunkod"].str.startswith(str(lanskod))].cx[minx - pad:maxx + pad, miny - pad:maxy + pad]
-    return RegionShape(mine, others.reset_index(drop=True))
+    try:
+        squares = frozenset(load_grid(d)[gf.DEMAND_ID])
+    except GridError:  # the grid is optional: the polygons and the tolerance still apply
+        squares = frozenset()
+    return RegionShape(mine, others.reset_index(drop=True), squares)
+
+
+def square_id(x: float, y: float) -> str:
+    """SCB's 13-digit id of the 1 km square that holds a SWEREF 99 TM point."""
+    return f"{int(x // 1000) * 1000:06d}{int(y // 1000) * 1000:07d}"
 
 
 # ------------------------------------------------------------------ report
@@ -179,8 +195,14 @@ class RegisterReport:
         return f"Filen {self.filename} kunde inte användas: " + " ".join(self.problems)
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "…", "!", "?")) else text + "."
+
+
 def _refused(file: str, problems: Iterable[str], notices: Iterable[str] = (), rows: int = 0) -> RegisterReport:
-    return RegisterReport(file, None, tuple(limit_messages(list(problems))), tuple(notices), "", rows)
+    return RegisterReport(file, None, tuple(limit_messages([_sentence(p) for p in problems])), tuple(notices), "", rows)
 
 
 # ------------------------------------------------------------------ reading
@@ -246,23 +268,22 @@ def read_register(raw: bytes, filename: str, *, region_codes: Iterable[str],
     """
     file = safe_filename(filename)
     codes = [str(c) for c in region_codes]
-    if isinstance(raw, (bytes, bytearray, memoryview)) and is_zip(raw):
+    if isinstance(raw, (bytearray, memoryview)):
+        raw = bytes(raw)
+    workbook = isinstance(raw, bytes) and is_zip(raw)
+    if workbook:
         try:
-            _check_zip(bytes(raw), file)
+            _check_zip(raw, file)  # before the merged-cell scan reads any XML
         except DataError as e:
             return _refused(file, [e.problem_sv])
     try:
         parsed = parse_user_file(raw, file, SHEET_NAMES)
     except DataError as e:
-        problem = e.problem_sv
-        if isinstance(raw, (bytes, bytearray)) and is_zip(raw):
-            ref = _merged_header_cells(bytes(raw), file, None)
-            if ref is not None:
-                problem = _merged_refusal(ref)
-        return _refused(file, [problem])
+        ref = _merged_header_cells(raw, file, None) if workbook else None
+        return _refused(file, [_merged_refusal(ref), e.problem_sv] if ref else [e.problem_sv])
     notices = list(parsed.notices)
-    if is_zip(raw) if isinstance(raw, (bytes, bytearray)) else False:
-        ref = _merged_header_cells(bytes(raw), file, parsed.lines[0] if parsed.lines else None)
+    if workbook:
+        ref = _merged_header_cells(raw, file, parsed.lines[0] if parsed.lines else None)
         if ref is not None:
             return _refused(file, [_merged_refusal(ref)], notices)
     frame = parsed.frame
@@ -519,7 +540,7 @@ def _place_problems(xs: np.ndarray, ys: np.ndarray, kommuner: list[str], lines: 
             if neighbour is not None:
                 problems.append(f"{row}: platsen ligger i kommun {neighbour}, som inte hör till regionen. "
                                 "Kontrollera koordinaterna.")
-            elif dist[j] > COAST_TOLERANCE_M:
+            elif dist[j] > COAST_TOLERANCE_M and square_id(xs[i], ys[i]) not in shape.squares:
                 problems.append(f"{row}: platsen ligger {fmt.number(dist[j] / 1000, 1)} km utanför regionens "
                                 f"kommungränser (högst {fmt.number(COAST_TOLERANCE_M / 1000)} km godtas vid kusten). "
                                 "Kontrollera koordinaterna.")
@@ -528,7 +549,8 @@ def _place_problems(xs: np.ndarray, ys: np.ndarray, kommuner: list[str], lines: 
         if coastal:
             what = "1 enhet ligger" if len(coastal) == 1 else f"{len(coastal)} enheter ligger"
             notices.append(f"{what} strax utanför de förenklade kommungränserna, i vatten nära "
-                           f"kusten (högst {fmt.number(COAST_TOLERANCE_M / 1000)} km); de godtogs (rad "
+                           f"kusten (högst {fmt.number(COAST_TOLERANCE_M / 1000)} km) eller i en befolkad ruta "
+                           f"i skärgården; de godtogs (rad "
                            f"{', '.join(str(r) for r in coastal[:10])}{' …' if len(coastal) > 10 else ''}).")
     mismatch = [(lines[i], kommuner[i], inside_code[i]) for i in range(len(xs)) if inside_code[i] and inside_code[i] != kommuner[i]]
     for line, stated, found in mismatch[:10]:
@@ -659,8 +681,6 @@ def load_example(data_dir: Path | str | None = None, *, region_shape: RegionShap
     path = d / str(e["file"])
     if not path.resolve().is_relative_to(d.resolve()) or not path.is_file():
         raise DataError(str(e["file"]), "the example register file is missing", "exempelfilen saknas")
-    from naravard.sources.grid import region_codes
-
     lanskod, codes = region_codes(d)
     shape = region_shape if region_shape is not None else load_region_shape(lanskod, d)
     report = read_register(path.read_bytes(), path.name, region_codes=codes, region_shape=shape)
@@ -719,6 +739,7 @@ __all__ = [
     "load_example",
     "load_region_shape",
     "read_register",
+    "square_id",
     "register_check",
     "register_csv_text",
     "template_csv_bytes",

@@ -605,13 +605,18 @@ class ScenarioStore:
         """The newest readable register, or None if none is kept. A damaged newest row
         is skipped (logged) and the one before it is used: a damaged row never costs
         the page its register, and it is never overwritten."""
-        rows = self._run(lambda conn: _register_rows(conn, "ORDER BY id DESC"), write=False)
-        for row in rows:
-            try:
-                return self._row_to_register(row)
-            except StoreCorruptError as exc:
-                log.warning("skipping register: %s", exc)
-        return None
+        def op(conn: sqlite3.Connection) -> SavedRegister | None:
+            # One row at a time, newest first: the older registers' text is not read.
+            if not _has_register_table(conn):
+                return None
+            for (register_id,) in conn.execute("SELECT id FROM register ORDER BY id DESC").fetchall():
+                try:
+                    return self._row_to_register(_register_rows(conn, "", register_id)[0])
+                except StoreCorruptError as exc:
+                    log.warning("skipping register: %s", exc)
+            return None
+
+        return self._run(op, write=False)
 
     def get_register(self, register_id: int) -> SavedRegister:
         """The register with this id; :class:`StoreNotFoundError` if there is none,
@@ -871,10 +876,14 @@ class ScenarioStore:
 _REGISTER_COLUMNS = "id, name, source, saved_at, row_count, csv, sha256"
 
 
+def _has_register_table(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register'").fetchone() is not None
+
+
 def _register_rows(conn: sqlite3.Connection, order: str, register_id: int | None = None) -> list[tuple]:
     """Register rows (all, or the one with ``register_id``); none where the table does
     not exist yet (a schema-2 file opened read-only)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register'").fetchone() is None:
+    if not _has_register_table(conn):
         return []
     if register_id is not None:
         return conn.execute(f"SELECT {_REGISTER_COLUMNS} FROM register WHERE id = ?", (register_id,)).fetchall()
