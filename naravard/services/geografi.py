@@ -508,16 +508,17 @@ def suggest(
     ``method`` :data:`MCLP` maximises the population within ``radius_km`` of a unit;
     :data:`PMEDIAN` minimises the population-weighted distance. Existing units of
     ``unit_types`` (default: the analysis' types) count as already open. Straight-line
-    distance, whatever the analysis used (the model's suggestions measure fågelväg).
+    distance × the analysis' detour factor (an imported matrix has no rows for new sites).
     """
     from naravard.model.geo import suggest as sug  # the solvers load only when asked
 
     types = tuple(unit_types) if unit_types is not None else analysis.unit_types
     if method == MCLP:
         return sug.suggest_mclp(analysis.demand, analysis.supply_after, p=p, radius_km=radius_km,
-                                candidates=candidates, unit_types=types)
+                                candidates=candidates, unit_types=types, detour=analysis.detour)
     if method == PMEDIAN:
-        return sug.suggest_pmedian(analysis.demand, analysis.supply_after, p=p, candidates=candidates, unit_types=types)
+        return sug.suggest_pmedian(analysis.demand, analysis.supply_after, p=p, candidates=candidates, unit_types=types,
+                                   detour=analysis.detour)
     raise GeoServiceError(f"unknown method {method!r}", "Okänd metod för förslag.")
 
 

@@ -528,6 +528,8 @@ def headline(a: GeoAnalysis, names: Mapping[str, str] | Dataset | None = None) -
         where = f" Rutan ligger i {names.get(lg.kommun, lg.kommun)}." if lg.kommun else ""
         help_ = (f"Den befolkade km-ruta som har längst till närmaste {gf.TYPE_LABELS_SV[t]}, mätt som "
                  f"{a.distance_label_sv}.{where}{deck}")
+        if math.isnan(lg.after):
+            help_ = f"Registret har ingen {gf.TYPE_LABELS_SV[t]} att mäta till.{deck}"
         delta = _dist(lg.after - lg.before, a, signed=True) if a.has_changes and lg.changed else ""
         out.append((f"Längst till {gf.TYPE_LABELS_SV[t]}", _dist(lg.after, a), delta, help_))
     k = _key(a, None)
@@ -602,7 +604,9 @@ def kommun_table(
     near_by_k = catch.groupby("k")["near_pop"].sum()
     listed_by_k = catch.groupby("k")["listed"].sum(min_count=1)
     rows = []
-    order = [c for c in s.index if c != REGION_ROW] + [REGION_ROW]
+    # the data's kommun order (as every other table of the app), then any others by code
+    codes = [c for c in s.index if c != REGION_ROW]
+    order = [c for c in names if c in set(codes)] + sorted(c for c in codes if c not in names) + [REGION_ROW]
     for code in order:
         r = s.loc[code]
         is_region = code == REGION_ROW
@@ -671,12 +675,87 @@ def catchment_table(
     return pd.DataFrame(rows, columns=None if rows else ["Enhet", "Typ", "Kommun", "Nära befolkning", "Listade", "Listade minus nära"])
 
 
+def listing_table(
+    a: GeoAnalysis,
+    ds: Dataset,
+    target: float | None = None,
+) -> pd.DataFrame:
+    """Listed patients per vårdcentral in the register against the target, per kommun.
+
+    ``target``: the scenario's target listing size per vårdcentral; None means each
+    kommun's average in the deck's supply table (the scenario's default). The deck's
+    average is shown beside it as a check, never reconciled: the register and the table
+    come from different sources and dates. Vårdcentraler only (the deck's average is per
+    vårdcentral; a filial's patients are listed at its main unit). After the changes.
+    """
+    from naravard.model.geo.distance import listing_vs_target_per_kommun
+
+    names = _names(ds)
+    deck = ds.table("utbud").set_index("kommunkod")["listade_per_vc"] if ds.has("utbud") else pd.Series(dtype=float)
+    vc = a.supply_after[a.supply_after[gf.SUPPLY_TYPE] == gf.TYPE_VC]
+    per = listing_vs_target_per_kommun(vc, 1.0, unit_types=(gf.TYPE_VC,)) if len(vc) else None
+    rows = []
+    codes = [c for c in names if (per is not None and c in per.index) or c in deck.index]
+    for code in codes:
+        r = per.loc[code] if per is not None and code in per.index else None
+        mean = float(r["mean_listed"]) if r is not None else float("nan")
+        goal = float(target) if target is not None else float(deck.get(code, float("nan")))
+        rows.append({
+            "Kommun": names.get(code, code),
+            "Vårdcentraler i registret": fmt.number(int(r["units"]) if r is not None else 0),
+            "Med känt antal listade": fmt.number(int(r["units_listed_known"]) if r is not None else 0),
+            "Listade i registret": fmt.number(r["listed"] if r is not None else float("nan"), missing="uppgift saknas"),
+            "Snitt per vårdcentral": fmt.number(mean, missing="–"),
+            "Mål per vårdcentral": fmt.number(goal, missing="–"),
+            "Snitt mot målet": fmt.share(mean / goal, 0) if goal and not math.isnan(mean) and not math.isnan(goal) else "–",
+            "Snitt enligt dialogunderlaget": fmt.number(deck.get(code, float("nan")), approx=True, missing="–"),
+        })
+    return pd.DataFrame(rows)
+
+
 def catchment_text_alternative(a: GeoAnalysis) -> str:
     changed = [i for i in a.changed_units if i not in set(a.added_ids)]
     text = (f"Nära befolkning per enhet enligt närhetsprincipen, {fmt.number(len(a.catchments_after))} enheter. "
             + LISTING_VS_PROXIMITY_SV)
     if a.has_changes:
         text += f" Ändringarna flyttar närmaste enhet för invånare som hör till {fmt.number(len(changed))} befintliga enheter."
+    return text
+
+
+def suggestion_gain_label(result) -> str:
+    """What a suggestion's gain counts, for the map's hover and the table header."""
+    if result.radius_km is not None:
+        return f"fler inom {fmt.number(result.radius_km, 1 if result.radius_km % 1 else 0)} km"
+    return "kortare medelavstånd, km"
+
+
+def suggestion_table(result, names: Mapping[str, str] | Dataset | None = None) -> pd.DataFrame:
+    """The suggested sites in rank order: number, kommun, square, gain and cumulative gain."""
+    names = _names(names)
+    mclp = result.radius_km is not None
+    f = (lambda v: fmt.number(v)) if mclp else (lambda v: fmt.number(v, 2))
+    head = "Invånare som får " + suggestion_gain_label(result) if mclp else "Sänker medelavståndet, km"
+    rows = [{
+        "Nr": str(int(r["rank"])),
+        "Kommun": names.get(str(r["kommun"]), str(r["kommun"])),
+        "Ruta": str(r["demand_id"]),
+        head: f(r["gain"]),
+        "Sammanlagt": f(r["gain_cumulative"]),
+    } for _, r in result.sites.iterrows()]
+    return pd.DataFrame(rows, columns=["Nr", "Kommun", "Ruta", head, "Sammanlagt"])
+
+
+def suggestion_text(result) -> str:
+    """One Swedish sentence: what was optimised, before → after, and the method."""
+    if result.radius_km is not None:
+        r = fmt.number(result.radius_km, 1 if result.radius_km % 1 else 0)
+        what = (f"Invånare inom {r} km från en enhet: {fmt.number(result.before)} → {fmt.number(result.after)} "
+                f"av {fmt.number(result.population)}")
+    else:
+        what = f"Befolkningsviktat medelavstånd: {_dist(result.before)} → {_dist(result.after)}"
+    text = f"{what}. Metod: {result.method}."
+    if result.notes:
+        text += " " + " ".join(result.notes)
     return text
 
 
@@ -820,9 +899,13 @@ __all__ = [
     "headline",
     "kommun_table",
     "kommun_table_note",
+    "listing_table",
     "map_figure",
     "map_text_alternative",
     "no_register_content",
     "source_lines",
     "square_xy",
+    "suggestion_gain_label",
+    "suggestion_table",
+    "suggestion_text",
 ]
