@@ -222,3 +222,23 @@ def test_upload_use_and_keep_for_all_users(tmp_path):
     assert not [b for b in at.button if b.key == ui.KEY_GEO_REG_RESET]  # a kept register is everyone's: no "stop" here
 
 
+
+
+@pytest.mark.parametrize("method", ["mclp", "pmedian"])
+def test_suggestions_are_shown_and_can_be_added_to_the_scenario(method):
+    at = with_example()
+    at.slider(key=ui.KEY_GEO_SUG_P).set_value(2).run()
+    at.selectbox(key=ui.KEY_GEO_SUG_METHOD).set_value(method).run()
+    at.button(key=ui.KEY_GEO_SUG_RUN).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sug = [tb.value for tb in at.table if "Nr" in tb.value.columns]
+    assert sug and list(sug[0]["Nr"]) == ["1", "2"], [list(t.value.columns) for t in at.table]
+    t = text(at)
+    assert "LOV" in t and "filial" in t  # the deck's rule said plainly beside the suggestions
+    before = longest(at, "filial")
+    at.button(key=ui.KEY_GEO_SUG_ADD).click().run()
+    assert not at.exception
+    changes = at.session_state[ui.KEY_GEO_CHANGES]
+    assert len(changes) == 2 and all(c.op == ADD and c.unit_type == gf.TYPE_FILIAL for c in changes)
+    assert longest(at, "filial") != before  # the example has no filial: now it has two
+    assert not [tb for tb in at.table if "Nr" in tb.value.columns]  # the suggestion was used up
