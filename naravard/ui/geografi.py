@@ -707,7 +707,7 @@ def whatif_panel(ds, reg: RegisterInUse, demand: pd.DataFrame, items: tuple[Unit
     if not items:
         st.caption("Inga ändringar ännu. Klicka på kartan, eller använd valen nedan.")
     for i, c in enumerate(items):
-        a, b = st.columns([5, 1], vertical_alignment="center")
+        a, b = st.columns([2.4, 1], vertical_alignment="center")
         a.markdown(f"{i + 1}. {fmt.markdown_escape(describe(c, names))}")
         b.button("Ta bort", key=f"{KEY_GEO_DROP_PREFIX}{i}", on_click=drop, args=(i,), help="Ta bort den här ändringen.")
     u1, u2 = st.columns(2)
@@ -798,6 +798,8 @@ def _metric(col, label: str, value: str, delta: str, help_: str) -> None:
     """A headline figure. Streamlit reads a delta's direction from a leading "-", and
     Swedish format writes "−" (U+2212): the arrow is set here from the text, and the
     colour stays neutral (whether less is better depends on the figure)."""
+    if delta in ("–", "-"):  # a figure that had no value before (no filial in the register): no change to show
+        delta = ""
     arrow = "down" if delta[:1] in ("−", "-") else "up"
     col.metric(label, value, delta=delta or None, delta_color="off", delta_arrow=arrow if delta else "auto",
                help=help_)
@@ -918,7 +920,7 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
     fingerprint = (reg.token, items, year_choice, float(detour))
     sug = current_suggestion(fingerprint)
 
-    left, right = st.columns([1.8, 1])
+    left, right = st.columns([2.2, 1])
     with left:
         st.radio("Lägg till:", options=list(ADD_OPTIONS), format_func=ADD_OPTIONS.get, key=KEY_GEO_ADD_TYPE,
                  horizontal=True,
@@ -933,10 +935,10 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
         chart(fig, alt, key=KEY_GEO_MAP, select_key=KEY_GEO_MAP_CLICK, on_select=lambda: _on_map_click(fig, an.demand))
     with right:
         whatif_panel(ds, reg, an.demand, items)
-        if an.has_changes and an.changed_units:
-            st.markdown("**Enheter vars närområde ändras**")
-            table(view.catchment_table(an, ds, only_changed=True), alt=view.catchment_text_alternative(an))
     source_caption(ds, an)
+    if an.has_changes and an.changed_units:
+        st.markdown("**Enheter vars närområde ändras**")
+        table(view.catchment_table(an, ds, only_changed=True), alt=view.catchment_text_alternative(an))
 
     st.subheader("Per kommun")
     table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {TO_OPTIONS[to_key]} per kommun.")

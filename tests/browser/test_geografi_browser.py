@@ -29,12 +29,12 @@ def _farthest():
     return an.longest_for(service.ANY)
 
 
-def _longest(app: StreamlitPage) -> str:
+def _metric(app: StreamlitPage, name: str) -> str:
     for m in app.page.locator('[data-testid="stMetric"]').all():
         label = app.text_of(m.locator('[data-testid="stMetricLabel"]'))
-        if label.startswith("Längsta avstånd till vårdcentral eller filial"):
+        if label == name:
             return app.text_of(m.locator('[data-testid="stMetricValue"]'))
-    raise AssertionError("no headline 'Längsta avstånd till vårdcentral eller filial'")
+    raise AssertionError(f"no headline {name!r}")
 
 
 def _shot(app: StreamlitPage, name: str) -> None:
@@ -63,25 +63,26 @@ def _click_data_point(app: StreamlitPage, x: float, y: float) -> None:
 
 def _run(app: StreamlitPage, viewport_name: str) -> None:
     far = _farthest()
+    km = lambda v: normalise(f"{fmt.number(v, 1)} km")  # noqa: E731
     app.open("geografi")
     app.wait_for_text("Inget enhetsregister är inläst")
+    _shot(app, f"geografi-utan-register-{viewport_name}")
     app.page.get_by_role("button", name="Använd exemplet").click()
     app.wait_for_text(EXAMPLE_LABEL)
-    # distance to either kind of unit
-    box = app.page.get_by_role("combobox", name="Avstånd till närmaste")
-    box.click()
-    app.page.get_by_role("option", name="vårdcentral eller filial").click()
-    app.wait_idle()
-    before = _longest(app)
-    assert before == normalise(f"{fmt.number(far.before, 1)} km"), before
+    # the example has no filial; the map's caption names the longest distance to either kind
+    assert _metric(app, "Längst till filial") == "–"
+    caption = app.text('.st-key-nv_geo_karta')
+    assert f"Längst: {km(far.before)}" in caption, caption
     _shot(app, f"geografi-exempel-{viewport_name}")
 
-    # "Lägg till: filial" is the default; click the farthest square
+    # "Lägg till: filial" is the default; click the square farthest from every unit
     _click_data_point(app, far.x, far.y)
     app.wait_for_text("Tillagd: Ny filial")
-    after = _longest(app)
-    assert after != before, (before, after)
-    assert float(after.split()[0].replace(",", ".")) < far.before
+    assert _metric(app, "Längst till filial") != "–"
+    caption = app.text('.st-key-nv_geo_karta')
+    assert f"före ändringarna {km(far.before)}" in caption, caption
+    after = caption.split("Längst: ")[1].split(" km")[0]
+    assert float(after.replace(",", ".")) < far.before
     assert "Ny filial vid" in app.text()
     _shot(app, f"geografi-ny-filial-{viewport_name}")
     assert app.exceptions() == [] and app.new_tracebacks() == []

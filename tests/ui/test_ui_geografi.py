@@ -136,3 +136,17 @@ def test_keeping_without_a_name_says_why_and_keeps_nothing(store):
     next(b for b in at.button if b.label == "Spara för alla användare").click().run()
     assert not at.exception
     assert at.error and store.latest_register() is None
+
+
+def _dash_script():
+    import streamlit as st
+
+    from naravard.ui.geografi import _metric
+
+    _metric(st, "Längst till filial", "103,0 km", "–", "hjälp")
+
+
+def test_a_figure_without_a_before_value_shows_no_change():
+    at = AppTest.from_function(_dash_script, default_timeout=60)
+    at.run()
+    assert at.metric[0].proto.delta == ""
