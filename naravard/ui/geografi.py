@@ -568,32 +568,39 @@ DETOUR_MIN, DETOUR_MAX = 1.0, 3.0
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _analysis(path, overrides, reg_token, _ds, _frame, scenario, items, detour, label, attribution):
+def _analysis(path, overrides, reg_token, _ds, _frame, scenario_key, items, detour, label, attribution):
     """The use case's result, cached by what it depends on (data dir and imports,
     the register's identity, the scenario's forecast and year, the changes, the detour);
-    the dataset and the register frame are named by those keys, not hashed."""
+    the dataset and the register frame are named by those keys, not hashed.
+    ``scenario_key`` is ("rutnat", forecast) or ("scenario", the assumptions' JSON): plain
+    text, because the cache hashes its arguments by copying them."""
+    from naravard.model.scenario import Assumptions
     from naravard.services import geografi as service
 
+    kind, value = scenario_key
+    scenario = Assumptions.from_json(value) if kind == YEAR_SCENARIO else (None, value)
     return service.analyse(_ds, scenario, _frame, items, detour=detour, register_label_sv=label,
                            register_attribution=attribution)
 
 
 
 
-def _scenario_for(year_choice: str):
-    """The scenario whose population the squares show: the grid's own year, or the
-    Scenario page's assumptions (forecast, own rates, horizon)."""
+def _scenario_for(year_choice: str) -> tuple[str, str]:
+    """The scenario whose population the squares show, as a cache key: the grid's own
+    year, or the Scenario page's assumptions (forecast, own rates, horizon; the app's
+    forecast if the Scenario page has not run yet)."""
     from naravard.ui.chrome import variant
 
     if year_choice == YEAR_SCENARIO:
         from naravard.ui.state import KEY_SC_CURRENT
         from naravard.views import scenario as sc_view
 
-        a = sc_view.current(st.session_state.get(KEY_SC_CURRENT))
-        if a.prognos is None:
+        box = st.session_state.get(KEY_SC_CURRENT)
+        a = sc_view.current(box)
+        if box is None:
             a = a.replace(prognos=variant())
-        return a.replace(enheter=())
-    return (None, variant())
+        return (YEAR_SCENARIO, a.replace(enheter=()).to_json())
+    return (YEAR_GRID, variant())
 
 
 YEAR_GRID, YEAR_SCENARIO = "rutnat", "scenario"
@@ -641,16 +648,24 @@ def _places(demand: pd.DataFrame, kommun: str) -> dict[str, str]:
     }
 
 
-def _square_xy(demand: pd.DataFrame, square) -> tuple[int, int] | None:
+def _square_xy(demand: pd.DataFrame, square, kommun=None) -> tuple[int, int] | None:
+    """The square's centre, if it is a square of ``kommun`` (a pick left over from the
+    kommun chosen before does not count)."""
     from naravard.views import geografi as view
 
-    return view.square_xy(demand, str(square)) if square else None
+    if not square:
+        return None
+    if kommun is not None:
+        hit = demand[demand[gf.DEMAND_ID].astype(str) == str(square)]
+        if hit.empty or str(hit.iloc[0][gf.DEMAND_KOMMUN]) != str(kommun):
+            return None
+    return view.square_xy(demand, str(square))
 
 
 def _add_at_place(demand: pd.DataFrame) -> None:
-    from naravard.ui.state import KEY_GEO_PLACE, KEY_GEO_PLACE_TYPE
+    from naravard.ui.state import KEY_GEO_PLACE, KEY_GEO_PLACE_KOMMUN, KEY_GEO_PLACE_TYPE
 
-    xy = _square_xy(demand, st.session_state.get(KEY_GEO_PLACE, ""))
+    xy = _square_xy(demand, st.session_state.get(KEY_GEO_PLACE, ""), st.session_state.get(KEY_GEO_PLACE_KOMMUN))
     kind = st.session_state.get(KEY_GEO_PLACE_TYPE, gf.TYPE_FILIAL)
     if xy is None or kind not in gf.UNIT_TYPES:
         say("warning", "Välj en plats i listan först.")
@@ -672,15 +687,21 @@ def _remove_unit(names: Mapping[str, str]) -> None:
 
 
 def _move_unit(names: Mapping[str, str], demand: pd.DataFrame) -> None:
-    from naravard.ui.state import KEY_GEO_MOVE_PLACE, KEY_GEO_UNIT
+    from naravard.ui.state import KEY_GEO_MOVE_KOMMUN, KEY_GEO_MOVE_PLACE, KEY_GEO_UNIT
 
     uid = st.session_state.get(KEY_GEO_UNIT)
-    xy = _square_xy(demand, st.session_state.get(KEY_GEO_MOVE_PLACE, ""))
+    xy = _square_xy(demand, st.session_state.get(KEY_GEO_MOVE_PLACE, ""), st.session_state.get(KEY_GEO_MOVE_KOMMUN))
     if uid not in names or xy is None:
         say("warning", "Välj både en enhet och en ny plats först.")
         return
     if add_change(UnitChange(MOVE, unit_id=uid, x=xy[0], y=xy[1])):
         say("success", f"{names[uid]} flyttas i scenariot.")
+
+
+def _label_of(labels: Mapping[str, str]):
+    """A picker's format function that never returns None (a value left from other
+    options, e.g. a place of the kommun chosen before, shows as itself)."""
+    return lambda k: labels.get(k, str(k))
 
 
 def whatif_panel(ds, reg: RegisterInUse, demand: pd.DataFrame, items: tuple[UnitChange, ...]) -> None:
@@ -718,21 +739,21 @@ def whatif_panel(ds, reg: RegisterInUse, demand: pd.DataFrame, items: tuple[Unit
     kommuner = ds.kommun_names()
     codes = [c for c in kommuner if c in set(demand[gf.DEMAND_KOMMUN].astype(str))]
     with st.expander("Lägg till på en plats ur listan", icon=":material/add_location:"):
-        k = st.selectbox("Kommun", options=codes, format_func=kommuner.get, key=KEY_GEO_PLACE_KOMMUN)
+        k = st.selectbox("Kommun", options=codes, format_func=_label_of(kommuner), key=KEY_GEO_PLACE_KOMMUN)
         places = _places(demand, k) if k else {}
-        st.selectbox("Plats (befolkad ruta, flest invånare först)", options=list(places), format_func=places.get,
+        st.selectbox("Plats (befolkad ruta, flest invånare först)", options=list(places), format_func=_label_of(places),
                      key=KEY_GEO_PLACE)
         st.radio("Typ", options=list(gf.UNIT_TYPES)[::-1], format_func=ADD_OPTIONS.get, key=KEY_GEO_PLACE_TYPE,
                  horizontal=True)
         st.button("Lägg till", key=KEY_GEO_PLACE_ADD, on_click=_add_at_place, args=(demand,), icon=":material/add:")
     live = units_by_name(reg, items)
     with st.expander("Ta bort eller flytta en enhet", icon=":material/edit_location_alt:"):
-        st.selectbox("Enhet", options=list(live), format_func=live.get, key=KEY_GEO_UNIT)
+        st.selectbox("Enhet", options=list(live), format_func=_label_of(live), key=KEY_GEO_UNIT)
         st.button("Ta bort enheten", key=KEY_GEO_UNIT_REMOVE, on_click=_remove_unit, args=(live,),
                   icon=":material/remove_circle:")
-        mk = st.selectbox("Flytta till kommun", options=codes, format_func=kommuner.get, key=KEY_GEO_MOVE_KOMMUN)
+        mk = st.selectbox("Flytta till kommun", options=codes, format_func=_label_of(kommuner), key=KEY_GEO_MOVE_KOMMUN)
         mplaces = _places(demand, mk) if mk else {}
-        st.selectbox("Ny plats", options=list(mplaces), format_func=mplaces.get, key=KEY_GEO_MOVE_PLACE)
+        st.selectbox("Ny plats", options=list(mplaces), format_func=_label_of(mplaces), key=KEY_GEO_MOVE_PLACE)
         st.button("Flytta enheten", key=KEY_GEO_UNIT_MOVE, on_click=_move_unit, args=(live, demand),
                   icon=":material/moving:")
 

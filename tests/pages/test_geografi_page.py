@@ -242,3 +242,24 @@ def test_suggestions_are_shown_and_can_be_added_to_the_scenario(method):
     assert len(changes) == 2 and all(c.op == ADD and c.unit_type == gf.TYPE_FILIAL for c in changes)
     assert longest(at, "filial") != before  # the example has no filial: now it has two
     assert not [tb for tb in at.table if "Nr" in tb.value.columns]  # the suggestion was used up
+
+
+def test_the_scenarios_year_scales_the_squares_and_says_so():
+    at = with_example()
+    at.segmented_control(key=ui.KEY_GEO_YEAR).set_value("scenario").run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = text(at)
+    assert "befolkningen växer lika i hela kommunen" in t
+    assert "2030" in t  # the default horizon
+
+
+def test_move_a_unit_to_a_place_from_the_list():
+    at = with_example()
+    uid = at.selectbox(key=ui.KEY_GEO_UNIT).value
+    at.selectbox(key=ui.KEY_GEO_MOVE_KOMMUN).select_index(len(at.selectbox(key=ui.KEY_GEO_MOVE_KOMMUN).options) - 1).run()
+    at.selectbox(key=ui.KEY_GEO_MOVE_PLACE).select_index(0).run()
+    at.button(key=ui.KEY_GEO_UNIT_MOVE).click().run()
+    assert not at.exception
+    (change,) = at.session_state[ui.KEY_GEO_CHANGES]
+    assert change.op == "move" and change.unit_id == uid and change.x and change.y
+    assert "flyttas till" in text(at)
