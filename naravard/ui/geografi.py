@@ -410,8 +410,7 @@ def _use_example() -> None:
     if reg is None:
         say("error", "Datamappen har inget exempelregister.")
         return
-    use_register(reg)
-    say("success", f"Exemplet används: {reg.label_sv}. Det är inte regionens register; alla siffror från det är märkta.")
+    use_register(reg)  # the status line above the page says which register is in use, with its label
 
 
 def _use_upload(report) -> None:
@@ -943,11 +942,12 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
 
     left, right = st.columns([2.2, 1])
     with left:
-        st.radio("Lägg till:", options=list(ADD_OPTIONS), format_func=ADD_OPTIONS.get, key=KEY_GEO_ADD_TYPE,
+        r1, r2 = st.columns([1.4, 1])
+        r1.radio("Lägg till:", options=list(ADD_OPTIONS), format_func=ADD_OPTIONS.get, key=KEY_GEO_ADD_TYPE,
                  horizontal=True,
                  help="Välj typ och klicka på en befolkad ruta på kartan: enheten läggs till i scenariot där. "
                       "Med ”inget” kan du klicka och zooma utan att något ändras.")
-        colour = st.segmented_control("Färga rutorna efter", options=list(view.COLOR_MODES), default=view.COLOR_BY_BAND,
+        colour = r2.segmented_control("Färga rutorna efter", options=list(view.COLOR_MODES), default=view.COLOR_BY_BAND,
                                       required=True, format_func=COLOUR_LABELS.get, key=KEY_GEO_COLOUR)
         sites = sug.sites if sug is not None else None
         fig = view.map_figure(_boundaries(ds), an, color_by=colour, key=to_key, suggestions=sites,
