@@ -4,9 +4,10 @@ Pure functions over the frames of :mod:`naravard.sources.geoframes`. Why these s
 
 * :func:`nearest` is the one place a distance is computed, so the map, the headline
   figures, the table per kommun and the what-if all agree. Straight-line distance is
-  measured in SWEREF 99 TM (metres, a conformal projection whose scale error is below
-  0,1 ‰ in the region), with a scipy cKDTree so a country (100 000 squares × 1 200
-  units) takes milliseconds. A *detour factor* (1,0–3,0) turns fågelväg into a rough
+  measured in SWEREF 99 TM (metres; a transverse Mercator whose scale differs from 1 by
+  at most 0,4 ‰ on the west coast and about 2 ‰ at Sweden's far east: metres in 10 km),
+  with a scipy cKDTree so a country (100 000 squares × 1 200 units) takes tens of
+  milliseconds. A *detour factor* (1,0–3,0) turns fågelväg into a rough
   road distance and must be shown as the labelled assumption it is; an imported cost
   matrix (e.g. an r5r travel-time run) replaces the straight line altogether.
 * :func:`access_summary` weights by population, because the question is how far

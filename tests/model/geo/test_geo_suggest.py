@@ -23,7 +23,7 @@ from naravard.model.geo.suggest import (
     suggest_mclp,
     suggest_pmedian,
 )
-from naravard.sources.geoframes import DEMAND_POP, DEMAND_X, DEMAND_Y, SUPPLY_X, SUPPLY_Y, TYPE_FILIAL, TYPE_VC
+from naravard.sources.geoframes import DEMAND_POP, DEMAND_X, DEMAND_Y, TYPE_FILIAL, TYPE_VC
 from tests.model.geo.geo_frames import X0, Y0, demand_frame, supply_frame
 
 # PuLP 3.3 announces for 4.0 the removal of PULP_CBC_CMD (the CBC it bundles) and of
@@ -246,3 +246,47 @@ def test_bad_detour_and_coordinates():
         suggest_mclp(line([1, 2]), bad, p=1, radius_km=5)
     with pytest.raises(SuggestionError):
         pmedian_exact(line([1] * 100), EXISTING_AT_0, p=1)  # too large for the exact model
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_pairs_give_the_same_sums_as_the_full_matrix(seed):
+    """With units open, the p-median reads only pairs closer than the existing unit; its
+    savings and its best swap equal those of the full matrix."""
+    d, _, _ = random_instance(200 + seed, n=60)
+    s = supply_frame([("u0", TYPE_VC, X0 + 5000, Y0 + 5000), ("u1", TYPE_VC, X0 + 25_000, Y0 + 20_000)])
+    prob = suggest._prepare(d, s, None, None, 1.0)
+    dense = suggest._Distances(prob)
+    pairs = suggest._NearPairs.build(prob, 10**9)
+    assert pairs is not None and 0 < pairs.cells < dense.cells
+    np.testing.assert_allclose(pairs.savings(prob.d0, prob.w), dense.savings(prob.d0, prob.w), rtol=1e-4, atol=1e-3)
+    chosen = suggest._greedy(dense, prob, 3)
+    d1, f1, d2 = suggest._assignment(dense, prob.d0, chosen)
+    a, b = pairs.best_swap(prob.w, d1, f1, d2, chosen), dense.best_swap(prob.w, d1, f1, d2, chosen)
+    assert a[0] == pytest.approx(b[0], rel=1e-4, abs=1e-3)
+    if a[1] >= 0:
+        assert (a[1], a[2]) == (b[1], b[2])
+
+
+def test_sparse_and_dense_paths_suggest_the_same_sites(monkeypatch):
+    d, _, _ = random_instance(9, n=80)
+    s = supply_frame([("u0", TYPE_VC, X0 + 5000, Y0 + 5000)])
+    default = suggest_pmedian(d, s, p=4)
+    monkeypatch.setattr(suggest._NearPairs, "build", classmethod(lambda cls, prob, limit: None))
+    dense = suggest_pmedian(d, s, p=4)
+    assert sorted(default.sites["demand_id"]) == sorted(dense.sites["demand_id"])
+    assert default.after == pytest.approx(dense.after)
+
+
+def test_results_and_errors_survive_pickling():
+    """st.cache_data pickles what it caches: a result and a refusal must come back whole."""
+    import pickle
+
+    r = suggest_mclp(line(POPS), EXISTING_AT_0, p=1, radius_km=2)
+    back = pickle.loads(pickle.dumps(r))
+    pd.testing.assert_frame_equal(back.sites, r.sites)
+    assert (back.before, back.after, back.method, back.notes) == (r.before, r.after, r.method, r.notes)
+    try:
+        suggest_mclp(line(POPS), EXISTING_AT_0, p=0, radius_km=2)
+    except SuggestionError as e:
+        e2 = pickle.loads(pickle.dumps(e))
+        assert type(e2) is SuggestionError and str(e2) == str(e) and e2.message_sv == e.message_sv
