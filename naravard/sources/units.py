@@ -237,6 +237,35 @@ def _merged_header_cells(raw: bytes, file: str, first_data_row: int | None) -> s
     return None
 
 
+def _date_cell_column(raw: bytes, message_en: str) -> str | None:
+    """The template column of the cell the xlsx reader refused as a date, or None.
+
+    The reader refuses every date cell (a figure Excel turned into a date is no longer
+    the figure); in a register the listing date is the one column where Excel does
+    that to a typed value, so the message can say what to do there."""
+    m = re.search(r"date in cell ([A-Z]+)(\d+)", message_en)
+    if not m:
+        return None
+    import openpyxl
+    from openpyxl.utils import column_index_from_string
+
+    col = column_index_from_string(m.group(1))
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False, keep_links=False)
+        try:
+            names = wb.sheetnames
+            ws = wb[next((n for w in SHEET_NAMES for n in names if n.strip().casefold() == w), names[0])]
+            for r, row in enumerate(ws.iter_rows(max_row=min(int(m.group(2)), 50), max_col=60, values_only=True), 1):
+                if sum(v is not None for v in row) >= 2:  # the header row
+                    head = row[col - 1] if col <= len(row) else None
+                    return _canon_header(str(head)) if isinstance(head, str) else None
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - only a better message is at stake
+        return None
+    return None
+
+
 def _merged_refusal(ref: str) -> str:
     return (f"Rubrikraden (eller en rad ovanför den) har sammanfogade celler ({show(ref, 20)}). Registret läses "
             "kolumn för kolumn och varje kolumn behöver ett eget namn i en enda rubrikrad: dela upp de "
@@ -280,7 +309,15 @@ def read_register(raw: bytes, filename: str, *, region_codes: Iterable[str],
         parsed = parse_user_file(raw, file, SHEET_NAMES)
     except DataError as e:
         ref = _merged_header_cells(raw, file, None) if workbook else None
-        return _refused(file, [_merged_refusal(ref), e.problem_sv] if ref else [e.problem_sv])
+        if ref:
+            return _refused(file, [_merged_refusal(ref), e.problem_sv])
+        date_col = _date_cell_column(raw, str(e)) if workbook else None
+        if date_col == LISTED_DATE:
+            cell = re.search(r"date in cell ([A-Z]+\d+)", str(e)).group(1)  # type: ignore[union-attr]
+            return _refused(file, [f"Cell {cell} ({LISTED_DATE}) är sparad som ett datum i Excel. Formatera kolumnen "
+                                   "som text och skriv datumet som ÅÅÅÅ-MM-DD (mallen har kolumnen formaterad så), "
+                                   "eller spara filen som CSV."])
+        return _refused(file, [e.problem_sv])
     notices = list(parsed.notices)
     if workbook:
         ref = _merged_header_cells(raw, file, parsed.lines[0] if parsed.lines else None)

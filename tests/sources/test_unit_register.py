@@ -228,3 +228,17 @@ def test_the_example_file_is_what_the_script_writes(tmp_path):
     out = tmp_path / "e.csv"
     assert mod.convert(SHARED_OSM, out) == 14  # FACTS S7: clinic 10 + doctors 6, minus 2 child-health centres
     assert out.read_bytes() == (DEFAULT_DATA_DIR / "examples" / "enheter_osm_2020.csv").read_bytes()
+
+
+def test_a_listing_date_that_excel_made_a_date_gets_its_own_message(shape):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(u.TEMPLATE_COLUMNS))
+    ws.append(["VC-A", "A", "vårdcentral", None, "1380", None, 56.6760923, 12.8572648, None, None, 8100,
+               datetime.date(2025, 11, 30), None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = u.read_register(buf.getvalue(), "d.xlsx", region_codes=CODES, region_shape=shape)
+    assert r.problems[0].startswith("Cell L2 (listningsdatum) är sparad som ett datum i Excel.")
