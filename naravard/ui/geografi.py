@@ -299,10 +299,16 @@ def _store():
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _validated_stored(path: str | None, overrides, register_id: int, saved_at: str, _store, _ds):
-    """The kept register validated against the data in use, once per register and data."""
+    """The kept register validated against the data in use, once per register and data:
+    (RegisterInUse or None, Swedish problems)."""
     from naravard.services import units as register_service
 
-    return register_service.current_register(_store, _ds, data_dir=path)
+    cur = register_service.current_register(_store, _ds, data_dir=path)
+    if cur is None:
+        return None, ()
+    if cur.frame is None:
+        return None, tuple(cur.problems_sv)
+    return RegisterInUse.of(cur.frame, cur.label_sv, "", KIND_STORED), ()
 
 
 def stored_register(ds=None) -> RegisterInUse | None:
@@ -325,14 +331,12 @@ def stored_register(ds=None) -> RegisterInUse | None:
     if ds is None:
         return None
     try:
-        cur = _validated_stored(_path(), data_overrides(), latest.id, latest.saved_at, store, ds)
+        reg, problems = _validated_stored(_path(), data_overrides(), latest.id, latest.saved_at, store, ds)
     except StoreError:
         return None
-    if cur is None or cur.frame is None:
-        if cur is not None:
-            st.session_state[KEY_GEO_STORED_PROBLEMS] = cur.problems_sv
-        return None
-    return RegisterInUse.of(cur.frame, cur.label_sv, "", KIND_STORED)
+    if problems:
+        st.session_state[KEY_GEO_STORED_PROBLEMS] = problems
+    return reg
 
 
 def use_register(reg: RegisterInUse | None) -> None:
@@ -811,7 +815,11 @@ def current_suggestion(fingerprint):
 
 # ------------------------------------------------------------------ the analysis fragment
 
-TO_OPTIONS = {gf.TYPE_VC: "vårdcentral", gf.TYPE_FILIAL: "filial", "alla": "vårdcentral eller filial"}
+def _to_options() -> dict[str, str]:
+    """The distances the map and the kommun table can show (the use case's keys and labels)."""
+    from naravard.services.geografi import ANY, KEY_LABELS_SV
+
+    return {k: KEY_LABELS_SV[k] for k in (gf.TYPE_VC, gf.TYPE_FILIAL, ANY)}
 
 
 def _metric(col, label: str, value: str, delta: str, help_: str) -> None:
@@ -907,8 +915,9 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
     write_link(items)
 
     c1, c2, c3 = st.columns([1.2, 1.2, 1])
-    to_key = c1.selectbox("Avstånd till närmaste", options=list(TO_OPTIONS), format_func=TO_OPTIONS.get,
-                          index=len(TO_OPTIONS) - 1, key=KEY_GEO_TO_TYPE,
+    to_options = _to_options()
+    to_key = c1.selectbox("Avstånd till närmaste", options=list(to_options), format_func=_label_of(to_options),
+                          index=len(to_options) - 1, key=KEY_GEO_TO_TYPE,
                           help="Vilket avstånd kartans färger och tabellen per kommun visar.")
     year_choice = c2.segmented_control(
         "Befolkning", options=[YEAR_GRID, YEAR_SCENARIO], default=YEAR_GRID, required=True, key=KEY_GEO_YEAR,
@@ -962,7 +971,7 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
         table(view.catchment_table(an, ds, only_changed=True), alt=view.catchment_text_alternative(an))
 
     st.subheader("Per kommun")
-    table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {TO_OPTIONS[to_key]} per kommun.")
+    table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {to_options[to_key]} per kommun.")
     st.caption(fmt.markdown_escape(view.kommun_table_note(an, ds)))
     with st.expander("Nära befolkning och listade per enhet"):
         table(view.catchment_table(an, ds), alt=view.catchment_text_alternative(an))
@@ -1048,6 +1057,10 @@ def no_register(ds) -> None:
         demand = None
         st.warning(e.message_sv, icon=":material/warning:")
     c = view.no_register_content(ds, demand)
+    if changes():
+        n = len(changes())
+        st.info(f"Scenariot har {fmt.number(n)} {'ändring' if n == 1 else 'ändringar'} av enheterna. De räknas och "
+                "visas när ett register är inläst.", icon=":material/info:")
     st.markdown(c.how_to_load)
     if demand is not None:
         fig = view.map_figure(_boundaries(ds), demand, color_by=view.COLOR_BY_POP, names=ds)

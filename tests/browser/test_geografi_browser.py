@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from naravard import fmt
-from tests.browser.conftest import RUN_TIMEOUT_MS, StreamlitPage, normalise
+from tests.browser.conftest import StreamlitPage, normalise
 
 pytestmark = pytest.mark.browser
 

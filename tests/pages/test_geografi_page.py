@@ -143,6 +143,7 @@ def test_a_link_with_changes_is_read_and_hostile_tokens_only_warn():
     warnings = unescaped(" ".join(w.value for w in at.warning))
     assert "finns-inte" in warnings and "garbage" in warnings and "utanför regionen" in warnings
     assert at.session_state[ui.KEY_GEO_CHANGES] == (UnitChange(ADD, unit_type=gf.TYPE_FILIAL, x=int(far.x), y=int(far.y)),)
+    assert "Scenariot har 1 ändring av enheterna" in text(at)  # kept until a register is loaded
     at.button(key=ui.KEY_GEO_REG_EXAMPLE).click().run()
     assert not at.exception
     # the example has no filial: the added one gives "Längst till filial" a value
@@ -263,3 +264,16 @@ def test_move_a_unit_to_a_place_from_the_list():
     (change,) = at.session_state[ui.KEY_GEO_CHANGES]
     assert change.op == "move" and change.unit_id == uid and change.x and change.y
     assert "flyttas till" in text(at)
+
+
+def test_a_kept_register_that_no_longer_fits_the_data_is_not_used_and_says_why(tmp_path):
+    from naravard.store.sqlite import ScenarioStore
+
+    csv_text = _example_csv().decode("utf-8").replace(";1380;", ";9999;", 1)  # a kommun code the data lacks
+    assert ";9999;" in csv_text
+    ScenarioStore(str(tmp_path / "scenarier.sqlite3")).save_register("Gammal lista", "", csv_text, 14)
+    at = geografi()
+    assert not at.exception
+    t = text(at)
+    assert "Inget enhetsregister är inläst" in t
+    assert "Det sparade registret stämmer inte med de data som används nu" in t
