@@ -971,7 +971,7 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
         table(view.catchment_table(an, ds, only_changed=True), alt=view.catchment_text_alternative(an))
 
     st.subheader("Per kommun")
-    table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {to_options[to_key]} per kommun.")
+    wide_table(view.kommun_table(an, ds, key=to_key), alt=f"Avstånd till närmaste {to_options[to_key]} per kommun.")
     st.caption(fmt.markdown_escape(view.kommun_table_note(an, ds)))
     with st.expander("Nära befolkning och listade per enhet"):
         table(view.catchment_table(an, ds), alt=view.catchment_text_alternative(an))
@@ -981,6 +981,26 @@ def analysis_section(ds, reg: RegisterInUse) -> None:
 
 
 COLOUR_LABELS = {"avstand": "Avstånd", "befolkning": "Befolkning"}
+#: A static table wider than this many columns is drawn as several (the first column,
+#: the row names, repeated): a table that scrolls sideways cannot be reached with the
+#: keyboard (axe: scrollable-region-focusable), and at 1400 px the kommun table with
+#: its changes (16 columns) does not fit.
+MAX_TABLE_COLUMNS = 9
+
+
+def wide_table(df: pd.DataFrame, alt: str) -> None:
+    """A table in parts of at most :data:`MAX_TABLE_COLUMNS` columns, each with the first."""
+    from naravard.ui.widgets import table
+
+    cols = list(df.columns)
+    if len(cols) <= MAX_TABLE_COLUMNS:
+        table(df, alt=alt)
+        return
+    first, rest = cols[0], cols[1:]
+    step = MAX_TABLE_COLUMNS - 1
+    parts = [rest[i:i + step] for i in range(0, len(rest), step)]
+    for i, part in enumerate(parts, start=1):
+        table(df[[first, *part]], alt=f"{alt} Del {i} av {len(parts)}.")
 
 
 def _gain_label(sug) -> str:

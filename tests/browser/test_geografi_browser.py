@@ -95,3 +95,18 @@ def test_click_the_map_to_add_a_filial(app):
 
 def test_click_the_map_to_add_a_filial_on_a_projector(app_projector):
     _run(app_projector, "1920x1080")
+
+
+def test_the_page_with_a_what_if_passes_axe(app, axe_script):
+    """axe-core (WCAG A/AA) on the Geografi page with the example and a change: the
+    what-if panel, the headline with deltas and the tables, not only the empty page."""
+    from tests.browser.test_a11y import report, run_axe, serious
+
+    app.open("geografi")
+    app.page.get_by_role("button", name="Använd exemplet").click()
+    app.wait_for_text(EXAMPLE_LABEL)
+    far = _farthest()
+    _click_data_point(app, far.x, far.y)
+    app.wait_for_text("Tillagd: Ny filial")
+    bad = serious(run_axe(app, axe_script))
+    assert not bad, report("Geografi med exempel och ändring", bad)

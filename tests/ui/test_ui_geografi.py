@@ -150,3 +150,21 @@ def test_a_figure_without_a_before_value_shows_no_change():
     at = AppTest.from_function(_dash_script, default_timeout=60)
     at.run()
     assert at.metric[0].proto.delta == ""
+
+
+def _wide_script():
+    import pandas as pd
+
+    from naravard.ui.geografi import wide_table
+
+    wide_table(pd.DataFrame({"Kommun": ["A", "B"], **{f"K{i}": ["1", "2"] for i in range(15)}}), alt="Bred tabell.")
+    wide_table(pd.DataFrame({"Kommun": ["A"], "K": ["1"]}), alt="Smal tabell.")
+
+
+def test_a_wide_table_is_drawn_in_parts_that_each_name_the_rows():
+    at = AppTest.from_function(_wide_script, default_timeout=60)
+    at.run()
+    parts = [t.value for t in at.table]
+    assert [len(p.columns) for p in parts] == [9, 8, 2]
+    assert all(list(p.columns)[0] == "Kommun" for p in parts)
+    assert [c for p in parts[:2] for c in p.columns if c != "Kommun"] == [f"K{i}" for i in range(15)]
