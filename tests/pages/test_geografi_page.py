@@ -277,3 +277,18 @@ def test_a_kept_register_that_no_longer_fits_the_data_is_not_used_and_says_why(t
     t = text(at)
     assert "Inget enhetsregister är inläst" in t
     assert "Det sparade registret stämmer inte med de data som används nu" in t
+
+
+def test_the_detour_factor_is_shown_changeable_and_scales_every_distance():
+    ds, frame, an = _example_analysis()
+    at = with_example()
+    assert at.text_input(key=ui.KEY_GEO_DETOUR + ui.NUM_TEXT).value == "1"  # 1,0 = fågelväg by default
+    assert "fågelvägen (km)" in text(at)
+    at.text_input(key=ui.KEY_GEO_DETOUR + ui.NUM_TEXT).input("1,3").run()
+    assert not at.exception
+    expected = an.longest_for(gf.TYPE_VC).before * 1.3
+    assert longest(at) == f"{fmt.plain(fmt.number(expected, 1))} km"
+    assert "omvägsfaktor 1,3" in text(at)
+    at.text_input(key=ui.KEY_GEO_DETOUR + ui.NUM_TEXT).input("tre").run()
+    assert not at.exception and at.error  # a Swedish message; the last good value stays
+    assert longest(at) == f"{fmt.plain(fmt.number(expected, 1))} km"
