@@ -12,6 +12,13 @@ limit together (:data:`~naravard.model.scenario.JOINT_LIMITS`: ``ordinart=1&sabo
 would enrol 200 % of the 80+) all fall back to their defaults, with one warning that
 names them and their sum. Warnings never echo raw input beyond a short, sanitised
 excerpt, so they are safe to show in the UI.
+
+The scenario's what-if changes to the unit register (``Assumptions.enheter``) travel
+under :data:`ENH_KEY` in their link text form (``enh=+f:372000:6300000,-ID,~ID:X:Y``;
+see :mod:`naravard.model.geo.changes`). Each token is read on its own: a token that
+cannot be read is dropped with a warning naming it, and the rest is checked against
+the data in use (:func:`~naravard.model.geo.changes.check_changes`: ids of the
+register in use, the region's bounds), each dropped change with its own warning.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from naravard.model.geo.changes import MAX_CHANGES, GeoChangeError, changes_from_text, changes_to_text, check_changes
 from naravard.model.scenario import JOINT_LIMITS, PARAMS, AssumptionError, Assumptions, KommunMap
 
 QUERY_VERSION = "1"
@@ -34,6 +42,12 @@ MAX_VALUE_LEN = 200  # characters per value; per-kommun values may hold more (se
 _PER_KOMMUN_CHARS = 32  # room per kommun in a per-kommun value ("1380:-1.2345678901234567e-05,")
 MAX_KEYS = 50  # more keys than this are ignored (with one warning)
 MAX_WARNINGS = 12
+# The what-if changes to the unit register (Assumptions.enheter), not a Param.
+ENH_KEY = "enh"
+ENH_LABEL_SV = "ändringar av enheterna (enh)"
+# Room per change in the value: "~" + a 40-character id + ":1234567:1234567" + ",".
+_PER_CHANGE_CHARS = 60
+MAX_ENH_LEN = _PER_CHANGE_CHARS * MAX_CHANGES
 
 _INT_FIELDS = {k for k, p in PARAMS.items() if p.integer and not p.per_kommun}
 _INT_MAP_FIELDS = {k for k, p in PARAMS.items() if p.integer and p.per_kommun}
@@ -79,6 +93,8 @@ def to_query(a: Assumptions) -> dict[str, str]:
             out[key] = _fmt_map(v, integer=False)
         else:
             out[key] = _fmt_float(v)
+    if a.enheter:
+        out[ENH_KEY] = changes_to_text(a.enheter)
     return out
 
 
@@ -202,6 +218,68 @@ class _Reader:
         return KommunMap(items)
 
 
+def _read_changes(r: _Reader, text: str, unit_ids: Collection[str] | None, bounds) -> tuple:
+    """The changes in an ``enh`` value, token by token (see the module docstring)."""
+    parsed = []
+    tokens = [t for t in text.split(",") if t.strip()]
+    if len(tokens) > MAX_CHANGES:
+        r.warn(
+            f"Länken hade {len(tokens)} {ENH_LABEL_SV}; högst {MAX_CHANGES} kan ingå i ett scenario. "
+            f"Bara de första {MAX_CHANGES} lästes."
+        )
+        tokens = tokens[:MAX_CHANGES]
+    for i, tok in enumerate(tokens, start=1):
+        if tok[:1] == " " and tok[1:2] in ("v", "f"):
+            tok = "+" + tok[1:]  # a "+" sent unencoded arrives as a space
+        try:
+            parsed.extend(changes_from_text(tok.strip()))
+        except GeoChangeError:
+            r.warn(f"Länken hade en ogiltig post {i} för {ENH_LABEL_SV}: {_safe(tok.strip())}. Posten används inte.")
+    if unit_ids is None:  # the register is not known here: only repeated removals are dropped
+        unit_ids = {c.unit_id for c in parsed if c.unit_id}
+    kept, warnings = check_changes(parsed, unit_ids, bounds)
+    for w in warnings:
+        r.warn(f"Länken: {w}")
+    return kept
+
+
+def changes_from_query(
+    params: Mapping[str, Any],
+    unit_ids: Collection[str] | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> tuple[tuple, list[str]]:
+    """Only the unit changes of a link (:data:`ENH_KEY`) and their Swedish warnings;
+    never raises. For a page that reads nothing else from the link (Geografi)."""
+    try:
+        r = _Reader(frozenset(), None)
+        if not callable(getattr(params, "keys", None)) or ENH_KEY not in list(params.keys()):
+            return (), []
+        kept = _enh_value(r, params, unit_ids, bounds)
+        if r.dropped:
+            r.warnings.append(f"… och {r.dropped} till varningar om länken.")
+        return kept, r.warnings
+    except Exception:  # noqa: BLE001 - never raise on a bad link
+        return (), ["Länkens ändringar av enheterna kunde inte läsas och används inte."]
+
+
+def _enh_value(r: _Reader, params: Mapping[str, Any], unit_ids, bounds) -> tuple:
+    raw_values = _values(params, ENH_KEY)
+    if not raw_values:
+        return ()
+    if not all(isinstance(v, str) for v in raw_values):
+        r.warn(f"Länken hade ett ogiltigt värde för {ENH_LABEL_SV}. Inga ändringar används.")
+        return ()
+    distinct = list(dict.fromkeys(raw_values))
+    if len(distinct) > 1:
+        r.warn(f"Länken angav {ENH_LABEL_SV} flera gånger med olika värden. Inga ändringar används.")
+        return ()
+    text = distinct[0]
+    if len(text) > MAX_ENH_LEN:
+        r.warn(f"Länken hade ett för långt värde för {ENH_LABEL_SV} ({len(text)} tecken). Inga ändringar används.")
+        return ()
+    return _read_changes(r, text, unit_ids, bounds)
+
+
 def _values(params: Mapping[str, Any], key: Any) -> list[Any]:
     get_all = getattr(params, "get_all", None)  # Streamlit's st.query_params
     if callable(get_all):
@@ -221,6 +299,8 @@ def from_query(
     kommun_codes: Collection[str],
     forecasts: Collection[str] | None = None,
     data_values: Mapping[str, float] | None = None,
+    unit_ids: Collection[str] | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> tuple[Assumptions, list[str]]:
     """Read assumptions from query parameters; never raises.
 
@@ -234,11 +314,15 @@ def from_query(
     ``data_values`` are the data's values of the assumptions a link may leave out
     (``ModelInputs.data_defaults``): a joint limit is then checked with them too, so
     ``ordinart=0.95`` alone falls back when the data's SäBo share leaves less room.
+    ``unit_ids`` are the ids of the unit register in use and ``bounds`` the region's
+    box (minx, miny, maxx, maxy, SWEREF 99 TM metres): a change of :data:`ENH_KEY` that
+    names another id or a point outside is dropped with a warning. ``unit_ids`` None
+    (no register known to the caller) keeps every well-formed removal and move.
     """
     try:
         codes = frozenset(str(c) for c in kommun_codes)
         fs = tuple(str(f) for f in forecasts) if forecasts is not None else None
-        return _from_query(params, codes, fs, dict(data_values or {}))
+        return _from_query(params, codes, fs, dict(data_values or {}), unit_ids, bounds)
     except Exception:  # noqa: BLE001 - the contract is: never raise on a bad link
         return Assumptions(), ["Länken kunde inte läsas. Standardvärdena används."]
 
@@ -260,7 +344,12 @@ def _joint(r: _Reader, accepted: dict[str, Any], data_values: Mapping[str, float
 
 
 def _from_query(
-    params: Mapping[str, Any], codes: frozenset[str], forecasts: tuple[str, ...] | None, data_values: Mapping[str, float] | None = None
+    params: Mapping[str, Any],
+    codes: frozenset[str],
+    forecasts: tuple[str, ...] | None,
+    data_values: Mapping[str, float] | None = None,
+    unit_ids: Collection[str] | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> tuple[Assumptions, list[str]]:
     r = _Reader(codes, forecasts)
     accepted: dict[str, Any] = {}
@@ -280,6 +369,11 @@ def _from_query(
             if vals != {QUERY_VERSION}:
                 shown = ", ".join(_safe(v, 10) for v in sorted(vals))
                 r.warn(f"Länken är skapad för en annan version av verktyget (v={shown}); värdena tolkas som version {QUERY_VERSION}.")
+            continue
+        if skey == ENH_KEY:
+            changes = _enh_value(r, params, unit_ids, bounds)
+            if changes:
+                accepted["enheter"] = changes
             continue
         field = FIELD_OF_KEY.get(skey)
         if field is None:

@@ -3,7 +3,9 @@
 Built from the same tables the Scenario page shows (:mod:`naravard.views.scenario`:
 :func:`~naravard.views.scenario.kommun_frame`, rounded as the screen shows it), so a
 file never contradicts the screen; assumptions are numbers with their units, and the
-workbook says how its figures are rounded.
+workbook says how its figures are rounded. The scenario's what-if changes to the unit
+register (made on the Geografi page) are listed among the assumptions, one row each,
+in the order they were made.
 """
 
 from __future__ import annotations
@@ -14,8 +16,22 @@ from naravard.model.scenario import Assumptions
 from naravard.views import scenario as view
 
 
+CHANGE_LABEL_SV = "Ändring av enheter"
+CHANGE_SOURCE_SV = "Användarens antagande (sidan Geografi)"
+NO_CHANGES_SV = "Inga ändringar"
+
+
+def change_cells(a: Assumptions) -> list[tuple]:
+    """One row per what-if change to the unit register (label, text, unit, source);
+    one row saying there is none, so a reader of the file knows the register was used
+    as it is."""
+    if not a.enheter:
+        return [(CHANGE_LABEL_SV, NO_CHANGES_SV, "", CHANGE_SOURCE_SV)]
+    return [(f"{CHANGE_LABEL_SV} {i}", c.describe_sv(), "", CHANGE_SOURCE_SV) for i, c in enumerate(a.enheter, start=1)]
+
+
 def _assumption_cells(inputs, a: Assumptions) -> list[tuple]:
-    return [(r.label, r.value, r.unit, r.source) for r in view.assumption_records(a, inputs)]
+    return [(r.label, r.value, r.unit, r.source) for r in view.assumption_records(a, inputs)] + change_cells(a)
 
 
 def excel_bytes(inputs, a: Assumptions, sources: list[str]) -> bytes:

@@ -9,7 +9,9 @@
 - :mod:`.sections`: page sections with widget state (map, boundaries);
 - :mod:`.scenario`: the Scenario page's sections (its state, controls, studio, saved scenarios);
 - :mod:`.notfound`: the pages for ``st.navigation``, with a Swedish page for an unknown address;
-- :mod:`.data_import`: the Ladda data section (templates, upload, check, use, reset).
+- :mod:`.data_import`: the Ladda data section (templates, upload, check, use, reset);
+- :mod:`.geografi`: the Geografi page's sections (register in use, the map with what-if
+  clicks, the what-if and suggestion panels) and the scenario's one list of unit changes.
 
 Pages import ``ui`` and call the names re-exported here.
 """

@@ -34,6 +34,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/befolkning.py", "Befolkning", "befolkning"),
     PageSpec("pages/scenario.py", "Scenario", "scenario"),
     PageSpec("pages/tillganglighet.py", "Tillgänglighet", "tillganglighet"),
+    PageSpec("pages/geografi.py", "Geografi", "geografi"),
     PageSpec("pages/ladda_data.py", "Ladda data", "ladda_data"),
     PageSpec("pages/om_data.py", "Om data", "om_data"),
 ]

@@ -24,6 +24,7 @@ from naravard.model import scenario
 from naravard.model.scenario import PARAMS, Assumptions
 from naravard.sources.dataset import Dataset
 from naravard.store import MAX_SCENARIOS_PER_GROUP, PAGE_SIZE, StoreError, StoreNotFoundError
+from naravard.ui import geografi as geo
 from naravard.ui.cache import scenario_store
 from naravard.ui.chrome import variant
 from naravard.ui.state import (
@@ -102,8 +103,10 @@ def state_init(inputs) -> None:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     data_values = {k: d.value for k, d in inputs.data_defaults.items()}  # for the joint limits
-    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts], data_values)
+    unit_ids, bounds = geo.link_context()  # the link's unit changes are checked against the register in use
+    a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts], data_values, unit_ids, bounds)
     st.session_state[KEY_SC_WARNINGS] = warnings
+    geo.adopt_link_changes(a.enheter)
     _set_fields(view.state_from_assumptions(a, codes, inputs), forecast=False)
 
 
@@ -308,7 +311,7 @@ def studio(inputs) -> None:
         st.warning(limit, icon=":material/block:")
 
     try:
-        a = view.assumptions_from_state(values(codes), codes, inputs)
+        a = view.assumptions_from_state(values(codes), codes, inputs).replace(enheter=geo.changes())
         res = scenario.run(inputs, a)  # raises for values that break a limit with the data's
     except scenario.AssumptionError as e:
         st.error(e.message_sv, icon=":material/error:")
@@ -322,6 +325,8 @@ def studio(inputs) -> None:
         for col, (label, value, delta, help_) in zip(cols, row):
             col.metric(label, value, delta=delta or None, delta_color="off", help=help_)
     st.markdown(view.gap_markdown(res))
+    if a.enheter:
+        st.caption(geo.scenario_note(a.enheter))
 
     shown = st.segmented_control(
         "Visa",
@@ -465,7 +470,9 @@ def _save(store) -> None:
 def _open(store, inputs, scenario_id: int) -> None:
     try:
         s = store.get(scenario_id)
-        apply(view.assumptions_of(s), inputs)
+        a = view.assumptions_of(s)
+        apply(a, inputs)
+        geo.set_changes(a.enheter)  # the unit changes are the Geografi page's (ui.geografi)
     except (StoreError, scenario.AssumptionError) as e:
         _say("error", e.message_sv)
     else:

@@ -78,3 +78,54 @@ KEY_SC_COMPARE_CHART = "nv_sc_jamfor_diagram"
 def sc_key(field: str) -> str:
     """Session key of one scenario value (a field name from views.scenario)."""
     return KEY_SC_PREFIX + field
+
+# ---------------------------------------------------------------- Geografi
+# The what-if changes to the unit register: a tuple of model.geo.changes.UnitChange, the
+# one copy the Geografi page edits and the Scenario page puts into Assumptions.enheter.
+KEY_GEO_CHANGES = "nv_geo_enheter"
+KEY_GEO_HISTORY = "nv_geo_historik"  # earlier change tuples, newest last ("Ångra")
+KEY_GEO_LINK_READ = "nv_geo_lank_last"  # True once this session read a link's enh
+KEY_GEO_WARNINGS = "nv_geo_varningar"  # Swedish warnings for the next run (link, dropped changes)
+KEY_GEO_MESSAGES = "nv_geo_meddelanden"  # [(kind, Swedish text)] from callbacks
+# The register in use this session (a ui.geografi.RegisterInUse: frame, label, source).
+KEY_GEO_REGISTER = "nv_geo_register"
+KEY_GEO_REG_UPLOAD = "nv_geo_register_fil"
+KEY_GEO_REG_USE = "nv_geo_register_anvand"
+KEY_GEO_REG_EXAMPLE = "nv_geo_register_exempel"
+KEY_GEO_REG_SAVE = "nv_geo_register_spara"
+KEY_GEO_REG_NAME = "nv_geo_register_namn"
+KEY_GEO_REG_RESET = "nv_geo_register_aterstall"
+KEY_GEO_REG_TEMPLATE = "nv_geo_register_mall"
+KEY_GEO_REG_TEMPLATE_EXCEL = "nv_geo_register_mall_excel"
+# The map and its controls.
+KEY_GEO_MAP = "nv_geo_karta"  # container around the map (CSS class st-key-nv_geo_karta)
+KEY_GEO_MAP_CLICK = "nv_geo_karta_klick"  # the map chart's selection state (st.plotly_chart key)
+KEY_GEO_ADD_TYPE = "nv_geo_lagg_till"  # radio: filial / vårdcentral / inget (bara titta)
+KEY_GEO_COLOUR = "nv_geo_farg"  # colour the squares by population or by distance
+KEY_GEO_TO_TYPE = "nv_geo_avstand_till"  # distance to: vårdcentral, filial or either
+KEY_GEO_DETOUR = "nv_geo_omvag"  # detour factor (Swedish number input), 1,0 = fågelväg
+KEY_GEO_HEADLINES = "nv_geo_nyckeltal"  # container of the headline figures
+# The what-if panel.
+KEY_GEO_UNDO = "nv_geo_angra"
+KEY_GEO_CLEAR = "nv_geo_rensa"
+KEY_GEO_DROP_PREFIX = "nv_geo_ta_bort_"  # + the change's position: "Ta bort" beside each change
+KEY_GEO_PLACE_KOMMUN = "nv_geo_plats_kommun"
+KEY_GEO_PLACE = "nv_geo_plats"
+KEY_GEO_PLACE_TYPE = "nv_geo_plats_typ"
+KEY_GEO_PLACE_ADD = "nv_geo_plats_lagg_till"
+KEY_GEO_UNIT = "nv_geo_enhet"
+KEY_GEO_UNIT_REMOVE = "nv_geo_enhet_ta_bort"
+KEY_GEO_MOVE_KOMMUN = "nv_geo_flytt_kommun"
+KEY_GEO_MOVE_PLACE = "nv_geo_flytt_plats"
+KEY_GEO_UNIT_MOVE = "nv_geo_enhet_flytta"
+# The suggestion panel.
+KEY_GEO_SUG_P = "nv_geo_forslag_antal"
+KEY_GEO_SUG_R = "nv_geo_forslag_radie"
+KEY_GEO_SUG_METHOD = "nv_geo_forslag_metod"
+KEY_GEO_SUG_TYPE = "nv_geo_forslag_typ"
+KEY_GEO_SUG_RUN = "nv_geo_forslag_kor"
+KEY_GEO_SUG_RESULT = "nv_geo_forslag_resultat"  # the last SuggestionResult and what it was asked
+KEY_GEO_SUG_ADD = "nv_geo_forslag_lagg_till"
+KEY_GEO_YEAR = "nv_geo_ar"  # the squares' population: the grid's year or the scenario's
+KEY_GEO_MAP_NOREG = "nv_geo_befolkningskarta"  # container around the population map (no register)
+KEY_GEO_STORED_PROBLEMS = "nv_geo_register_sparat_fel"  # Swedish problems of a kept register that no longer fits

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from dataclasses import replace as _dc_replace
 from typing import Any
 
+from naravard.model.geo.changes import MAX_CHANGES, GeoChangeError, UnitChange
 from naravard.model.scenario.params import (
     DEFAULT_HORISONT,
     DEFAULT_LISTADE_PER_VC_MAL,
@@ -24,6 +25,9 @@ from naravard.model.scenario.params import (
 )
 
 SCHEMA_VERSION = 1
+# Fields that are not a Param (no widget of their own, no PARAMS record): the what-if
+# changes to the unit register, made on the Geografi page.
+NON_PARAM_FIELDS = ("enheter",)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,14 @@ class Assumptions:
     (``andel_*``, ``sabo_platser_per_inskriven``, ``korttid_per_1000_80``,
     ``invanare_per_lakare``) means the data's value: calibrated to the base year or
     read from the key-figure table (:attr:`ModelInputs.data_defaults`, which says how).
+
+    ``enheter`` holds the what-if changes to the unit register (add, remove or move a
+    vårdcentral or filial; :class:`~naravard.model.geo.changes.UnitChange`), at most
+    :data:`~naravard.model.geo.changes.MAX_CHANGES`, in the order they were made. They
+    belong to the scenario so that a saved or shared scenario carries them; whether an
+    id exists in the register in use is checked where the register is known
+    (:func:`~naravard.model.geo.changes.check_changes`). A payload saved before the
+    field existed opens with no changes.
     """
 
     prognos: str | None = DEFAULT_PROGNOS
@@ -58,10 +70,12 @@ class Assumptions:
     filial_forandring: KommunMap = field(default=KommunMap())
     egen_tillvaxt_total: KommunMap = field(default=KommunMap())
     egen_tillvaxt_80: KommunMap = field(default=KommunMap())
+    enheter: tuple[UnitChange, ...] = ()
 
     def __post_init__(self) -> None:
         P = PARAMS
         setv = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        setv("enheter", _check_changes(self.enheter))
         setv("prognos", check_prognos(self.prognos))
         for k, p in P.items():
             if k == "prognos":
@@ -115,7 +129,10 @@ class Assumptions:
         out: dict[str, Any] = {"version": SCHEMA_VERSION}
         for f in fields(self):
             v = getattr(self, f.name)
-            out[f.name] = v.to_dict() if isinstance(v, KommunMap) else v
+            if f.name == "enheter":
+                out[f.name] = [c.to_json() for c in v]
+            else:
+                out[f.name] = v.to_dict() if isinstance(v, KommunMap) else v
         return out
 
     @classmethod
@@ -152,3 +169,28 @@ class Assumptions:
         except (json.JSONDecodeError, TypeError) as e:
             raise AssumptionError(f"not valid JSON ({e})", "Scenariot kunde inte läsas.", None) from None
         return cls.from_dict(d)
+
+
+def _check_changes(value: Any) -> tuple[UnitChange, ...]:
+    """The unit changes as a tuple of :class:`UnitChange`; dicts (JSON) are read with
+    :meth:`UnitChange.from_json`. Raises :class:`AssumptionError` (Swedish message)."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise AssumptionError("enheter must be a list of unit changes", "Ändringarna av enheter är skadade.", "enheter")
+    items = list(value)
+    if len(items) > MAX_CHANGES:
+        raise AssumptionError(
+            f"more than {MAX_CHANGES} unit changes",
+            f"Högst {MAX_CHANGES} ändringar av enheter kan ingå i ett scenario.",
+            "enheter",
+        )
+    out: list[UnitChange] = []
+    for item in items:
+        try:
+            out.append(item if isinstance(item, UnitChange) else UnitChange.from_json(item))
+        except (GeoChangeError, TypeError) as e:
+            detail = getattr(e, "message_sv", "")
+            sv = "En ändring av enheter i scenariot är skadad" + (f": {detail}" if detail else ".")
+            raise AssumptionError(f"bad unit change: {e}", sv, "enheter") from None
+    return tuple(out)
