@@ -221,6 +221,7 @@ def test_schema_3_file_is_migrated_and_keeps_its_scenarios(path: Path):
     assert (old.name, old.payload) == ("Gammal", {"x": 1})
     p = store.save_presentation("Ny", "g", ["headline"], scenario_id=old.id)
     assert store.open_presentation(p.id).scenario == old
+    assert store.save_answer("g", "geo", "Fråga?", "Ja", "", "Åsa", scenario_id=old.id).version == 1
 
 
 def test_schema_3_file_read_only_reads_scenarios_and_has_no_presentations(path: Path):
@@ -228,6 +229,9 @@ def test_schema_3_file_read_only_reads_scenarios_and_has_no_presentations(path: 
     before = path.read_bytes()
     ro = ScenarioStore(path, read_only=True)
     assert [s.name for s in ro.list()] == ["Gammal"] and ro.list_presentations() == []
+    assert ro.list_answers("g") == []
+    with pytest.raises(StoreNotFoundError):
+        ro.get_answer(1)
     with pytest.raises(StoreNotFoundError):
         ro.get_presentation(1)
     with pytest.raises(StoreReadOnlyError) as e:
