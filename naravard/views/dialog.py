@@ -133,19 +133,30 @@ def citation(ds: Dataset) -> str:
 # ------------------------------------------------------------------ figures per theme
 
 
+PLACE_OUTPUTS = (
+    ("sabo_platser_behov", "sabo_platser_idag", "sabo_platser_skillnad"),
+    ("korttid_platser_behov", "korttid_platser_idag", "korttid_platser_skillnad"),
+)
+
+
 def _places_slide(ds: Dataset, inputs: ModelInputs, a: Assumptions, scenario_name: str) -> slides.Slide:
     """The scenario's SäBo and short-term place needs against today's places (the
     Scenario page's comparison), with the assumptions in force."""
     res = scenario.run(inputs, a)
-    items = scenario_view.gap_items(res)
-    numbers = tuple((label, text, "") for label, text in items)
+    numbers = []
+    for need, today, gap in PLACE_OUTPUTS:
+        # as the Scenario page's comparison (views.scenario.gap_items): the gap is need
+        # minus today as both are shown, so the three figures never disagree
+        n, t = scenario.shown(need, res.level(need)), scenario.shown(today, res.level(today))
+        numbers.append((scenario.OUTPUT[gap].label_sv, f"{fmt.number(n - t, signed=True)} platser",
+                        f"{fmt.number(n)} behövs {res.horizon}, {fmt.number(t)} idag"))
     title = f"Platser i särskilt boende och korttidsboende {res.horizon}"
     return slides.Slide(
-        "dlg-platser", title, "numbers", numbers=numbers,
+        "dlg-platser", title, "numbers", numbers=tuple(numbers),
         body=(f"Scenario: {scenario_name}",) if scenario_name else (),
         sources=slides.source_lines(ds, *slides.SCENARIO_SOURCE_TABLES, extra=slides.ASSUMPTIONS_NOTE),
         assumptions=tuple(scenario_view.assumption_rows(a, inputs)),
-        alt_text=f"{title}: " + "; ".join(f"{label}: {text}" for label, text in items) + ".",
+        alt_text=f"{title}: " + "; ".join(f"{label}: {value} ({note})" for label, value, note in numbers) + ".",
     )
 
 
