@@ -323,10 +323,29 @@ def undo_box(store) -> None:
         u2.button("Ångra", key=KEY_DLG_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
 
 
+DRAFT_FIELDS = ("stand", "egen", "ant")
+
+
+def keep_drafts(ds: Dataset) -> None:
+    """Keep every theme's form fields across a theme switch.
+
+    Streamlit drops the state of a widget that a run does not draw, so text typed under
+    one theme and not yet saved would be gone after a look at another theme. Writing
+    each field's value back at the start of the run (Streamlit's documented way to keep
+    a widget's value) keeps it until its theme is drawn again."""
+    for t in view.THEMES:
+        for i in range(1, len(view.questions(ds, t.id)) + 1):
+            for f in DRAFT_FIELDS:
+                k = dlg_key(t.id, i, f)
+                if k in st.session_state:
+                    st.session_state[k] = st.session_state[k]
+
+
 def question_forms(ds: Dataset, store, theme: str, group: str, answers: Sequence[SavedAnswer]) -> None:
     """One form per question of the theme: position, notes, save; with the saved answer
     it can be read in again and deleted."""
     st.subheader("Frågor och gruppens svar")
+    keep_drafts(ds)
     qs = view.questions(ds, theme)
     writable = store is not None and not getattr(store, "read_only", False)
     if store is not None and not writable:

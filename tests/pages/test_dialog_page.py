@@ -205,3 +205,16 @@ def test_answers_link_the_groups_saved_scenario_and_say_when_it_is_gone(store: S
     at.run()
     [listed] = [df for df in all_tables(at) if "Scenario" in df.columns]
     assert listed["Scenario"].tolist() == [f"id {s.id} \\(borttaget\\)"]
+
+
+def test_typed_text_and_the_saved_answer_survive_a_theme_switch(store: ScenarioStore):
+    store.save_answer(GROUP, "aldre", Q_STRATEGIC, "Delvis", "Sparad text", "Åsa")
+    at = dialog_page("aldre", GROUP, "Bo")
+    assert at.text_area(key=dlg_key("aldre", 1, "ant")).value == "Sparad text"
+    at.text_area(key=dlg_key("aldre", 2, "ant")).input("Osparad text").run()
+    at.radio(key=KEY_DLG_THEME).set_value("geo").run()
+    at.radio(key=KEY_DLG_THEME).set_value("aldre").run()
+    assert not at.exception and not at.warning
+    assert at.text_area(key=dlg_key("aldre", 1, "ant")).value == "Sparad text"
+    assert at.radio(key=dlg_key("aldre", 1, "stand")).value == "Delvis"
+    assert at.text_area(key=dlg_key("aldre", 2, "ant")).value == "Osparad text", "unsaved text is kept"
