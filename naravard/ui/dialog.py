@@ -25,7 +25,7 @@ import streamlit as st
 from naravard import fmt
 from naravard.sources.dataset import Dataset
 from naravard.store import MAX_ANSWER_NOTES_CHARS, SavedAnswer, StoreError, StoreNotFoundError
-from naravard.ui.cache import scenario_inputs, scenario_store
+from naravard.ui.cache import scenario_inputs
 from naravard.ui.state import (
     KEY_DLG_AUTHOR,
     KEY_DLG_EXPORT,
