@@ -24,7 +24,7 @@ if theme is not None:
     group = dlg.group_section(store)
     dlg.undo_box(store)
     answers, error = dlg.read_answers(store, group)
-    dlg.options_and_figures(ds, theme)
+    dlg.options_and_figures(ds, theme, store)
     dlg.question_forms(ds, store, theme, group, answers)
     dlg.answers_list(store, group, answers, error)
     dlg.export_section(ds, store, group, answers)

@@ -192,30 +192,48 @@ def _geo_analysis(ds: Dataset):
     return an, tuple(lines)
 
 
-def scenario_in_force(ds: Dataset):
-    """(assumptions, model inputs) of the Scenario page's current scenario (defaults if
-    it has not run), with the app's forecast."""
+def scenario_in_force(ds: Dataset, store=None):
+    """(assumptions, model inputs, the scenario's name for the figures and the summary).
+
+    The group's saved scenario chosen above the questions, when there is one (the
+    answers are kept with it); else the Scenario page's current assumptions (the
+    defaults with the app's forecast if it has not run). A chosen scenario that is gone
+    or unreadable falls back to the latter with a Swedish message."""
+    from naravard.model.scenario import AssumptionError
     from naravard.ui.chrome import variant
 
     inputs = scenario_inputs(ds)
+    chosen = st.session_state.get(KEY_DLG_SCENARIO)
+    if chosen is not None and store is not None:
+        try:
+            saved = store.get(chosen)
+            return scenario_view.assumptions_of(saved), inputs, saved.name
+        except (StoreError, AssumptionError) as e:
+            st.warning(fmt.markdown_escape(f"Det valda scenariot kan inte användas: {e.message_sv} "
+                                           "Siffrorna visas med scenariot från sidan Scenario."), icon=":material/warning:")
     box = st.session_state.get(KEY_SC_CURRENT)
     a = scenario_view.current(box)
     if box is None:
         a = a.replace(prognos=variant(ds))
-    return a, inputs
+    default = a.replace(prognos=variant(ds)) == scenario_view.current(None).replace(prognos=variant(ds))
+    return a, inputs, "" if default else UNSAVED_SCENARIO_SV
 
 
-def evidence(ds: Dataset, theme: str) -> list[Slide]:
-    """The figures behind one theme, for the scenario in force."""
+UNSAVED_SCENARIO_SV = "Scenariot på sidan Scenario (osparat)"
+
+
+def evidence(ds: Dataset, theme: str, store=None, force=None) -> list[Slide]:
+    """The figures behind one theme, for the scenario in force (``force``, what
+    :func:`scenario_in_force` returned, or read here)."""
     from naravard.ui.chrome import variant
 
-    a, inputs = scenario_in_force(ds)
+    a, inputs, name = force or scenario_in_force(ds, store)
     an, lines = _geo_analysis(ds) if theme == "geo" else (None, ())
-    return view.evidence(ds, theme, variant=variant(ds), assumptions=a, inputs=inputs, geo_analysis=an,
-                         geo_source_lines=lines)
+    return view.evidence(ds, theme, variant=variant(ds), assumptions=a, inputs=inputs, scenario_name=name,
+                         geo_analysis=an, geo_source_lines=lines)
 
 
-def options_and_figures(ds: Dataset, theme: str) -> None:
+def options_and_figures(ds: Dataset, theme: str, store=None) -> None:
     """The deck's options beside the figures that bear on them (neutral: no ranking)."""
     left, right = st.columns(2, gap="large")
     with left:
@@ -229,7 +247,9 @@ def options_and_figures(ds: Dataset, theme: str) -> None:
     with right:
         st.subheader("Siffror som berör frågorna")
         st.caption(view.NEUTRAL_SV)
-        slides_ = evidence(ds, theme)
+        force = scenario_in_force(ds, store)
+        st.caption(fmt.markdown_escape(f"Räknat med: {force[2] or 'standardantagandena'}."))
+        slides_ = evidence(ds, theme, store, force)
         if not slides_:
             st.info("Siffrorna till det här temat saknas i dataunderlaget (se sidan Om data).", icon=":material/info:")
         for s in slides_:
@@ -430,13 +450,15 @@ def export_section(ds: Dataset, store, group: str, answers: Sequence[SavedAnswer
     fingerprint = (_group_key(group), tuple((a.id, a.version) for a in answers))
     if kind is not None:
         themes = {a.theme for a in answers}
-        ev = {t: evidence(ds, t) for t in themes}
+        force = scenario_in_force(ds, store)
+        ev = {t: evidence(ds, t, store, force) for t in themes}
         names = _scenario_names(store, answers)
+        scenario_name = force[2]
         args = (ds, variant(ds), group, answers, ev)
         try:
             with st.spinner("Skapar sammanfattningen …"):
                 build = export.summary_pdf if kind == "pdf" else export.summary_pptx
-                data = build(*args, scenario_names=names, images=shared_exporter())
+                data = build(*args, scenario_name=scenario_name, scenario_names=names, images=shared_exporter())
         except Exception:  # noqa: BLE001 - a handout must never cost the page; the page says so
             st.error("Sammanfattningen kunde inte skapas. Försök igen, eller ladda ned den andra formen.",
                      icon=":material/error:")

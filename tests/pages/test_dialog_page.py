@@ -218,3 +218,24 @@ def test_typed_text_and_the_saved_answer_survive_a_theme_switch(store: ScenarioS
     assert at.text_area(key=dlg_key("aldre", 1, "ant")).value == "Sparad text"
     assert at.radio(key=dlg_key("aldre", 1, "stand")).value == "Delvis"
     assert at.text_area(key=dlg_key("aldre", 2, "ant")).value == "Osparad text", "unsaved text is kept"
+
+
+def test_the_figures_use_the_groups_chosen_scenario(store: ScenarioStore):
+    """The Äldre figures are computed with the group's saved scenario when one is chosen."""
+    from naravard.model import scenario
+    from naravard.sources.dataset import load_dataset
+
+    s = store.save("Fler i SäBo", GROUP, "", {"andel_sabo": 0.2})
+    at = dialog_page("aldre", GROUP, "Åsa")
+    plain = text_of(at).replace("\\", "").replace("**", "")
+    assert "Räknat med: standardantagandena." in plain
+    at.selectbox(key="nv_dlg_scenario").set_value(s.id).run()
+    plain = text_of(at).replace("\\", "").replace("**", "")
+    assert "Räknat med: Fler i SäBo." in plain and "Scenario: Fler i SäBo" in plain
+    inputs = scenario.ModelInputs.from_dataset(load_dataset())
+    res = scenario.run(inputs, scenario.Assumptions.from_dict({"andel_sabo": 0.2}).replace(prognos=inputs.default_forecast))
+    need = scenario.shown("sabo_platser_behov", res.level("sabo_platser_behov"))
+    assert f"{fmt.plain(fmt.number(need))} behövs 2030, 2 964 idag" in plain
+    store.delete(s.id)
+    at.run()
+    assert not at.exception
