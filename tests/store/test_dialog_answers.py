@@ -188,3 +188,31 @@ def test_read_only_store_reads_answers_and_refuses_writes(path: Path):
         with pytest.raises(StoreReadOnlyError):
             write()
     assert path.read_bytes() == before
+
+
+def test_two_members_edit_the_same_version_at_once_one_wins_one_is_refused(path: Path):
+    """The version check and the write are one transaction: of two edits made from the
+    same version at the same moment exactly one is written, the other is refused."""
+    import threading
+
+    a = ScenarioStore(path).save_answer(GROUP, "geo", Q1, "Ja", "", "Åsa")
+    results: dict[str, object] = {}
+    barrier = threading.Barrier(2)
+
+    def edit(who: str) -> None:
+        store = ScenarioStore(path, timeout=5.0)
+        barrier.wait()
+        try:
+            results[who] = store.update_answer(a.id, 1, position="Nej", notes=f"av {who}", author=who)
+        except StoreConflictError as e:
+            results[who] = e
+
+    threads = [threading.Thread(target=edit, args=(w,)) for w in ("Bo", "Cia")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [w for w, r in results.items() if not isinstance(r, StoreConflictError)]
+    assert len(won) == 1 and len(results) == 2
+    got = ScenarioStore(path).get_answer(a.id)
+    assert (got.version, got.notes, got.author) == (2, f"av {won[0]}", won[0])
