@@ -31,6 +31,7 @@ from naravard.ui.state import (
     KEY_DLG_EXPORT,
     KEY_DLG_EXPORT_PDF,
     KEY_DLG_EXPORT_PPTX,
+    KEY_DLG_EXPORT_REQUEST,
     KEY_DLG_GROUP,
     KEY_DLG_MESSAGES,
     KEY_DLG_SCENARIO,
@@ -433,6 +434,11 @@ def _file_stem(group: str) -> str:
     return f"dialog-{stem or 'grupp'}"
 
 
+def _ask_export(kind: str) -> None:
+    """Callback of "Skapa PDF"/"Skapa PPTX": the summary is built in this run, once."""
+    st.session_state[KEY_DLG_EXPORT_REQUEST] = kind
+
+
 def export_section(ds: Dataset, store, group: str, answers: Sequence[SavedAnswer]) -> None:
     """"Sammanfattning": the group's answers with the figures behind them as PDF or PPTX,
     built on a click (the first chart image starts the browser)."""
@@ -445,8 +451,9 @@ def export_section(ds: Dataset, store, group: str, answers: Sequence[SavedAnswer
         st.caption("När gruppen har sparat svar kan de laddas ned som PDF och PPTX med siffrorna bakom dem.")
         return
     c1, c2 = st.columns(2)
-    kind = "pdf" if c1.button("Skapa PDF", key=KEY_DLG_EXPORT_PDF, icon=":material/picture_as_pdf:") else (
-        "pptx" if c2.button("Skapa PPTX", key=KEY_DLG_EXPORT_PPTX, icon=":material/slideshow:") else None)
+    c1.button("Skapa PDF", key=KEY_DLG_EXPORT_PDF, icon=":material/picture_as_pdf:", on_click=_ask_export, args=("pdf",))
+    c2.button("Skapa PPTX", key=KEY_DLG_EXPORT_PPTX, icon=":material/slideshow:", on_click=_ask_export, args=("pptx",))
+    kind = st.session_state.pop(KEY_DLG_EXPORT_REQUEST, None)
     fingerprint = (_group_key(group), tuple((a.id, a.version) for a in answers))
     if kind is not None:
         themes = {a.theme for a in answers}

@@ -141,6 +141,7 @@ KEY_DLG_UNDO_BUTTON = "nv_dlg_angra_knapp"
 KEY_DLG_EXPORT = "nv_dlg_export"  # (fingerprint of the answers, "pdf"/"pptx", bytes) of the last summary built
 KEY_DLG_EXPORT_PDF = "nv_dlg_skapa_pdf"
 KEY_DLG_EXPORT_PPTX = "nv_dlg_skapa_pptx"
+KEY_DLG_EXPORT_REQUEST = "nv_dlg_export_begard"  # "pdf"/"pptx": a button asked for the summary in this run
 # One question's form: KEY_DLG_PREFIX + theme + index + field (see dlg_key).
 KEY_DLG_PREFIX = "nv_dlg_"
 

@@ -239,3 +239,37 @@ def test_the_figures_use_the_groups_chosen_scenario(store: ScenarioStore):
     store.delete(s.id)
     at.run()
     assert not at.exception
+
+
+def test_the_summary_is_built_on_a_click_as_pdf_and_pptx(store: ScenarioStore, monkeypatch):
+    import io
+
+    import pypdf
+    from pptx import Presentation
+
+    from naravard.export.handout import images
+
+    monkeypatch.setattr(images, "shared_exporter", lambda: images.ImageExporter("/nonexistent/chromium"))
+    store.save_answer(GROUP, "aldre", Q_STRATEGIC, "Delvis", HOSTILE, "Åsa")
+    at = dialog_page("aldre", GROUP, "Bo")
+    at.button(key="nv_dlg_skapa_pdf").click().run()
+    assert not at.exception and not at.error
+    fingerprint, kind, data = at.session_state["nv_dlg_export"]
+    assert kind == "pdf" and data.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert HOSTILE in " ".join(text.split()) or all(part in text for part in ("**fet**", "<script>alert('x')</script>"))
+    assert f"Dialog: {GROUP}" in text
+    at.button(key="nv_dlg_skapa_pptx").click().run()
+    _, kind, data = at.session_state["nv_dlg_export"]
+    prs = Presentation(io.BytesIO(data))
+    assert kind == "pptx" and prs.slides[1].shapes.title.text == "Äldre: gruppens svar"
+
+
+def test_a_read_only_store_shows_the_answers_and_offers_no_saving(store: ScenarioStore, monkeypatch):
+    store.save_answer(GROUP, "aldre", Q_STRATEGIC, "Ja", "Sparad", "Åsa")
+    monkeypatch.setenv("NARAVARD_STORE_READONLY", "1")
+    at = dialog_page("aldre", GROUP, "Bo")
+    assert not at.exception and not at.error
+    assert any("skrivskyddade" in t for t in said(at.info))
+    assert at.text_area(key=dlg_key("aldre", 1, "ant")).value == "Sparad"
+    assert not [b for b in at.button if b.key and b.key.endswith("_spara")]
