@@ -29,6 +29,7 @@ from naravard.sources.dataset import Dataset
 from naravard.ui import geografi as geo
 from naravard.ui import scenario as sc
 from naravard.ui.chrome import variant
+from naravard.ui.widgets import chart
 from naravard.ui.state import (
     KEY_GEO_DETOUR,
     KEY_PR_ACTIVE,
@@ -341,9 +342,7 @@ def show_slide(s: sv.Slide) -> None:
     if s.kind == "numbers":
         _numbers(s)
     elif s.kind == "figure" and s.figure is not None:
-        name = f"Diagram: {s.title}. Vad diagrammet visar står i texten under det."
-        st.plotly_chart(_figure(s.figure), width="stretch", theme=None, config=figures.PLOTLY_CONFIG, alt=name)
-        st.caption(fmt.markdown_escape(s.alt_text))
+        chart(figures.Chart(_figure(s.figure), s.title), s.alt_text)
     elif s.kind == "table" and s.table is not None:
         import pandas as pd
 
