@@ -80,9 +80,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .st-key-{KEY_PR_SLIDE} th {{ font-size: 28px !important; line-height: 1.35 !important; }}
 .st-key-{KEY_PR_SLIDE} h2 {{ font-size: 48px !important; line-height: 1.2 !important; padding-top: 0 !important; }}
 .st-key-{KEY_PR_SLIDE} [data-testid="stMetricValue"],
-.st-key-{KEY_PR_SLIDE} [data-testid="stMetricValue"] div {{ font-size: 64px !important; line-height: 1.15 !important; }}
-.st-key-{KEY_PR_SLIDE} [data-testid="stMetricLabel"] p {{ font-size: 28px !important; }}
-.st-key-{KEY_PR_SLIDE} [data-testid="stMetricDelta"] div {{ font-size: 24px !important; }}
+.st-key-{KEY_PR_SLIDE} [data-testid="stMetricValue"] * {{ font-size: 64px !important; line-height: 1.15 !important; }}
+.st-key-{KEY_PR_SLIDE} [data-testid="stMetricLabel"] * {{ font-size: 28px !important; }}
+.st-key-{KEY_PR_SLIDE} [data-testid="stMetricDelta"] * {{ font-size: 24px !important; }}
 .st-key-{KEY_PR_SLIDE} [data-testid="stCaptionContainer"] p {{ font-size: 20px !important; }}
 .st-key-{KEY_PR_COUNTER} p {{ font-size: 22px !important; margin: 0.3rem 0 0 0 !important; }}
 </style>"""
@@ -317,6 +317,16 @@ def _figure(fig: dict) -> dict:
     font["size"] = FIGURE_FONT_PX
     lay["font"] = font
     lay["height"] = FIGURE_HEIGHT_PX
+    for k, v in list(lay.items()):  # the theme sets the axes' own sizes: raise them too
+        if (k.startswith("xaxis") or k.startswith("yaxis")) and isinstance(v, dict):
+            v["tickfont"] = {**(v.get("tickfont") or {}), "size": FIGURE_FONT_PX}
+            title = v.get("title")
+            if isinstance(title, dict):
+                title["font"] = {**(title.get("font") or {}), "size": FIGURE_FONT_PX}
+    if isinstance(lay.get("legend"), dict):
+        lay["legend"]["font"] = {**(lay["legend"].get("font") or {}), "size": FIGURE_FONT_PX}
+    else:
+        lay["legend"] = {"font": {"size": FIGURE_FONT_PX}}
     return out
 
 
