@@ -469,9 +469,14 @@ def _geo_population_slide(ds: Dataset, geo: GeoInput, boundaries) -> Slide:
     })
     formats = {"Invånare i rutorna": lambda v: fmt.number(v), f"Folkmängd {geo.grid_year}": lambda v: fmt.number(v)}
     lines = geo_view.source_lines(ds, None, grid_citation=geo.grid_citation, boundary_citation=geo.boundary_citation)
+    gaps = [abs(g - o) / o for _, g, o in totals if o]
+    body = (
+        "En ruta hör till den kommun där dess mittpunkt ligger; därför avviker rutornas summa per kommun "
+        f"med upp till {fmt.percent(max(gaps) * 100, 1)} från den officiella folkmängden (SCB).",
+    ) if gaps else ()
     return Slide(
         "geo-befolkning", f"Var invånarna bor ({geo.grid_year})", "figure", figure=chart.figure, table=table,
-        formats=formats, sources=tuple(t for t in lines if not t.startswith("Dialogunderlagets")) + source_lines(ds, "befolkning"),
+        formats=formats, body=body, sources=tuple(t for t in lines if not t.startswith("Dialogunderlagets")) + source_lines(ds, "befolkning"),
         alt_text=geo_view.map_text_alternative(demand, names=ds),
     )
 
