@@ -84,6 +84,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .st-key-{KEY_PR_SLIDE} [data-testid="stMetricLabel"] * {{ font-size: 28px !important; }}
 .st-key-{KEY_PR_SLIDE} [data-testid="stMetricDelta"] * {{ font-size: 24px !important; }}
 .st-key-{KEY_PR_SLIDE} [data-testid="stCaptionContainer"] p {{ font-size: 20px !important; }}
+.st-key-{KEY_PR_NAV} kbd {{ color: #4a4a48 !important; opacity: 1 !important; }}  /* the shortcut hint: 4.5:1 also on a hovered button */
 .st-key-{KEY_PR_COUNTER} p {{ font-size: 22px !important; margin: 0.3rem 0 0 0 !important; }}
 </style>"""
 

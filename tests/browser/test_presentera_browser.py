@@ -115,3 +115,17 @@ def test_picker_and_link_warnings(app):
     assert app.page.get_by_role("button", name="Ladda ner PDF").count() == 1
     assert app.page.locator("b").filter(has_text="x").count() == 0  # the name is text, never markup
     _shot(app, "presentera-valj-1440")
+
+
+@pytest.mark.parametrize("ids", ["oversikt", "kommuner", "aldre80", "dialog-aldre"])
+def test_axe_in_presentation_mode(app_projector, axe_script, ids):
+    """axe-core on each kind of slide (numbers, table, figure, text) while presenting."""
+    from tests.browser.test_a11y import report, run_axe, serious
+
+    app = app_projector
+    app.open(f"presentera?bilder={ids}")
+    app.page.get_by_role("button", name="Starta presentationen").click()
+    app.page.locator(COUNTER).wait_for()
+    app.wait_idle()
+    bad = serious(run_axe(app, axe_script))
+    assert not bad, report(f"Presentera, bild {ids}", bad)
