@@ -4,8 +4,10 @@
 implementation (:class:`~naravard.store.sqlite.ScenarioStore`) is the default and the
 only one today. The UI reads the saved list a page at a time (``page``, with a search),
 never the whole list. :class:`RegisterRepository` keeps unit registers for all users
-(the same SQLite file, table ``register``, schema 3). A second backend (PostgreSQL) implements the same protocol and runs
-the same store tests. Errors are :class:`~naravard.store.sqlite.StoreError` and its
+(the same SQLite file, table ``register``, schema 3). :class:`PresentationRepository`
+keeps named presentations (the Presentera page) and :class:`DialogRepository` the
+groups' dialogue answers (the Dialog page), both in the same file (schema 4). A second
+backend (PostgreSQL) implements the same protocols and runs the same store tests. Errors are :class:`~naravard.store.sqlite.StoreError` and its
 subclasses (English ``str()``, Swedish ``message_sv``).
 """
 
@@ -14,14 +16,24 @@ from __future__ import annotations
 from typing import Any, Protocol, runtime_checkable
 
 from naravard.store.sqlite import (
+    MAX_ANSWER_NOTES_CHARS,
+    MAX_ANSWERS_PER_GROUP,
+    MAX_POSITION_CHARS,
+    MAX_PRESENTATION_SLIDES,
+    MAX_PRESENTATIONS_PER_GROUP,
     MAX_REGISTERS,
     MAX_SCENARIOS_PER_GROUP,
     PAGE_SIZE,
+    POSITIONS,
+    OpenedPresentation,
     RegisterInfo,
+    SavedAnswer,
+    SavedPresentation,
     SavedRegister,
     SavedScenario,
     ScenarioPage,
     ScenarioStore,
+    StoreConflictError,
     StoreCorruptError,
     StoreDuplicateError,
     StoreError,
@@ -70,17 +82,67 @@ class RegisterRepository(Protocol):
     def get_register(self, register_id: int) -> SavedRegister: ...
 
 
+@runtime_checkable
+class PresentationRepository(Protocol):
+    """Named presentations: slide ids in order, the scenario's link query, a title."""
+
+    def save_presentation(self, name: str, group: str, slide_ids: list[str], scenario_query: str = "",
+                          title: str = "", *, scenario_id: int | None = None) -> SavedPresentation: ...
+
+    def list_presentations(self, group: str | None = None) -> list[SavedPresentation]: ...
+
+    def get_presentation(self, presentation_id: int) -> SavedPresentation: ...
+
+    def open_presentation(self, presentation_id: int) -> OpenedPresentation: ...
+
+    def delete_presentation(self, presentation_id: int) -> None: ...
+
+    def restore_presentation(self, presentation_id: int) -> SavedPresentation: ...
+
+
+@runtime_checkable
+class DialogRepository(Protocol):
+    """The groups' answers to the dialogue deck's questions (one live answer per group,
+    theme and question; edits carry the version they started from)."""
+
+    def save_answer(self, group: str, theme: str, question: str, position: str, notes: str = "",
+                    author: str = "", *, scenario_id: int | None = None) -> SavedAnswer: ...
+
+    def list_answers(self, group: str, theme: str | None = None) -> list[SavedAnswer]: ...
+
+    def get_answer(self, answer_id: int) -> SavedAnswer: ...
+
+    def update_answer(self, answer_id: int, expected_version: int, *, position: str, notes: str, author: str,
+                      scenario_id: int | None = None) -> SavedAnswer: ...
+
+    def delete_answer(self, answer_id: int) -> None: ...
+
+    def restore_answer(self, answer_id: int) -> SavedAnswer: ...
+
+
 __all__ = [
+    "DialogRepository",
+    "MAX_ANSWER_NOTES_CHARS",
+    "MAX_ANSWERS_PER_GROUP",
+    "MAX_POSITION_CHARS",
+    "MAX_PRESENTATION_SLIDES",
+    "MAX_PRESENTATIONS_PER_GROUP",
     "MAX_REGISTERS",
     "MAX_SCENARIOS_PER_GROUP",
+    "OpenedPresentation",
     "PAGE_SIZE",
+    "POSITIONS",
+    "PresentationRepository",
     "RegisterInfo",
     "RegisterRepository",
+    "SavedAnswer",
+    "SavedPresentation",
     "SavedRegister",
     "SavedScenario",
     "ScenarioPage",
     "ScenarioRepository",
     "ScenarioStore",
+    "StoreConflictError",
     "StoreCorruptError",
     "StoreDuplicateError",
     "StoreError",

@@ -64,6 +64,15 @@ skipped with a logged warning, never rewritten); :meth:`ScenarioStore.list_regis
 lists them without their text. A schema-2 file opened read-only (it cannot be migrated)
 still reads its scenarios and simply has no registers.
 
+Named presentations and dialogue answers (schema 4, tables ``presentation`` and
+``dialog_answer``) follow the same rules: soft delete and restore, names (presentations)
+or questions (answers) unique per group among live rows, a cap per group, bidi refused,
+a damaged row skipped by the lists. A presentation may name a saved scenario by id;
+:meth:`ScenarioStore.open_presentation` opens it even when that scenario is gone, with
+a Swedish message. A group keeps one live answer per theme and question; an edit names
+the version it started from and a stale edit raises :class:`StoreConflictError`
+without writing. A schema-3 file opened read-only has neither (empty lists).
+
 Swedish messages never name the file's path on the server (the English ones do, for
 the logs).
 
@@ -97,7 +106,7 @@ _T = TypeVar("_T")
 DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The oldest schema a read-only store can still read scenarios from (its file cannot be
 # migrated): schema 2 has every scenario column; it simply has no registers yet.
 MIN_READ_ONLY_VERSION = 2
@@ -120,6 +129,24 @@ MAX_REGISTER_BYTES = 2 * 1024 * 1024
 MAX_REGISTERS = 100
 MAX_SOURCE_CHARS = 200
 READONLY_ENV_VAR = "NARAVARD_STORE_READONLY"
+# Named presentations (schema 4): a title, an ordered list of slide ids and the
+# scenario's link query. The slide cap matches views.slides.MAX_SLIDES (a test checks);
+# the query holds at most the link's 50 keys of a few hundred characters each.
+MAX_TITLE_CHARS = 120
+MAX_PRESENTATION_SLIDES = 30
+MAX_SLIDE_ID_CHARS = 32
+MAX_QUERY_CHARS = 16_000
+MAX_PRESENTATIONS_PER_GROUP = 200
+# Dialogue answers (schema 4): one live answer per group, theme and question.
+# A position is a short choice (POSITIONS) or a short text of the group's own; notes
+# hold up to 5 000 characters (about two typed pages).
+POSITIONS = ("Ja", "Nej", "Delvis", "Vet inte")
+MAX_POSITION_CHARS = 80
+MAX_ANSWER_NOTES_CHARS = 5000
+MAX_AUTHOR_CHARS = 80
+MAX_THEME_CHARS = 40
+MAX_QUESTION_CHARS = 500
+MAX_ANSWERS_PER_GROUP = 500
 
 # Bidirectional controls: they reorder how the text around them is displayed.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -162,6 +189,47 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             sha256    TEXT NOT NULL
         )
         """,
+    ),
+    # 3 → 4: named presentations (the Presentera page) and the groups' dialogue answers
+    # (the Dialog page). Both delete softly and keep their names/questions unique among
+    # live rows only, as scenarios do.
+    (
+        """
+        CREATE TABLE presentation (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            name           TEXT NOT NULL,
+            grp            TEXT NOT NULL DEFAULT '',
+            title          TEXT NOT NULL DEFAULT '',
+            slide_ids      TEXT NOT NULL,
+            scenario_query TEXT NOT NULL DEFAULT '',
+            scenario_id    INTEGER,
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL,
+            deleted_at     TEXT,
+            name_key       TEXT NOT NULL,
+            grp_key        TEXT NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX presentation_grp_name_live ON presentation (grp_key, name_key) WHERE deleted_at IS NULL",
+        """
+        CREATE TABLE dialog_answer (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            grp          TEXT NOT NULL,
+            theme        TEXT NOT NULL,
+            question     TEXT NOT NULL,
+            position     TEXT NOT NULL,
+            notes        TEXT NOT NULL DEFAULT '',
+            author       TEXT NOT NULL,
+            scenario_id  INTEGER,
+            version      INTEGER NOT NULL,
+            created_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL,
+            deleted_at   TEXT,
+            grp_key      TEXT NOT NULL,
+            question_key TEXT NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX dialog_answer_live ON dialog_answer (grp_key, theme, question_key) WHERE deleted_at IS NULL",
     ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -221,6 +289,10 @@ class StoreCorruptError(StoreError):
     """The file is damaged or is not a naravard scenario store; it was left untouched."""
 
 
+class StoreConflictError(StoreError):
+    """The row changed since the caller read it (a stale edit); nothing was written."""
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -266,6 +338,59 @@ class ScenarioPage:
     unreadable: int
     offset: int
     limit: int
+
+
+@dataclass(frozen=True)
+class SavedPresentation:
+    """A named presentation: which slides, in which order, with which scenario.
+
+    ``scenario_query`` is the scenario link's query string (``to_query_string``), so the
+    presentation opens with the assumptions it was saved with; ``scenario_id`` optionally
+    names a saved scenario (see :meth:`ScenarioStore.open_presentation`)."""
+
+    id: int
+    name: str
+    group: str
+    title: str
+    slide_ids: tuple[str, ...]
+    scenario_query: str
+    scenario_id: int | None
+    created_at: str  # UTC, ISO 8601
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class OpenedPresentation:
+    """What opening a presentation gives: the presentation, its saved scenario (None
+    when it names none or that scenario is gone) and a Swedish message for the page
+    ("" when all is well). A deleted scenario costs the slides nothing: they open with
+    the scenario in force."""
+
+    presentation: SavedPresentation
+    scenario: SavedScenario | None
+    message_sv: str = ""
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """A group's answer to one question of the dialogue deck.
+
+    ``question`` is the question's text as it was answered (the deck is data and may
+    change; the answer keeps what was asked). ``version`` starts at 1 and grows with
+    each edit; :meth:`ScenarioStore.update_answer` refuses an edit made from an older
+    version. ``scenario_id`` optionally links the group's saved scenario."""
+
+    id: int
+    group: str
+    theme: str
+    question: str
+    position: str
+    notes: str
+    author: str
+    scenario_id: int | None
+    version: int
+    created_at: str  # UTC, ISO 8601
+    updated_at: str
 
 
 # --------------------------------------------------------------------------- validation
@@ -645,6 +770,282 @@ class ScenarioStore:
             ) from None
         return SavedRegister(int(register_id), _shown(name), _shown(source), saved_at, int(count), text)
 
+    # ---------------------------------------------------------------- presentations
+
+    def save_presentation(
+        self,
+        name: str,
+        group: str,
+        slide_ids: list[str],
+        scenario_query: str = "",
+        title: str = "",
+        *,
+        scenario_id: int | None = None,
+    ) -> SavedPresentation:
+        """Save a named presentation (unique per group among live ones, as scenarios).
+
+        ``slide_ids`` are the catalogue's ids in the order shown (short lower-case
+        ASCII, none repeated, at most :data:`MAX_PRESENTATION_SLIDES`); whether the
+        data in use knows them is the page's business when it opens the presentation.
+        ``scenario_id``, when given, must be a live saved scenario."""
+        name, group = _check_name(name), _check_group(group)
+        title = _check_text(title, "title", "Rubriken", MAX_TITLE_CHARS, required=False)
+        query = _check_text(scenario_query, "scenario query", "Scenariolänken", MAX_QUERY_CHARS, required=False)
+        ids_text = _encode_slide_ids(slide_ids)
+        sid = None if scenario_id is None else _check_id(scenario_id)
+
+        def op(conn: sqlite3.Connection) -> SavedPresentation:
+            if sid is not None:
+                _select(conn, sid)  # raises StoreNotFoundError when it is gone
+            _check_unique_in(conn, "presentation", name, group, None)
+            _check_room_in(conn, "presentation", group, MAX_PRESENTATIONS_PER_GROUP, "presentationer")
+            now = self._clock()
+            cur = conn.execute(
+                "INSERT INTO presentation (name, grp, title, slide_ids, scenario_query, scenario_id, created_at,"
+                " updated_at, name_key, grp_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, group, title, ids_text, query, sid, now, now, _key(name), _key(group)),
+            )
+            assert cur.lastrowid is not None
+            return SavedPresentation(cur.lastrowid, name, group, title, tuple(json.loads(ids_text)), query, sid, now, now)
+
+        return self._run(op, write=True)
+
+    def list_presentations(self, group: str | None = None) -> list[SavedPresentation]:
+        """Live presentations, newest first; only ``group``'s when given (compared as
+        names are). Damaged rows are skipped (logged); a schema-3 file opened read-only
+        has none."""
+        where, params = _group_filter(group)
+
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            if not _has_table(conn, "presentation"):
+                return []
+            return conn.execute(
+                f"SELECT {_PRESENTATION_COLUMNS} FROM presentation WHERE {_LIVE}{where} ORDER BY id DESC LIMIT ?",
+                (*params, _LIST_CAP),
+            ).fetchall()
+
+        return _decode_all(self._run(op, write=False), self._row_to_presentation, "presentation")
+
+    def get_presentation(self, presentation_id: int) -> SavedPresentation:
+        """The live presentation with this id; :class:`StoreNotFoundError` if there is
+        none, :class:`StoreCorruptError` if its row is damaged."""
+        presentation_id = _check_id(presentation_id)
+        return self._row_to_presentation(self._run(lambda conn: _select_presentation(conn, presentation_id), write=False))
+
+    def open_presentation(self, presentation_id: int) -> OpenedPresentation:
+        """A presentation with its saved scenario. When that scenario was deleted (or is
+        damaged) the presentation still opens, with ``scenario`` None and a Swedish
+        message: the slides then show the scenario in force."""
+        p = self.get_presentation(presentation_id)
+        if p.scenario_id is None:
+            return OpenedPresentation(p, None)
+        try:
+            return OpenedPresentation(p, self.get(p.scenario_id))
+        except StoreNotFoundError:
+            msg = (f"Presentationen ”{p.name}” hänvisar till ett sparat scenario (id {p.scenario_id}) som har tagits bort. "
+                   "Bilderna visas med det scenario som gäller nu.")
+        except StoreCorruptError:
+            msg = (f"Presentationen ”{p.name}” hänvisar till ett sparat scenario (id {p.scenario_id}) som är skadat. "
+                   "Bilderna visas med det scenario som gäller nu.")
+        return OpenedPresentation(p, None, msg)
+
+    def delete_presentation(self, presentation_id: int) -> None:
+        """Delete a presentation softly (:meth:`restore_presentation` undoes it)."""
+        self._soft_delete("presentation", _check_id(presentation_id), _presentation_not_found)
+
+    def restore_presentation(self, presentation_id: int) -> SavedPresentation:
+        """Undo :meth:`delete_presentation`; :class:`StoreDuplicateError` if the group has
+        since used the name, :class:`StoreLimitError` if it has no room."""
+        presentation_id = _check_id(presentation_id)
+
+        def op(conn: sqlite3.Connection) -> tuple:
+            row = conn.execute(
+                "SELECT name, grp FROM presentation WHERE id = ? AND deleted_at IS NOT NULL", (presentation_id,)
+            ).fetchone()
+            if row is None:
+                raise _presentation_not_found(presentation_id)
+            _check_unique_in(conn, "presentation", row[0], row[1], presentation_id)
+            _check_room_in(conn, "presentation", row[1], MAX_PRESENTATIONS_PER_GROUP, "presentationer")
+            conn.execute("UPDATE presentation SET deleted_at = NULL WHERE id = ?", (presentation_id,))
+            return _select_presentation(conn, presentation_id)
+
+        return self._row_to_presentation(self._run(op, write=True))
+
+    def _row_to_presentation(self, row: tuple) -> SavedPresentation:
+        pid, name, group, title, ids_text, query, sid, created_at, updated_at = row
+        try:
+            texts = (name, group, title, ids_text, query, created_at, updated_at)
+            if not all(isinstance(v, str) for v in texts) or _has_bad_chars("".join(texts)):
+                raise ValueError("a text column holds bytes that are not valid text")
+            ids = json.loads(ids_text)
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise ValueError("slide ids are not a list of strings")
+            if sid is not None and (isinstance(sid, bool) or not isinstance(sid, int)):
+                raise ValueError("the scenario id is not an integer")
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise StoreCorruptError(
+                f"presentation {pid} in {self.path} is damaged ({exc})",
+                f"Den sparade presentationen (id {pid}) är skadad och kan inte öppnas.",
+            ) from None
+        return SavedPresentation(int(pid), _shown(name), _shown(group), _shown(title), tuple(ids), query, sid,
+                                 created_at, updated_at)
+
+    # ---------------------------------------------------------------- dialogue answers
+
+    def save_answer(
+        self,
+        group: str,
+        theme: str,
+        question: str,
+        position: str,
+        notes: str = "",
+        author: str = "",
+        *,
+        scenario_id: int | None = None,
+    ) -> SavedAnswer:
+        """Record a group's answer to one question of a theme (version 1).
+
+        A group has one live answer per theme and question: a second save raises
+        :class:`StoreDuplicateError` (edit the first with :meth:`update_answer`), so two
+        members writing at once cannot silently replace each other's text. ``group``,
+        ``position`` and ``author`` are required; ``notes`` may be empty. Text is kept
+        exactly as written (Markdown and HTML included): showing it as text is the
+        reader's job. ``scenario_id``, when given, must be a live scenario of the group."""
+        group, theme, question = _check_answer_group(group), _check_theme(theme), _check_question(question)
+        position, notes, author = _check_position(position), _check_answer_notes(notes), _check_author(author)
+        sid = None if scenario_id is None else _check_id(scenario_id)
+
+        def op(conn: sqlite3.Connection) -> SavedAnswer:
+            _check_answer_scenario(conn, sid, group)
+            _check_answer_unique(conn, group, theme, question, None)
+            _check_room_in(conn, "dialog_answer", group, MAX_ANSWERS_PER_GROUP, "svar")
+            now = self._clock()
+            cur = conn.execute(
+                "INSERT INTO dialog_answer (grp, theme, question, position, notes, author, scenario_id, version,"
+                " created_at, updated_at, grp_key, question_key) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                (group, theme, question, position, notes, author, sid, now, now, _key(group), _key(question)),
+            )
+            assert cur.lastrowid is not None
+            return SavedAnswer(cur.lastrowid, group, theme, question, position, notes, author, sid, 1, now, now)
+
+        return self._run(op, write=True)
+
+    def list_answers(self, group: str, theme: str | None = None) -> list[SavedAnswer]:
+        """A group's live answers (one theme's, when given), oldest first (the order
+        the questions were answered in). Damaged rows are skipped (logged)."""
+        group = _check_answer_group(group)
+        where, params = _group_filter(group)
+        if theme is not None:
+            where += " AND theme = ?"
+            params = (*params, _check_theme(theme))
+
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            if not _has_table(conn, "dialog_answer"):
+                return []
+            return conn.execute(
+                f"SELECT {_ANSWER_COLUMNS} FROM dialog_answer WHERE {_LIVE}{where} ORDER BY id LIMIT ?",
+                (*params, _LIST_CAP),
+            ).fetchall()
+
+        return _decode_all(self._run(op, write=False), self._row_to_answer, "dialogue answer")
+
+    def get_answer(self, answer_id: int) -> SavedAnswer:
+        """The live answer with this id; :class:`StoreNotFoundError` if there is none."""
+        answer_id = _check_id(answer_id)
+        return self._row_to_answer(self._run(lambda conn: _select_answer(conn, answer_id), write=False))
+
+    def update_answer(
+        self,
+        answer_id: int,
+        expected_version: int,
+        *,
+        position: str,
+        notes: str,
+        author: str,
+        scenario_id: int | None = None,
+    ) -> SavedAnswer:
+        """Replace an answer's position, notes, author and scenario link.
+
+        ``expected_version`` is the version the editor started from; if the answer has
+        been edited since (or deleted), :class:`StoreConflictError` (or
+        :class:`StoreNotFoundError`) is raised and nothing is written: a stale edit is
+        refused, never overwrites. The new version is one more."""
+        answer_id, expected = _check_id(answer_id), _check_id(expected_version)
+        position, notes, author = _check_position(position), _check_answer_notes(notes), _check_author(author)
+        sid = None if scenario_id is None else _check_id(scenario_id)
+
+        def op(conn: sqlite3.Connection) -> tuple:
+            row = _select_answer(conn, answer_id)
+            current, group, who, when = row[8], row[1], row[6], row[10]
+            if current != expected:
+                raise StoreConflictError(
+                    f"answer {answer_id} is at version {current}, the edit was made from version {expected}",
+                    f"Svaret har ändrats av någon annan sedan du öppnade det (senast av {_shown(str(who))}, "
+                    f"{str(when)[:16].replace('T', ' ')} UTC). Din ändring har inte sparats; din text finns kvar i "
+                    "formuläret. Läs det nya svaret och spara igen.",
+                )
+            _check_answer_scenario(conn, sid, group)
+            conn.execute(
+                "UPDATE dialog_answer SET position = ?, notes = ?, author = ?, scenario_id = ?, version = version + 1,"
+                " updated_at = ? WHERE id = ?",
+                (position, notes, author, sid, self._clock(), answer_id),
+            )
+            return _select_answer(conn, answer_id)
+
+        return self._row_to_answer(self._run(op, write=True))
+
+    def delete_answer(self, answer_id: int) -> None:
+        """Delete an answer softly (:meth:`restore_answer` undoes it)."""
+        self._soft_delete("dialog_answer", _check_id(answer_id), _answer_not_found)
+
+    def restore_answer(self, answer_id: int) -> SavedAnswer:
+        """Undo :meth:`delete_answer`; :class:`StoreDuplicateError` if the group has
+        answered the question again since."""
+        answer_id = _check_id(answer_id)
+
+        def op(conn: sqlite3.Connection) -> tuple:
+            row = conn.execute(
+                "SELECT grp, theme, question FROM dialog_answer WHERE id = ? AND deleted_at IS NOT NULL", (answer_id,)
+            ).fetchone()
+            if row is None:
+                raise _answer_not_found(answer_id)
+            _check_answer_unique(conn, row[0], row[1], row[2], answer_id)
+            _check_room_in(conn, "dialog_answer", row[0], MAX_ANSWERS_PER_GROUP, "svar")
+            conn.execute("UPDATE dialog_answer SET deleted_at = NULL WHERE id = ?", (answer_id,))
+            return _select_answer(conn, answer_id)
+
+        return self._row_to_answer(self._run(op, write=True))
+
+    def _row_to_answer(self, row: tuple) -> SavedAnswer:
+        aid, group, theme, question, position, notes, author, sid, version, created_at, updated_at = row
+        try:
+            texts = (group, theme, question, position, author, created_at, updated_at)
+            if not all(isinstance(v, str) for v in (*texts, notes)):
+                raise ValueError("a text column has the wrong type")
+            if _has_bad_chars("".join(texts)) or _has_bad_chars(notes, "\n\t"):
+                raise ValueError("a text column holds bytes that are not valid text")
+            if sid is not None and (isinstance(sid, bool) or not isinstance(sid, int)):
+                raise ValueError("the scenario id is not an integer")
+            if isinstance(version, bool) or not isinstance(version, int):
+                raise ValueError("the version is not an integer")
+        except (TypeError, ValueError) as exc:
+            raise StoreCorruptError(
+                f"dialogue answer {aid} in {self.path} is damaged ({exc})",
+                f"Det sparade svaret (id {aid}) är skadat och kan inte öppnas.",
+            ) from None
+        return SavedAnswer(int(aid), _shown(group), _shown(theme), _shown(question), _shown(position), _shown(notes),
+                           _shown(author), sid, version, created_at, updated_at)
+
+    def _soft_delete(self, table: str, row_id: int, not_found: Callable[[int], StoreNotFoundError]) -> None:
+        def op(conn: sqlite3.Connection) -> None:
+            if not _has_table(conn, table):
+                raise not_found(row_id)
+            cur = conn.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ? AND {_LIVE}", (self._clock(), row_id))
+            if cur.rowcount == 0:
+                raise not_found(row_id)
+
+        self._run(op, write=True)
+
     # ---------------------------------------------------------------- internals
 
     def _decode_rows(self, rows: list[tuple]) -> tuple[list[SavedScenario], int]:
@@ -902,3 +1303,160 @@ def _not_found(scenario_id: int) -> StoreNotFoundError:
         f"no scenario with id {scenario_id}",
         "Scenariot finns inte längre (det kan ha tagits bort).",
     )
+
+
+# --------------------------------------------------------------------------- schema 4 helpers
+
+_PRESENTATION_COLUMNS = "id, name, grp, title, slide_ids, scenario_query, scenario_id, created_at, updated_at"
+_ANSWER_COLUMNS = (
+    "id, grp, theme, question, position, notes, author, scenario_id, version, created_at, updated_at"
+)
+# A list reads at most this many rows (the caps per group keep real lists far below).
+_LIST_CAP = 2000
+_SLIDE_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _group_filter(group: str | None) -> tuple[str, tuple]:
+    if group is None:
+        return "", ()
+    if not isinstance(group, str):
+        raise StoreInvalidError("group must be a string", "Gruppnamnet måste vara text.")
+    return " AND grp_key = ?", (_key(unicodedata.normalize("NFC", group.strip())),)
+
+
+def _decode_all(rows: list[tuple], decode: Callable[[tuple], _T], what: str) -> list[_T]:
+    out: list[_T] = []
+    for row in rows:
+        try:
+            out.append(decode(row))
+        except StoreCorruptError as exc:
+            log.warning("skipping %s: %s", what, exc)
+    return out
+
+
+def _encode_slide_ids(slide_ids: object) -> str:
+    if isinstance(slide_ids, (str, bytes)) or not isinstance(slide_ids, (list, tuple)):
+        raise StoreInvalidError("slide ids must be a list of strings", "Bildlistan har fel form och kan inte sparas.")
+    ids = list(slide_ids)
+    if not ids:
+        raise StoreInvalidError("a presentation needs at least one slide", "Välj minst en bild innan du sparar presentationen.")
+    if len(ids) > MAX_PRESENTATION_SLIDES:
+        raise StoreInvalidError(
+            f"{len(ids)} slides; at most {MAX_PRESENTATION_SLIDES} are allowed",
+            f"En presentation får ha högst {MAX_PRESENTATION_SLIDES} bilder (nu {len(ids)}).",
+        )
+    for i in ids:
+        if (not isinstance(i, str) or not i or len(i) > MAX_SLIDE_ID_CHARS or i[0] == "-"
+                or not set(i) <= _SLIDE_ID_CHARS):
+            raise StoreInvalidError(f"slide id {str(i)[:40]!r} is not a short lower-case ASCII id",
+                                    "Bildlistan innehåller ett ogiltigt bild-id.")
+    if len(set(ids)) != len(ids):
+        raise StoreInvalidError("slide ids repeat", "Samma bild finns flera gånger i listan; ta bort dubbletterna.")
+    return json.dumps(ids, separators=(",", ":"))
+
+
+def _check_unique_in(conn: sqlite3.Connection, table: str, name: str, group: str, exclude_id: int | None) -> None:
+    row = conn.execute(
+        f"SELECT id, name FROM {table} WHERE grp_key = ? AND name_key = ? AND id IS NOT ? AND {_LIVE}",
+        (_key(group), _key(name), exclude_id),
+    ).fetchone()
+    if row is not None:
+        existing = _shown(row[1].encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        raise StoreDuplicateError(
+            f"group {group!r} already has a {table} named {existing!r} (id {row[0]})",
+            f"Det finns redan en presentation som heter ”{existing}” ({_describe_group(group)}). Välj ett annat namn.",
+        )
+
+
+def _check_room_in(conn: sqlite3.Connection, table: str, group: str, cap: int, what_sv: str) -> None:
+    n = conn.execute(f"SELECT count(*) FROM {table} WHERE grp_key = ? AND {_LIVE}", (_key(group),)).fetchone()[0]
+    if n >= cap:
+        where = f"Gruppen ”{group}”" if group else "Utan grupp finns det"
+        raise StoreLimitError(
+            f"group {group!r} already keeps {n} rows in {table}; at most {cap} are allowed",
+            f"{where} har redan {cap} sparade {what_sv}, vilket är det högsta antalet. Ta bort något först.",
+        )
+
+
+def _select_presentation(conn: sqlite3.Connection, presentation_id: int) -> tuple:
+    row = None
+    if _has_table(conn, "presentation"):
+        row = conn.execute(
+            f"SELECT {_PRESENTATION_COLUMNS} FROM presentation WHERE id = ? AND {_LIVE}", (presentation_id,)
+        ).fetchone()
+    if row is None:
+        raise _presentation_not_found(presentation_id)
+    return row
+
+
+def _presentation_not_found(presentation_id: int) -> StoreNotFoundError:
+    return StoreNotFoundError(
+        f"no presentation with id {presentation_id}", "Presentationen finns inte längre (den kan ha tagits bort)."
+    )
+
+
+def _check_answer_group(group: object) -> str:
+    return _check_text(group, "group", "Gruppnamnet", MAX_GROUP_CHARS, required=True)
+
+
+def _check_theme(theme: object) -> str:
+    return _check_text(theme, "theme", "Temat", MAX_THEME_CHARS, required=True)
+
+
+def _check_question(question: object) -> str:
+    return _check_text(question, "question", "Frågan", MAX_QUESTION_CHARS, required=True)
+
+
+def _check_position(position: object) -> str:
+    return _check_text(position, "position", "Ståndpunkten", MAX_POSITION_CHARS, required=True)
+
+
+def _check_answer_notes(notes: object) -> str:
+    return _check_text(notes, "notes", "Anteckningen", MAX_ANSWER_NOTES_CHARS, required=False, allow="\n\t")
+
+
+def _check_author(author: object) -> str:
+    return _check_text(author, "author", "Namnet på den som skriver", MAX_AUTHOR_CHARS, required=True)
+
+
+def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str) -> None:
+    """A linked scenario must be live and the group's own."""
+    if scenario_id is None:
+        return
+    row = conn.execute(f"SELECT grp_key FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
+    if row is None:
+        raise _not_found(scenario_id)
+    if row[0] != _key(group):
+        raise StoreInvalidError(
+            f"scenario {scenario_id} belongs to another group",
+            "Scenariot tillhör en annan grupp; svaret kan bara kopplas till gruppens egna scenarier.",
+        )
+
+
+def _check_answer_unique(conn: sqlite3.Connection, group: str, theme: str, question: str, exclude_id: int | None) -> None:
+    row = conn.execute(
+        f"SELECT id FROM dialog_answer WHERE grp_key = ? AND theme = ? AND question_key = ? AND id IS NOT ? AND {_LIVE}",
+        (_key(group), theme, _key(question), exclude_id),
+    ).fetchone()
+    if row is not None:
+        raise StoreDuplicateError(
+            f"group {group!r} already has an answer to this question (id {row[0]})",
+            f"Gruppen ”{group}” har redan svarat på frågan. Ändra det sparade svaret i stället.",
+        )
+
+
+def _select_answer(conn: sqlite3.Connection, answer_id: int) -> tuple:
+    row = None
+    if _has_table(conn, "dialog_answer"):
+        row = conn.execute(f"SELECT {_ANSWER_COLUMNS} FROM dialog_answer WHERE id = ? AND {_LIVE}", (answer_id,)).fetchone()
+    if row is None:
+        raise _answer_not_found(answer_id)
+    return row
+
+
+def _answer_not_found(answer_id: int) -> StoreNotFoundError:
+    return StoreNotFoundError(f"no dialogue answer with id {answer_id}", "Svaret finns inte längre (det kan ha tagits bort).")

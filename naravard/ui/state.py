@@ -155,3 +155,23 @@ KEY_PR_LINK_READ = "nv_pr_lank_last"  # True once this session read a presentati
 KEY_PR_WARNINGS = "nv_pr_varningar"  # Swedish warnings about the link, for the next run
 KEY_PR_PPTX = "nv_pr_pptx"
 KEY_PR_PDF = "nv_pr_pdf"
+# ---------------------------------------------------------------- Dialog
+KEY_DLG_THEME = "nv_dlg_tema"
+KEY_DLG_GROUP = "nv_dlg_grupp"
+KEY_DLG_AUTHOR = "nv_dlg_forfattare"
+KEY_DLG_SCENARIO = "nv_dlg_scenario"  # the group's saved scenario id the answers link to (or None)
+KEY_DLG_MESSAGES = "nv_dlg_meddelanden"  # [(kind, Swedish text)] from the store callbacks
+KEY_DLG_UNDO = "nv_dlg_angra"  # (answer id, question, theme, index, group) of the answer just deleted
+KEY_DLG_UNDO_BUTTON = "nv_dlg_angra_knapp"
+KEY_DLG_EXPORT = "nv_dlg_export"  # (fingerprint of the answers, "pdf"/"pptx", bytes) of the last summary built
+KEY_DLG_EXPORT_PDF = "nv_dlg_skapa_pdf"
+KEY_DLG_EXPORT_PPTX = "nv_dlg_skapa_pptx"
+# One question's form: KEY_DLG_PREFIX + theme + index + field (see dlg_key).
+KEY_DLG_PREFIX = "nv_dlg_"
+
+
+def dlg_key(theme: str, index: int, field: str) -> str:
+    """Session key of one field of question ``index`` of ``theme`` on the Dialog page:
+    "stand" (position choice), "egen" (own position), "ant" (notes), "laddat" (the saved
+    answer and version the form was filled from), and the buttons "spara", "las", "bort"."""
+    return f"{KEY_DLG_PREFIX}{theme}_{index}_{field}"
