@@ -14,6 +14,7 @@ inputs = ui.scenario_inputs(ds)
 a = pr.scenario_in_force(inputs)
 specs = pr.catalogue(ds, inputs, a)
 pr.read_link(specs)
+pr.adopt_pending(specs)
 
 if pr.presenting():
     pr.presentation(specs)
@@ -26,3 +27,5 @@ else:
     pr.handouts(ds, specs, ids, a)
     st.subheader("Dela")
     pr.link_section(ids, a)
+    st.subheader("Spara och öppna")
+    pr.saved_section(inputs, ids, a)

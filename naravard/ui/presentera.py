@@ -53,6 +53,16 @@ from naravard.ui.state import (
     KEY_PR_UP_PREFIX,
     KEY_PR_WARNINGS,
     KEY_SC_NAME,
+    KEY_PR_DELETE,
+    KEY_PR_MESSAGES,
+    KEY_PR_OPEN,
+    KEY_PR_PENDING,
+    KEY_PR_SAVE,
+    KEY_PR_SAVE_GROUP,
+    KEY_PR_SAVE_NAME,
+    KEY_PR_SAVED,
+    KEY_PR_UNDO,
+    KEY_PR_UNDO_BUTTON,
 )
 from naravard.views import scenario as sc_view
 from naravard.views import slides as sv
@@ -204,6 +214,18 @@ def read_link(specs: list[sv.SlideSpec]) -> None:
         st.session_state[KEY_PR_ORDER] = [i for i in DEFAULT_IDS if i in known]
     if LINK_TITLE in qp.keys():
         st.session_state[KEY_PR_TITLE] = _clean_title(qp.get(LINK_TITLE, ""))
+
+
+def adopt_pending(specs: list[sv.SlideSpec]) -> None:
+    """The slide list of a presentation opened from the store (by a callback, before
+    this run's catalogue was made with its scenario), read against the catalogue."""
+    pending = st.session_state.pop(KEY_PR_PENDING, None)
+    if pending is None:
+        return
+    ids, warnings_sv = sv.parse_slide_ids(",".join(pending), specs)
+    st.session_state[KEY_PR_ORDER] = ids
+    if warnings_sv:
+        st.session_state.setdefault(KEY_PR_WARNINGS, []).extend(warnings_sv)
 
 
 def warnings() -> None:
@@ -447,3 +469,136 @@ INTRO = (
     "stor text för projektor, utan sidomeny. Bilderna byggs av datan och det scenario som gäller nu, med källa "
     "på varje bild. Samma bilder kan laddas ner som PowerPoint eller PDF."
 )
+
+
+# ------------------------------------------------------------------ saved presentations
+# Store actions run as callbacks (opening one sets the scenario's controls, which
+# Streamlit allows only before they are drawn); their outcome is a message for the next
+# run. Names, groups and titles are stored text: shown as plain text (selectbox options)
+# or Markdown-escaped.
+
+
+def _say(kind: str, text: str) -> None:
+    queue = st.session_state.setdefault(KEY_PR_MESSAGES, [])
+    if (kind, text) not in queue:
+        queue.append((kind, text))
+
+
+def _messages() -> None:
+    boxes = {"success": (st.success, ":material/check_circle:"), "warning": (st.warning, ":material/warning:"),
+             "error": (st.error, ":material/error:")}
+    for kind, text in st.session_state.pop(KEY_PR_MESSAGES, []):
+        box, icon = boxes.get(kind, boxes["error"])
+        box(fmt.markdown_escape(text), icon=icon)
+
+
+def _save(store, ids: list[str], a: Assumptions) -> None:
+    from naravard.store import StoreError
+
+    name = st.session_state.get(KEY_PR_SAVE_NAME, "") or ""
+    group = st.session_state.get(KEY_PR_SAVE_GROUP, "") or ""
+    try:
+        p = store.save_presentation(name, group, list(ids), share.to_query_string(a),
+                                    _clean_title(st.session_state.get(KEY_PR_TITLE, "") or ""))
+    except StoreError as e:
+        _say("error", e.message_sv)
+    else:
+        _say("success", f"Presentationen ”{p.name}” ({p.group}) är sparad med {len(p.slide_ids)} bilder och scenariots antaganden.")
+
+
+def _open(store, inputs, presentation_id: int) -> None:
+    """Open a saved presentation: its scenario (the saved scenario it names, else its
+    link query) becomes the session's, its name the presentation's; its slide ids are
+    read on the next run, against the catalogue of that scenario."""
+    from urllib.parse import parse_qs
+
+    from naravard.store import StoreError
+
+    try:
+        opened = store.open_presentation(presentation_id)
+    except StoreError as e:
+        _say("error", e.message_sv)
+        return
+    p = opened.presentation
+    warnings_sv: list[str] = []
+    try:
+        if opened.scenario is not None:
+            a = sc_view.assumptions_of(opened.scenario)
+        else:
+            codes = list(inputs.kommunkod)
+            data_values = {k: d.value for k, d in inputs.data_defaults.items()}
+            unit_ids, bounds = geo.link_context()
+            a, warnings_sv = share.from_query(parse_qs(p.scenario_query, keep_blank_values=True), codes,
+                                              [f.key for f in inputs.forecasts], data_values, unit_ids, bounds)
+        sc.apply(a, inputs)
+        geo.set_changes(a.enheter)
+    except AssumptionError as e:
+        _say("warning", f"Presentationens scenario kunde inte användas ({e.message_sv}); scenariot som gäller nu visas.")
+    for w in warnings_sv:
+        _say("warning", w)
+    if opened.message_sv:
+        _say("warning", opened.message_sv)
+    st.session_state[KEY_PR_PENDING] = list(p.slide_ids)
+    st.session_state[KEY_PR_TITLE] = p.title or p.name
+    _say("success", f"”{p.name}” är öppnad: bilderna och scenariot är presentationens.")
+
+
+def _delete(store, presentation_id: int, name: str) -> None:
+    from naravard.store import StoreError
+
+    try:
+        store.delete_presentation(presentation_id)
+    except StoreError as e:
+        _say("error", e.message_sv)
+    else:
+        st.session_state[KEY_PR_UNDO] = (presentation_id, name)
+        _say("success", f"”{name}” är borttagen.")
+
+
+def _undo(store) -> None:
+    from naravard.store import StoreError
+
+    pid, name = st.session_state.pop(KEY_PR_UNDO, (None, ""))
+    if pid is None:
+        return
+    try:
+        store.restore_presentation(pid)
+    except StoreError as e:
+        _say("error", e.message_sv)
+    else:
+        _say("success", f"”{name}” är återställd.")
+
+
+def saved_section(inputs, ids: list[str], a: Assumptions) -> None:
+    """Save the presentation under a name in a group; open or delete a saved one."""
+    from naravard.store import StoreError
+    from naravard.ui.cache import scenario_store
+
+    _messages()
+    store = scenario_store()  # None: it says why
+    if store is None:
+        return
+    c1, c2 = st.columns(2)
+    c1.text_input("Namn på presentationen", max_chars=80, key=KEY_PR_SAVE_NAME,
+                  help="Namnet måste vara unikt inom gruppen.")
+    c2.text_input("Grupp", max_chars=80, key=KEY_PR_SAVE_GROUP, help="Till exempel partigruppen eller nämnden.")
+    st.button("Spara presentationen", key=KEY_PR_SAVE, icon=":material/save:", disabled=not ids,
+              on_click=_save, args=(store, list(ids), a))
+    try:
+        saved = store.list_presentations()
+    except StoreError as e:
+        st.error(e.message_sv, icon=":material/error:")
+        return
+    if st.session_state.get(KEY_PR_UNDO):
+        st.button("Ångra borttagningen", key=KEY_PR_UNDO_BUTTON, icon=":material/undo:", on_click=_undo, args=(store,))
+    if not saved:
+        st.caption("Inga sparade presentationer ännu.")
+        return
+    options = {p.id: f"{p.name} ({p.group}, {len(p.slide_ids)} bilder)" for p in saved}
+    chosen_id = st.selectbox("Sparade presentationer", options=list(options), format_func=options.get, key=KEY_PR_SAVED)
+    if chosen_id is None:
+        return
+    name = next(p.name for p in saved if p.id == chosen_id)
+    b1, b2 = st.columns(2)
+    b1.button("Öppna", key=KEY_PR_OPEN, icon=":material/folder_open:", on_click=_open, args=(store, inputs, chosen_id))
+    b2.button("Ta bort", key=KEY_PR_DELETE, icon=":material/delete:", on_click=_delete, args=(store, chosen_id, name))

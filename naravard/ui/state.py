@@ -175,3 +175,14 @@ def dlg_key(theme: str, index: int, field: str) -> str:
     "stand" (position choice), "egen" (own position), "ant" (notes), "laddat" (the saved
     answer and version the form was filled from), and the buttons "spara", "las", "bort"."""
     return f"{KEY_DLG_PREFIX}{theme}_{index}_{field}"
+# Presentera: saved presentations (the store's named presentations).
+KEY_PR_SAVE_NAME = "nv_pr_spara_namn"
+KEY_PR_SAVE_GROUP = "nv_pr_spara_grupp"
+KEY_PR_SAVE = "nv_pr_spara"
+KEY_PR_SAVED = "nv_pr_sparade"  # the picker of saved presentations
+KEY_PR_OPEN = "nv_pr_oppna"
+KEY_PR_DELETE = "nv_pr_ta_bort"
+KEY_PR_UNDO = "nv_pr_angra"  # (id, name) of the presentation just deleted
+KEY_PR_UNDO_BUTTON = "nv_pr_angra_knapp"
+KEY_PR_MESSAGES = "nv_pr_meddelanden"  # [(kind, Swedish text)] from store callbacks
+KEY_PR_PENDING = "nv_pr_vantande"  # slide ids of an opened presentation, read on the next run

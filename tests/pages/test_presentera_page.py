@@ -214,3 +214,72 @@ def test_geography_slides_with_the_example_and_a_what_if():
     assert seen[0].startswith("Avstånd till vårdcentral och filial")
     assert seen[2].startswith("Scenariots ändringar av enheterna")
     assert seen[3] == "Var invånarna bor (2025)"
+
+
+# ------------------------------------------------------------------ saved presentations
+
+
+def _store():
+    import os
+
+    from naravard.store.sqlite import ScenarioStore
+
+    return ScenarioStore(os.environ["NARAVARD_STORE"])
+
+
+def test_save_then_open_brings_back_slides_name_and_scenario():
+    at = page({"v": "1", "ordinart": "0.3", "bilder": "sc-tal,aldre80", "titel": "HSU maj"})
+    at.text_input(key=ui.KEY_PR_SAVE_NAME).input("Maj-mötet")
+    at.text_input(key=ui.KEY_PR_SAVE_GROUP).input("HSU")
+    at.button(key=ui.KEY_PR_SAVE).click().run()
+    _ok(at)
+    assert any("”Maj-mötet” (HSU) är sparad med 2 bilder" in s.value.replace("\\", "") for s in at.success)
+    saved = _store().list_presentations()
+    assert [(p.name, p.group, p.slide_ids, p.title) for p in saved] == [("Maj-mötet", "HSU", ("sc-tal", "aldre80"), "HSU maj")]
+    assert "ordinart=0.3" in saved[0].scenario_query
+
+    fresh = page()  # another session: defaults
+    assert fresh.multiselect(key=ui.KEY_PR_CHOSEN).value == ["oversikt", "kommuner", "aldre80", "sc-tal"]
+    fresh.button(key=ui.KEY_PR_OPEN).click().run()
+    _ok(fresh)
+    assert fresh.multiselect(key=ui.KEY_PR_CHOSEN).value == ["sc-tal", "aldre80"]
+    assert fresh.text_input(key=ui.KEY_PR_TITLE_INPUT).value == "HSU maj"
+    fresh.button(key=ui.KEY_PR_START).click().run()
+    assert metrics(fresh)["Inskrivna, ordinärt boende"] == fmt.plain(fmt.number(0.3 * 30_147))  # 30 % of the 80+ 2030
+
+
+def test_a_duplicate_name_is_refused_in_swedish_and_nothing_is_lost():
+    at = page()
+    for _ in range(2):
+        at.text_input(key=ui.KEY_PR_SAVE_NAME).input("Samma")
+        at.text_input(key=ui.KEY_PR_SAVE_GROUP).input("G")
+        at.button(key=ui.KEY_PR_SAVE).click().run()
+        assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors == ["Det finns redan en presentation som heter ”Samma” (gruppen G). Välj ett annat namn."]
+    assert [p.name for p in _store().list_presentations()] == ["Samma"]
+
+
+def test_a_presentation_whose_scenario_was_deleted_opens_with_a_message():
+    store = _store()
+    s = store.save("Till borttagning", "G", payload={})
+    store.save_presentation("Med scenario", "G", ["oversikt", "finnsinte"], "", "T", scenario_id=s.id)
+    store.delete(s.id)
+    at = page()
+    at.button(key=ui.KEY_PR_OPEN).click().run()
+    _ok(at)
+    w = warnings(at).replace("\\", "")
+    assert "hänvisar till ett sparat scenario" in w and "har tagits bort" in w
+    assert "Bilden ”finnsinte” finns inte i katalogen" in w
+    assert at.multiselect(key=ui.KEY_PR_CHOSEN).value == ["oversikt"]
+
+
+def test_delete_and_undo():
+    _store().save_presentation("Ta bort mig", "G", ["oversikt"])
+    at = page()
+    at.button(key=ui.KEY_PR_DELETE).click().run()
+    _ok(at)
+    assert _store().list_presentations() == []
+    at.button(key=ui.KEY_PR_UNDO_BUTTON).click().run()
+    _ok(at)
+    assert [p.name for p in _store().list_presentations()] == ["Ta bort mig"]
