@@ -354,7 +354,10 @@ def _register_line(an) -> str:
 
 def _geo_numbers(ds: Dataset, an) -> tuple[tuple[str, str, str], ...]:
     """The Geografi page's headline figures (views.geografi.headline); the note is the
-    change after the what-if, else the deck's figure for the same distance."""
+    change after the what-if, else the deck's figure for the same distance; a distance
+    the register cannot give ("–": no unit of that type) says so."""
+    import math
+
     from naravard.sources import geoframes as gf
     from naravard.views import geografi as geo_view
 
@@ -362,8 +365,14 @@ def _geo_numbers(ds: Dataset, an) -> tuple[tuple[str, str, str], ...]:
     for label, value, delta, _help in geo_view.headline(an, ds):
         note = f"förändring {delta}" if delta and delta != "–" else ""  # "–": nothing to compare with
         for lg in an.longest:
-            if label == f"Längst till {gf.TYPE_LABELS_SV.get(lg.key, '')}" and lg.deck_km is not None and not note:
-                note = f"dialogunderlaget: {fmt.number(lg.deck_km)} km ({lg.deck_period})"
+            if label != f"Längst till {gf.TYPE_LABELS_SV.get(lg.key, '')}":
+                continue
+            parts = [note] if note else []
+            if math.isnan(lg.after):
+                parts = [f"registret har ingen {gf.TYPE_LABELS_SV[lg.key]}"]
+            if lg.deck_km is not None and not note:
+                parts.append(f"dialogunderlaget: {fmt.number(lg.deck_km)} km ({lg.deck_period})")
+            note = "; ".join(parts)
         out.append((label, value, note))
     return tuple(out)
 

@@ -129,3 +129,70 @@ def test_axe_in_presentation_mode(app_projector, axe_script, ids):
     app.wait_idle()
     bad = serious(run_axe(app, axe_script))
     assert not bad, report(f"Presentera, bild {ids}", bad)
+
+
+def test_downloads_hold_the_chosen_slides_with_date_data_and_scenario(app, tmp_path):
+    """The download buttons build the handouts on a click, from the slides chosen."""
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    app.open("presentera?bilder=kommuner,aldre80&titel=HSU-m%C3%B6te&v=1&ordinart=0.3")
+    with app.page.expect_download(timeout=120_000) as dl:
+        app.page.get_by_role("button", name="Ladda ner PowerPoint").click()
+    data = open(dl.value.path(), "rb").read()
+    prs = Presentation(io.BytesIO(data))
+    slides = list(prs.slides)
+    assert len(slides) == 3  # the title slide and the two chosen
+    first = " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    assert "HSU-möte" in first and "Datum" in first and "Scenario" in first and "Eget scenario" in first
+    titles = [s.shapes.title.text for s in slides[1:]]
+    assert titles == ["Invånare och vårdcentraler per kommun", "Invånare 80 år och äldre per kommun"]
+
+    with app.page.expect_download(timeout=120_000) as dl:
+        app.page.get_by_role("button", name="Ladda ner PDF").click()
+    text = " ".join(p.extract_text() for p in PdfReader(dl.value.path()).pages)
+    assert "HSU-möte" in text and "Invånare 80 år och äldre per kommun" in text and "Källa" in text
+    assert app.exceptions() == [] and app.new_tracebacks() == []
+
+
+def test_geography_slides_with_the_example_at_projector_scale(app_projector):
+    """Load the example register on Geografi, go to Presentera in the same session, pick
+    the geography slides and present them: the example's label on the slides it feeds."""
+    from tests.browser.test_geografi_browser import EXAMPLE_LABEL
+
+    app = app_projector
+    app.open("geografi")
+    app.page.get_by_role("button", name="Använd exemplet").click()
+    app.wait_for_text(EXAMPLE_LABEL)
+    app.wait_idle()
+    app.page.locator('[data-testid="stSidebarNav"] a', has_text="Presentera").click()
+    app.wait_for_text("Starta presentationen")
+    app.wait_idle()
+    box = app.page.get_by_role("combobox", name="Bilder")
+    for name in ("Avstånd till vårdcentral och filial", "Avstånd per kommun", "Var invånarna bor (karta)"):
+        box.click()
+        box.fill(name)
+        app.page.keyboard.press("Enter")
+        app.wait_idle()
+    app.page.keyboard.press("Escape")
+    app.page.get_by_role("button", name="Starta presentationen").click()
+    app.page.locator(COUNTER).wait_for()
+    app.wait_idle()
+    assert _counter(app) == "1 / 7"  # the four default slides, then the three chosen
+    for n in (2, 3, 4, 5):
+        _press(app, "ArrowRight", f"{n} / 7")
+    expected = {
+        5: "Avstånd till vårdcentral och filial 2030",
+        6: "Avstånd till närmaste vårdcentral eller filial per kommun 2030",
+        7: "Var invånarna bor (2025)",
+    }
+    for n, title in expected.items():
+        if n > 5:
+            _press(app, "ArrowRight", f"{n} / 7")
+        assert _title(app) == title
+        shown = normalise(app.page.locator(SLIDE).inner_text())
+        assert (EXAMPLE_LABEL in shown) == (n < 7), title  # the grid alone feeds the population map
+        _shot(app, f"presentera-geo-{n}-1920")
+    assert app.exceptions() == [] and app.new_tracebacks() == []

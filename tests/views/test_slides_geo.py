@@ -82,6 +82,9 @@ def test_distance_slide_is_the_geografi_headline_with_the_example_label(ds, inpu
     assert [(label, value) for label, value, _ in s.numbers] == page
     assert dict((label, fmt.plain(v)) for label, v, _ in s.numbers)["Längst till vårdcentral"] == "42,7 km"
     assert dict((label, note) for label, _, note in s.numbers)["Längst till vårdcentral"] == "dialogunderlaget: 25 km (2023)"
+    # the example has no filial (OpenStreetMap does not tell them apart): said, not hidden
+    assert dict((label, (v, n)) for label, v, n in s.numbers)["Längst till filial"] == (
+        "–", "registret har ingen filial; dialogunderlaget: 21 km (2023)")
     assert s.title.endswith(str(an.scaling.year))
     assert EXAMPLE_LABEL in s.body[0] and OSM in s.body[0]
     assert any(EXAMPLE_LABEL in line and OSM in line for line in s.sources)
