@@ -450,7 +450,8 @@ def handouts(ds: Dataset, specs: list[sv.SlideSpec], ids: list[str], a: Assumpti
     if images.resolve_browser_path() is None:
         st.info(images.NO_BROWSER_SV, icon=":material/info:")
     st.caption("Filerna har datum, dataversioner och scenariots namn på första sidan: "
-               + fmt.markdown_escape("; ".join(f"{k}: {v}" for k, v in meta.items() if k != "Data")) + ".")
+               + fmt.markdown_escape("; ".join(f"{k}: {v}" for k, v in meta.items() if k != "Data")) + ".  \n"
+               + "Källa: varje bild har sin egen källrad. Datan som används: " + fmt.markdown_escape(meta["Data"]) + ".")
 
 
 def link_section(ids: list[str], a: Assumptions) -> None:
