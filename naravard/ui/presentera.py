@@ -447,11 +447,22 @@ def handouts(ds: Dataset, specs: list[sv.SlideSpec], ids: list[str], a: Assumpti
                        key=KEY_PR_PPTX, icon=":material/slideshow:", on_click="ignore", disabled=not chosen_ids)
     c2.download_button("Ladda ner PDF", data=pdf, file_name="naravard_presentation.pdf", mime="application/pdf",
                        key=KEY_PR_PDF, icon=":material/picture_as_pdf:", on_click="ignore", disabled=not chosen_ids)
-    if images.resolve_browser_path() is None:
+    if not _browser_present(images.resolve_browser_path()):
         st.info(images.NO_BROWSER_SV, icon=":material/info:")
     st.caption("Filerna har datum, dataversioner och scenariots namn på första sidan: "
                + fmt.markdown_escape("; ".join(f"{k}: {v}" for k, v in meta.items() if k != "Data")) + ".  \n"
                + "Källa: varje bild har sin egen källrad. Datan som används: " + fmt.markdown_escape(meta["Data"]) + ".")
+
+
+def _browser_present(path: str | None) -> bool:
+    """Whether a browser for the chart images is there (without starting it: the first
+    image starts it, on a click). None: the exporter would search PATH."""
+    import shutil
+    from pathlib import Path
+
+    if path is not None:
+        return Path(path).is_file()
+    return any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome"))
 
 
 def link_section(ids: list[str], a: Assumptions) -> None:

@@ -117,9 +117,10 @@ def test_picker_and_link_warnings(app):
     _shot(app, "presentera-valj-1440")
 
 
-@pytest.mark.parametrize("ids", ["oversikt", "kommuner", "aldre80", "dialog-aldre"])
+@pytest.mark.parametrize("ids", ["oversikt", "kommuner", "aldre80", "dialog-aldre", "sc-tal", "sc-kommun"])
 def test_axe_in_presentation_mode(app_projector, axe_script, ids):
-    """axe-core on each kind of slide (numbers, table, figure, text) while presenting."""
+    """axe-core on each kind of slide (numbers, table, figure, text, a scenario slide
+    with its assumptions) while presenting."""
     from tests.browser.test_a11y import report, run_axe, serious
 
     app = app_projector
@@ -127,6 +128,7 @@ def test_axe_in_presentation_mode(app_projector, axe_script, ids):
     app.page.get_by_role("button", name="Starta presentationen").click()
     app.page.locator(COUNTER).wait_for()
     app.wait_idle()
+    _shot(app, f"presentera-axe-{ids}-1920")
     bad = serious(run_axe(app, axe_script))
     assert not bad, report(f"Presentera, bild {ids}", bad)
 

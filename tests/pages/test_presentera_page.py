@@ -96,6 +96,23 @@ def test_download_buttons_are_offered():
     assert labels == ["Ladda ner PowerPoint", "Ladda ner PDF"]
 
 
+def test_without_a_browser_the_page_says_the_handouts_hold_tables_only(monkeypatch):
+    from naravard.export.handout.images import NO_BROWSER_SV
+
+    monkeypatch.setenv("BROWSER_PATH", "/finns/inte/chromium")
+    at = page()
+    assert NO_BROWSER_SV in [i.value for i in at.info]
+    assert [e.proto.label for e in at.get("download_button")] == ["Ladda ner PowerPoint", "Ladda ner PDF"]
+
+
+def test_with_the_browser_no_such_note(monkeypatch):
+    from naravard.export.handout.images import NO_BROWSER_SV
+
+    monkeypatch.setenv("BROWSER_PATH", "/usr/bin/chromium")
+    at = page()
+    assert NO_BROWSER_SV not in [i.value for i in at.info]
+
+
 def test_reorder_moves_a_slide_down_and_the_presentation_follows():
     at = page()
     at.button(key=f"{ui.KEY_PR_DOWN_PREFIX}0").click().run()
