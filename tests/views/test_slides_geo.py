@@ -141,3 +141,29 @@ def test_population_map_slide_has_the_grid_figures(ds, inputs, geo):
     assert "1,1" in s.body[0]
     assert any("SCB, Statistik på rutor: befolkning per km-ruta 2025-12-31 (CC0)" in line for line in s.sources)
     assert EXAMPLE_LABEL not in " ".join(s.sources)  # the grid alone: no register feeds it
+
+
+def test_geography_slides_in_the_handouts_carry_the_example_label(ds, inputs, geo):
+    """PPTX and PDF (tables only: no browser asked for) of the four geography slides."""
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from naravard.export.handout.pdf import build_pdf
+    from naravard.export.handout.pptx import build_pptx
+
+    a = Assumptions(prognos=inputs.default_forecast, enheter=tuple(changes_from_text(ADD)))
+    built = slides.build(_specs(ds, inputs, geo, a), list(slides.GEO_IDS))
+    meta = slides.handout_meta(ds, inputs.default_forecast, "Ny filial i öster")
+    prs = Presentation(io.BytesIO(build_pptx(built, title="Geografi", meta=meta)))
+    shown = list(prs.slides)[1:]
+    assert [s.shapes.title.text for s in shown] == [s.title for s in built]
+    for s, slide in zip(shown[:3], built[:3]):
+        text = " ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+        notes = s.notes_slide.notes_text_frame.text
+        assert EXAMPLE_LABEL in text + notes, slide.id
+    table = next(sh.table for sh in shown[1].shapes if sh.has_table)
+    assert fmt.plain(table.cell(len(table.rows) - 1, 5).text) == fmt.plain(built[1].table_text()[-1][5])
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_pdf(built, title="Geografi", meta=meta))).pages)
+    assert EXAMPLE_LABEL in pdf and "Ny filial i öster" in pdf
