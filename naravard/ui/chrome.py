@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/geografi.py", "Geografi", "geografi"),
     PageSpec("pages/ladda_data.py", "Ladda data", "ladda_data"),
     PageSpec("pages/om_data.py", "Om data", "om_data"),
+    PageSpec("pages/presentera.py", "Presentera", "presentera"),
     PageSpec("pages/dialog.py", "Dialog", "dialog"),
 ]
 

@@ -87,13 +87,14 @@ def _set_fields(values: dict[str, Any], *, forecast: bool) -> None:
             set_number(sc_key(f), v)  # also drops a number input's stale text and error
 
 
-def state_init(inputs) -> None:
+def state_init(inputs, ignore: tuple[str, ...] = ()) -> None:
     """Fill the scenario's values before its controls are drawn.
 
     Order of precedence: the values this session already had (Streamlit forgets the
     state of widgets that were not drawn, e.g. after visiting another page, so a
     plain copy is kept), else the URL (a shared link), else the defaults. Bad URL
-    values fall back to their defaults one by one, with a Swedish warning.
+    values fall back to their defaults one by one, with a Swedish warning. ``ignore``:
+    the calling page's own link keys (Presentera's slide list), not the scenario's.
     """
     codes = list(inputs.kommunkod)
     if KEY_SC_COPY in st.session_state:
@@ -101,7 +102,7 @@ def state_init(inputs) -> None:
             if k not in st.session_state:
                 st.session_state[k] = v
         return
-    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in ignore}
     data_values = {k: d.value for k, d in inputs.data_defaults.items()}  # for the joint limits
     unit_ids, bounds = geo.link_context()  # the link's unit changes are checked against the register in use
     a, warnings = share.from_query(params, codes, [f.key for f in inputs.forecasts], data_values, unit_ids, bounds)
@@ -133,14 +134,15 @@ def values(codes: list[str]) -> dict[str, Any]:
     return out
 
 
-def remember(a: Assumptions, codes: list[str]) -> None:
+def remember(a: Assumptions, codes: list[str], *, url: bool = True) -> None:
     """Keep a copy of the scenario's values (exactly its fields, so the copy never
-    holds itself) and put the assumptions in the URL."""
+    holds itself) and put the assumptions in the URL (``url=False``: a page whose URL
+    holds more than the scenario, Presentera, keeps its own)."""
     st.session_state[KEY_SC_COPY] = {
         sc_key(f): st.session_state[sc_key(f)] for f in view.fields(codes) if sc_key(f) in st.session_state
     }
     q = share.to_query(a)
-    if st.session_state.get(KEY_SC_LAST_QUERY) != q:
+    if url and st.session_state.get(KEY_SC_LAST_QUERY) != q:
         st.query_params.from_dict(q)
         st.session_state[KEY_SC_LAST_QUERY] = q
     holder().assumptions = a

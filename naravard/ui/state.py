@@ -130,6 +130,31 @@ KEY_GEO_YEAR = "nv_geo_ar"  # the squares' population: the grid's year or the sc
 KEY_GEO_MAP_NOREG = "nv_geo_befolkningskarta"  # container around the population map (no register)
 KEY_GEO_STORED_PROBLEMS = "nv_geo_register_sparat_fel"  # Swedish problems of a kept register that no longer fits
 
+# ---------------------------------------------------------------- Presentera
+# The presentation: the chosen slide ids in showing order (a multiselect whose value the
+# up/down buttons rewrite), its name, and presentation mode (on/off, the slide shown).
+# Streamlit forgets a widget's value on a run that does not draw it (presentation mode),
+# so the order and the name live in plain keys and the widgets are filled from them.
+KEY_PR_ORDER = "nv_pr_ordning"  # the chosen ids in showing order (not a widget)
+KEY_PR_TITLE = "nv_pr_titel"  # the presentation's name (not a widget)
+KEY_PR_CHOSEN = "nv_pr_valda"  # the multiselect
+KEY_PR_TITLE_INPUT = "nv_pr_titel_falt"  # the name's text field
+KEY_PR_UP_PREFIX = "nv_pr_upp_"  # + the slide's position: move it one step earlier
+KEY_PR_DOWN_PREFIX = "nv_pr_ned_"  # + the slide's position: move it one step later
+KEY_PR_START = "nv_pr_starta"
+KEY_PR_ACTIVE = "nv_pr_aktiv"  # True while presenting (not a widget)
+KEY_PR_INDEX = "nv_pr_nummer"  # 0-based position of the slide shown (not a widget)
+KEY_PR_PREV = "nv_pr_foregaende"
+KEY_PR_NEXT = "nv_pr_nasta"
+KEY_PR_EXIT = "nv_pr_avsluta"
+KEY_PR_SLIDE = "nv_pr_bild"  # container of the slide (CSS class st-key-nv_pr_bild)
+KEY_PR_NAV = "nv_pr_navigering"  # container of the buttons and the counter
+KEY_PR_COUNTER = "nv_pr_raknare"  # container of the counter "3 / 10"
+KEY_PR_LINK = "nv_pr_lank"  # toggle "Kopiera länk"
+KEY_PR_LINK_READ = "nv_pr_lank_last"  # True once this session read a presentation link
+KEY_PR_WARNINGS = "nv_pr_varningar"  # Swedish warnings about the link, for the next run
+KEY_PR_PPTX = "nv_pr_pptx"
+KEY_PR_PDF = "nv_pr_pdf"
 # ---------------------------------------------------------------- Dialog
 KEY_DLG_THEME = "nv_dlg_tema"
 KEY_DLG_GROUP = "nv_dlg_grupp"
@@ -151,3 +176,14 @@ def dlg_key(theme: str, index: int, field: str) -> str:
     "stand" (position choice), "egen" (own position), "ant" (notes), "laddat" (the saved
     answer and version the form was filled from), and the buttons "spara", "las", "bort"."""
     return f"{KEY_DLG_PREFIX}{theme}_{index}_{field}"
+# Presentera: saved presentations (the store's named presentations).
+KEY_PR_SAVE_NAME = "nv_pr_spara_namn"
+KEY_PR_SAVE_GROUP = "nv_pr_spara_grupp"
+KEY_PR_SAVE = "nv_pr_spara"
+KEY_PR_SAVED = "nv_pr_sparade"  # the picker of saved presentations
+KEY_PR_OPEN = "nv_pr_oppna"
+KEY_PR_DELETE = "nv_pr_ta_bort"
+KEY_PR_UNDO = "nv_pr_angra"  # (id, name) of the presentation just deleted
+KEY_PR_UNDO_BUTTON = "nv_pr_angra_knapp"
+KEY_PR_MESSAGES = "nv_pr_meddelanden"  # [(kind, Swedish text)] from store callbacks
+KEY_PR_PENDING = "nv_pr_vantande"  # slide ids of an opened presentation, read on the next run

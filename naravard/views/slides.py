@@ -299,6 +299,196 @@ def _dialog_slide(ds: Dataset, slide_id: str, theme: str) -> Slide:
     )
 
 
+
+# ------------------------------------------------------------------ geography
+
+
+@dataclass(frozen=True, eq=False)
+class GeoInput:
+    """What the geography slides need besides the dataset and the scenario: the
+    population grid and its year, the unit register in use with its label and credit
+    (the example's "ofullständigt" label goes on every slide the register feeds), the
+    detour factor of the Geografi page and the credits for the Källa lines. The ui
+    gathers it from the session; the slides call the Geografi page's use case
+    (:func:`naravard.services.geografi.analyse`) and views with it, so the numbers are
+    the page's."""
+
+    grid: pd.DataFrame | None = None
+    grid_year: int | None = None
+    grid_citation: str = ""
+    boundary_citation: str = ""
+    register: pd.DataFrame | None = None
+    register_label_sv: str = ""
+    register_attribution: str = ""
+    detour: float = 1.0
+
+
+#: The geography slides' ids (stable, for links).
+GEO_IDS = ("geo-avstand", "geo-kommun", "geo-andring", "geo-befolkning")
+
+
+def _geo_analysis(ds: Dataset, inputs: ModelInputs, a: Assumptions, geo: GeoInput):
+    """The Geografi page's use case for the scenario in force: its forecast and
+    horizon scale the squares, its unit changes are the what-if."""
+    from naravard.services import geografi as geo_service
+
+    return geo_service.analyse(
+        ds, a.replace(enheter=()), geo.register, a.enheter, detour=geo.detour, grid=geo.grid,
+        grid_year=geo.grid_year, inputs=inputs, register_label_sv=geo.register_label_sv,
+        register_attribution=geo.register_attribution,
+    )
+
+
+def _geo_sources(ds: Dataset, an, geo: GeoInput) -> tuple[str, ...]:
+    from naravard.views import geografi as geo_view
+
+    return tuple(geo_view.source_lines(ds, an, grid_citation=geo.grid_citation, boundary_citation=geo.boundary_citation))
+
+
+def _register_line(an) -> str:
+    """The register's label as the slide's first line (the example says it is incomplete)."""
+    label = an.register_label_sv or "Inläst register"
+    credit = f" ({an.register_attribution})" if an.register_attribution else ""
+    return f"Enheterna: {label}{credit}."
+
+
+def _geo_numbers(ds: Dataset, an) -> tuple[tuple[str, str, str], ...]:
+    """The Geografi page's headline figures (views.geografi.headline); the note is the
+    change after the what-if, else the deck's figure for the same distance; a distance
+    the register cannot give ("–": no unit of that type) says so."""
+    import math
+
+    from naravard.sources import geoframes as gf
+    from naravard.views import geografi as geo_view
+
+    out = []
+    for label, value, delta, _help in geo_view.headline(an, ds):
+        note = f"förändring {delta}" if delta and delta != "–" else ""  # "–": nothing to compare with
+        for lg in an.longest:
+            if label != f"Längst till {gf.TYPE_LABELS_SV.get(lg.key, '')}":
+                continue
+            parts = [note] if note else []
+            if math.isnan(lg.after):
+                parts = [f"registret har ingen {gf.TYPE_LABELS_SV[lg.key]}"]
+            if lg.deck_km is not None and not note:
+                parts.append(f"dialogunderlaget: {fmt.number(lg.deck_km)} km ({lg.deck_period})")
+            note = "; ".join(parts)
+        out.append((label, value, note))
+    return tuple(out)
+
+
+def _geo_distance_slide(ds: Dataset, inputs: ModelInputs, an_of, geo: GeoInput) -> Slide:
+    from naravard.views import geografi as geo_view
+
+    an = an_of()
+    numbers = _geo_numbers(ds, an)
+    title = f"Avstånd till vårdcentral och filial {an.scaling.year}"
+    body = (_register_line(an), *geo_view.deck_distance_lines(ds))
+    return Slide(
+        "geo-avstand", title, "numbers", numbers=numbers, body=body,
+        sources=_geo_sources(ds, an, geo), notes=tuple(an.notes_sv),
+        alt_text=_numbers_alt(title, numbers) + " " + _register_line(an),
+    )
+
+
+def _geo_kommun_slide(ds: Dataset, inputs: ModelInputs, an_of, geo: GeoInput) -> Slide:
+    """Coverage per kommun: the numbers of the Geografi page's table per kommun (its
+    summary after the changes, the same key), with the page's formats."""
+    from naravard.model.geo.distance import REGION_ROW, share_column
+    from naravard.services.geografi import KEY_LABELS_SV
+    from naravard.views import geografi as geo_view
+
+    an = an_of()
+    key = an.keys[-1] if "alla" in an.keys or len(an.keys) == 1 else an.keys[0]  # views.geografi's default key
+    s = an.summary(key)
+    names = ds.kommun_names()
+    codes = [c for c in s.index if c != REGION_ROW]
+    order = [c for c in names if c in set(codes)] + sorted(c for c in codes if c not in names) + [REGION_ROW]
+    unit = "km" if not an.uses_matrix else an.cost_unit
+    frame = pd.DataFrame({
+        "Kommun": [ds.region.kort_namn if c == REGION_ROW else names.get(c, c) for c in order],
+        "Invånare i rutorna": [float(s.loc[c, "pop"]) for c in order],
+        f"Medel, {unit}": [float(s.loc[c, "mean_cost"]) for c in order],
+        f"Inom 10 {unit}": [float(s.loc[c, share_column(10)]) for c in order],
+        f"Inom 20 {unit}": [float(s.loc[c, share_column(20)]) for c in order],
+        f"Längst, {unit}": [float(s.loc[c, "max_cost"]) for c in order],
+    })
+    formats = {
+        "Invånare i rutorna": lambda v: fmt.number(v),
+        f"Medel, {unit}": lambda v: fmt.number(v, 1),
+        f"Inom 10 {unit}": lambda v: fmt.share(v, 1),
+        f"Inom 20 {unit}": lambda v: fmt.share(v, 1),
+        f"Längst, {unit}": lambda v: fmt.number(v, 1),
+    }
+    title = f"Avstånd till närmaste {KEY_LABELS_SV[key]} per kommun {an.scaling.year}"
+    return Slide(
+        "geo-kommun", title, "table", table=frame, formats=formats, body=(_register_line(an),),
+        sources=_geo_sources(ds, an, geo), notes=(geo_view.kommun_table_note(an, ds), *an.notes_sv),
+        alt_text=f"{title}, mätt som {an.distance_label_sv}: invånare, medelavstånd, andel inom 10 och 20 och längsta "
+                 f"avstånd per kommun. {_register_line(an)}",
+    )
+
+
+def _geo_change_slide(ds: Dataset, inputs: ModelInputs, a: Assumptions, an_of, geo: GeoInput) -> Slide:
+    """The scenario's what-if: the headline figures with their change, the changes, and
+    the scenario's assumptions (the changes are one of them)."""
+    from naravard.sources import geoframes as gf
+
+    an = an_of()
+    numbers = _geo_numbers(ds, an)
+    sup = an.supply_before
+    names = {str(i): str(n) for i, n in zip(sup[gf.SUPPLY_ID], sup[gf.SUPPLY_NAME])}
+    changes = tuple(_describe_change(c, names) for c in an.changes)
+    title = f"Scenariots ändringar av enheterna: avstånd {an.scaling.year}"
+    return Slide(
+        "geo-andring", title, "numbers", numbers=numbers,
+        body=(_register_line(an), *changes, *an.warnings_sv),
+        sources=_geo_sources(ds, an, geo), assumptions=_assumptions(a, inputs), notes=tuple(an.notes_sv),
+        alt_text=_numbers_alt(title, numbers) + " Ändringar: " + "; ".join(changes) + ". " + _register_line(an),
+    )
+
+
+def _describe_change(c, names) -> str:
+    from naravard.model.geo.changes import ADD, REMOVE
+
+    if c.op == ADD:
+        return c.describe_sv()
+    who = names.get(c.unit_id, c.unit_id)
+    if c.op == REMOVE:
+        return f"{who} tas bort"
+    return f"{who} flyttas till {c.x} / {c.y} (SWEREF 99 TM)"
+
+
+def _geo_population_slide(ds: Dataset, geo: GeoInput, boundaries) -> Slide:
+    """The population grid on the map (the Geografi page's map without a register),
+    with each kommun's sum of squares beside its official population."""
+    from naravard.services import geografi as geo_service
+    from naravard.views import geografi as geo_view
+
+    demand = geo.grid
+    chart = geo_view.map_figure(boundaries, demand, color_by=geo_view.COLOR_BY_POP, names=ds)
+    totals = geo_service.grid_totals(ds, demand, int(geo.grid_year)) if geo.grid_year else ()
+    names = ds.kommun_names()
+    order = [c for c in names if any(k == c for k, _, _ in totals)]
+    by = {k: (g, o) for k, g, o in totals}
+    table = pd.DataFrame({
+        "Kommun": [names[c] for c in order],
+        "Invånare i rutorna": [by[c][0] for c in order],
+        f"Folkmängd {geo.grid_year}": [by[c][1] for c in order],
+    })
+    formats = {"Invånare i rutorna": lambda v: fmt.number(v), f"Folkmängd {geo.grid_year}": lambda v: fmt.number(v)}
+    lines = geo_view.source_lines(ds, None, grid_citation=geo.grid_citation, boundary_citation=geo.boundary_citation)
+    gaps = [abs(g - o) / o for _, g, o in totals if o]
+    body = (
+        "En ruta hör till den kommun där dess mittpunkt ligger; därför avviker rutornas summa per kommun "
+        f"med upp till {fmt.percent(max(gaps) * 100, 1)} från den officiella folkmängden (SCB).",
+    ) if gaps else ()
+    return Slide(
+        "geo-befolkning", f"Var invånarna bor ({geo.grid_year})", "figure", figure=chart.figure, table=table,
+        formats=formats, body=body, sources=tuple(t for t in lines if not t.startswith("Dialogunderlagets")) + source_lines(ds, "befolkning"),
+        alt_text=geo_view.map_text_alternative(demand, names=ds),
+    )
+
 # ------------------------------------------------------------- handout meta
 
 
@@ -339,6 +529,7 @@ def catalogue(
     scenario_name: str = "",
     boundaries=None,
     boundary_note: str = "",
+    geo: GeoInput | None = None,
 ) -> list[SlideSpec]:
     """Every slide the data in use can give, in presentation order.
 
@@ -346,7 +537,10 @@ def catalogue(
     the scenario slides need ``inputs`` (``ModelInputs`` of the same data) and use
     ``assumptions`` (the scenario in force; None: the defaults). ``boundaries`` is the
     kommun polygons the app's map uses (None: the map's labelled circles) and
-    ``boundary_note`` its credit for the "Källa:" line. Ids are stable: the same data
+    ``boundary_note`` its credit for the "Källa:" line. ``geo`` (the grid and the
+    register in use) adds the geography slides: the population map with a grid, the
+    distances and coverage per kommun with a register too, and the what-if when the
+    scenario changes units. Ids are stable: the same data
     gives the same ids, so a saved presentation's link keeps working.
     """
     a = assumptions if assumptions is not None else Assumptions()
@@ -369,6 +563,23 @@ def catalogue(
             if all(ds.has(t) for t in m.sources):
                 add(map_slide_id(key), f"Karta: {m.label_sv}", "figure",
                     lambda key=key: _map_slide(ds, variant, key, boundaries, boundary_note))
+    if geo is not None and geo.grid is not None and len(geo.grid) and inputs is not None:
+        if geo.register is not None and len(geo.register):
+            memo: dict[str, Any] = {}
+
+            def an_of():
+                """One analysis for the catalogue's geography slides (built on first use)."""
+                if "an" not in memo:
+                    memo["an"] = _geo_analysis(ds, inputs, a, geo)
+                return memo["an"]
+
+            add("geo-avstand", "Avstånd till vårdcentral och filial", "numbers",
+                lambda: _geo_distance_slide(ds, inputs, an_of, geo))
+            add("geo-kommun", "Avstånd per kommun", "table", lambda: _geo_kommun_slide(ds, inputs, an_of, geo))
+            if a.enheter:
+                add("geo-andring", "Scenariots ändringar av enheterna", "numbers",
+                    lambda: _geo_change_slide(ds, inputs, a, an_of, geo))
+        add("geo-befolkning", "Var invånarna bor (karta)", "figure", lambda: _geo_population_slide(ds, geo, boundaries))
     if ds.has("tillganglighet") and ds.has("indikatorer"):
         for kpi, name in tillganglighet.indicator_names(ds).items():
             add(tg_slide_id(kpi), f"Tillgänglighet: {name}", "figure", lambda kpi=kpi: _access_slide(ds, kpi))
