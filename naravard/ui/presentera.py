@@ -52,7 +52,6 @@ from naravard.ui.state import (
     KEY_PR_TITLE_INPUT,
     KEY_PR_UP_PREFIX,
     KEY_PR_WARNINGS,
-    KEY_SC_NAME,
     KEY_PR_DELETE,
     KEY_PR_MESSAGES,
     KEY_PR_OPEN,
@@ -118,15 +117,6 @@ def scenario_in_force(inputs) -> Assumptions:
     return a
 
 
-def scenario_name(a: Assumptions) -> str:
-    """The scenario's name for the handouts: "" for the defaults, else the name the
-    person gave it on the Scenario page, else a plain label."""
-    if set(share.to_query(a)) <= {share.VERSION_KEY, share.QUERY_KEYS["prognos"]}:
-        return ""
-    name = st.session_state.get(KEY_SC_NAME)
-    return name.strip() if isinstance(name, str) and name.strip() else "Eget scenario (se antagandena)"
-
-
 # ------------------------------------------------------------------ the catalogue
 
 
@@ -178,7 +168,7 @@ def catalogue(ds: Dataset, inputs, a: Assumptions) -> list[sv.SlideSpec]:
     is built until a slide is shown or a handout made)."""
     from naravard.ui.cache import boundary_source
 
-    return sv.catalogue(ds, variant(ds), a, inputs, scenario_name=scenario_name(a),
+    return sv.catalogue(ds, variant(ds), a, inputs, scenario_name=sc.scenario_name(a),
                         boundaries=boundary_source(ds).gdf, boundary_note=_boundary_note(ds), geo=_geo_input(ds))
 
 
@@ -424,7 +414,7 @@ def handouts(ds: Dataset, specs: list[sv.SlideSpec], ids: list[str], a: Assumpti
     context)."""
     from naravard.export.handout import images
 
-    meta = sv.handout_meta(ds, variant(ds), scenario_name(a))
+    meta = sv.handout_meta(ds, variant(ds), sc.scenario_name(a))
     name = title()
     subtitle = ds.region.organisation
     chosen_ids = list(ids)

@@ -67,6 +67,7 @@ from naravard.ui.state import (
 )
 from naravard.ui.widgets import chart, number_input, set_number, source_line, table, text_table
 from naravard.views import scenario as view
+from naravard.views import slides
 
 # ------------------------------------------------------------------ state
 
@@ -369,6 +370,17 @@ def studio(inputs) -> None:
 # ------------------------------------------------------------------ exports
 
 
+def scenario_name(a: Assumptions) -> str:
+    """The scenario's name for the handouts: "" for the defaults, else the name the
+    person gave it on the Scenario page, else a plain label."""
+    if set(share.to_query(a)) <= {share.VERSION_KEY, share.QUERY_KEYS["prognos"]}:
+        return ""
+    name = st.session_state.get(KEY_SC_NAME)
+    return name.strip() if isinstance(name, str) and name.strip() else "Eget scenario (se antagandena)"
+
+
+
+
 def exports(ds: Dataset, inputs) -> None:
     """Download buttons outside the fragment; each file is built when its button is
     clicked, from the assumptions the studio last used (a plain object in the
@@ -376,10 +388,15 @@ def exports(ds: Dataset, inputs) -> None:
     not have)."""
     box = holder()
     sources = view.export_sources(ds)
+    # What every export carries (date, data versions, forecast, scenario name), read
+    # here in the script's context; the date is the click's (the lambdas run later).
+    a_now = view.current(box)
+    name, forecast = scenario_name(a_now), a_now.prognos or variant(ds)
+    meta = lambda: slides.handout_meta(ds, forecast, name)  # noqa: E731
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         "Ladda ned Excel",
-        data=lambda: scenario_export.excel_bytes(inputs, view.current(box), sources),
+        data=lambda: scenario_export.excel_bytes(inputs, view.current(box), sources, meta()),
         file_name="naravard_scenario.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
@@ -387,7 +404,7 @@ def exports(ds: Dataset, inputs) -> None:
     )
     e2.download_button(
         "Ladda ned CSV (per kommun och år)",
-        data=lambda: scenario_export.csv_bytes(inputs, view.current(box)),
+        data=lambda: scenario_export.csv_bytes(inputs, view.current(box), meta()),
         file_name="naravard_scenario.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -395,7 +412,7 @@ def exports(ds: Dataset, inputs) -> None:
     )
     e3.download_button(
         "Ladda ned antagandena (CSV)",
-        data=lambda: scenario_export.assumptions_csv_bytes(view.current(box), inputs),
+        data=lambda: scenario_export.assumptions_csv_bytes(view.current(box), inputs, meta()),
         file_name="naravard_antaganden.csv",
         mime="text/csv",
         icon=":material/download:",
