@@ -14,7 +14,7 @@ st.markdown(view.intro(ds))
 if ui.require(ds, "nyckeltal", "utbud", "befolkning", "befolkning_alder"):
     for row in view.headline_rows(view.headlines(ds, variant)):
         for col, h in zip(st.columns(view.HEADLINES_PER_ROW), row):
-            col.metric(h.label, h.value, delta=h.delta, delta_color="off", help=h.help)
+            ui.metric(col, h.label, h.value, h.delta, h.help)
     ui.source_line(ds, *view.headline_tables(ds, variant), extra=view.headline_note(ds, variant))
 
     st.subheader("Per kommun")

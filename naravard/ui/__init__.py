@@ -32,4 +32,4 @@ from naravard.ui.frame import PAGE_ERROR_SV, ensure_frame, run_page  # noqa: F40
 from naravard.ui.notfound import navigation_pages  # noqa: F401
 from naravard.ui.sections import boundary_section, map_section  # noqa: F401
 from naravard.ui.state import *  # noqa: F401,F403
-from naravard.ui.widgets import CHART_ALT_POINTER, STATIC_TABLE_MAX_ROWS, chart, number_input, source_line, table, text_table  # noqa: F401
+from naravard.ui.widgets import CHART_ALT_POINTER, STATIC_TABLE_MAX_ROWS, chart, metric, number_input, source_line, table, text_table  # noqa: F401

@@ -32,6 +32,7 @@ from naravard import fmt
 from naravard.export import link as share
 from naravard.model.geo.changes import ADD, MAX_CHANGES, MOVE, REMOVE, UnitChange, check_changes
 from naravard.sources import geoframes as gf
+from naravard.ui import widgets
 from naravard.ui.state import (
     KEY_GEO_CHANGES,
     KEY_GEO_HISTORY,
@@ -822,17 +823,6 @@ def _to_options() -> dict[str, str]:
     return {k: KEY_LABELS_SV[k] for k in (gf.TYPE_VC, gf.TYPE_FILIAL, ANY)}
 
 
-def _metric(col, label: str, value: str, delta: str, help_: str) -> None:
-    """A headline figure. Streamlit reads a delta's direction from a leading "-", and
-    Swedish format writes "−" (U+2212): the arrow is set here from the text, and the
-    colour stays neutral (whether less is better depends on the figure)."""
-    if delta in ("–", "-"):  # a figure that had no value before (no filial in the register): no change to show
-        delta = ""
-    arrow = "down" if delta[:1] in ("−", "-") else "up"
-    col.metric(label, value, delta=delta or None, delta_color="off", delta_arrow=arrow if delta else "auto",
-               help=help_)
-
-
 def _headlines(ds, an) -> None:
     """Headline figures with their change after the what-if (views.geografi.headline)."""
     from naravard.ui.state import KEY_GEO_HEADLINES
@@ -841,7 +831,7 @@ def _headlines(ds, an) -> None:
     items = view.headline(an, ds)
     with st.container(key=KEY_GEO_HEADLINES):
         for col, (label, value, delta, help_) in zip(st.columns(len(items)), items):
-            _metric(col, label, value, delta, help_)
+            widgets.metric(col, label, value, delta, help_)
 
 
 def source_caption(ds, an=None) -> None:

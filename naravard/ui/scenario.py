@@ -65,7 +65,7 @@ from naravard.ui.state import (
     KEY_VARIANT,
     sc_key,
 )
-from naravard.ui.widgets import chart, number_input, set_number, source_line, table, text_table
+from naravard.ui.widgets import chart, metric, number_input, set_number, source_line, table, text_table
 from naravard.views import scenario as view
 from naravard.views import slides
 
@@ -326,7 +326,7 @@ def studio(inputs) -> None:
     for row in (items[:4], items[4:]):
         cols = st.columns(4)
         for col, (label, value, delta, help_) in zip(cols, row):
-            col.metric(label, value, delta=delta or None, delta_color="off", help=help_)
+            metric(col, label, value, delta, help_)
     st.markdown(view.gap_markdown(res))
     if a.enheter:
         st.caption(geo.scenario_note(a.enheter))

@@ -177,3 +177,15 @@ def number_input(
     if error is not None:
         box.error(error, icon=":material/error:")
     return value
+
+
+def metric(col, label: str, value: str, delta: str | None, help_: str | None = None) -> None:
+    """A headline figure. Streamlit reads a delta's direction from a leading "-", and
+    Swedish format writes "−" (U+2212): the arrow is set here from the text, and the
+    colour stays neutral (whether less is better depends on the figure)."""
+    delta = delta or ""
+    if delta in ("–", "-"):  # a figure that had no value before (no filial in the register): no change to show
+        delta = ""
+    arrow = "down" if delta[:1] in ("−", "-") else "up"
+    col.metric(label, value, delta=delta or None, delta_color="off", delta_arrow=arrow if delta else "auto",
+               help=help_)

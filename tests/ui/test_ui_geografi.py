@@ -73,7 +73,7 @@ def test_consistent_drops_what_no_longer_fits():
 def _metric_script():
     import streamlit as st
 
-    from naravard.ui.geografi import _metric
+    from naravard.ui.widgets import metric as _metric
 
     _metric(st, "Längst till vårdcentral", "28,1 km", "−14,6 km", "hjälp")
     _metric(st, "Inom 10 km", "82,8 %", "+0,2 procentenheter", "hjälp")
@@ -141,7 +141,7 @@ def test_keeping_without_a_name_says_why_and_keeps_nothing(store):
 def _dash_script():
     import streamlit as st
 
-    from naravard.ui.geografi import _metric
+    from naravard.ui.widgets import metric as _metric
 
     _metric(st, "Längst till filial", "103,0 km", "–", "hjälp")
 
