@@ -36,8 +36,10 @@ spopt and PuLP are imported inside the solving functions (spopt takes ~1,5 s to 
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -85,6 +87,20 @@ OBJECTIVE_COVERED = "covered_pop"
 OBJECTIVE_MEAN_KM = "mean_km"
 
 SITE_COLUMNS = ("rank", DEMAND_ID, "x", "y", "kommun", "gain", "gain_cumulative")
+
+
+def _pulp_quiet(func):
+    """Silence PuLP 3.3's notice that ``PULP_CBC_CMD`` (and ``LpVariable`` as spopt calls
+    it) goes away in PuLP 4.0. Both are pinned here, so the notice is noise: thousands per
+    solve, which would bury a warning that matters."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*PuLP 4", category=DeprecationWarning)
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class SuggestionError(GeoInputError):
@@ -272,6 +288,7 @@ def _coverage_order(sets_by_cand: dict[int, np.ndarray], w: np.ndarray, chosen: 
     return order, gains
 
 
+@_pulp_quiet
 def suggest_mclp(
     demand: pd.DataFrame,
     supply: pd.DataFrame,
@@ -691,6 +708,7 @@ def suggest_pmedian(
     return _pmedian_result(prob, chosen, _pmedian_method(METHOD_HEURISTIC), t0, notes)
 
 
+@_pulp_quiet
 def pmedian_exact(
     demand: pd.DataFrame,
     supply: pd.DataFrame,
