@@ -158,9 +158,9 @@ def _geo_input(ds: Dataset) -> sv.GeoInput | None:
 
 def _boundary_note(ds: Dataset) -> str:
     from naravard.ui.cache import boundary_source
-    from naravard.ui.sections import _boundary_credit
+    from naravard.ui.sections import boundary_credit
 
-    return _boundary_credit(boundary_source(ds))
+    return boundary_credit(boundary_source(ds))
 
 
 def catalogue(ds: Dataset, inputs, a: Assumptions) -> list[sv.SlideSpec]:

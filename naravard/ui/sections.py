@@ -74,7 +74,7 @@ def map_section(ds: Dataset, variant: str) -> None:
         else:
             st.caption("Klicka på en kommun på kartan för att se dess siffror. Värdena på kartan, högst först:")
             table(ranking, alt=alt)
-        source_line(ds, *m.sources, "kommuner", extra=_boundary_credit(src))
+        source_line(ds, *m.sources, "kommuner", extra=boundary_credit(src))
     with right:
         chart(fig, message, key="nv_karta", select_key=KEY_MAP_CLICK, on_select=on_click)
 
@@ -95,7 +95,7 @@ def _selected_kommun(ds: Dataset, variant: str, code: str) -> None:
               icon=":material/close:")
 
 
-def _boundary_credit(src) -> str:
+def boundary_credit(src) -> str:
     from naravard.sources import boundaries as geo
 
     if src.origin == geo.ORIGIN_EMBEDDED:

@@ -319,7 +319,8 @@ def _label_trace(labels: list[dict]) -> dict:
 
 
 def _register_note(label: str, attribution: str) -> str:
-    return " · ".join(fmt.plotly_text(p) for p in (label, attribution) if p)
+    # One line each: a single line was cut off at 1 400 px and sat under the mode bar.
+    return "<br>".join(fmt.plotly_text(p) for p in (label, attribution) if p)
 
 
 def map_figure(
@@ -400,12 +401,13 @@ def map_figure(
         meta={"naravard_map": "geografi", "crs": maps.MAP_CRS},
     )
     if note:
-        lay["annotations"] = [{"xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right", "yanchor": "top",
+        # bottom right: the legend has the bottom left, the mode bar the top right
+        lay["annotations"] = [{"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
                                "text": note, "showarrow": False, "align": "right",
                                "font": {"size": maps.NOTE_SIZE, "color": maps.TEXT_DARK}, "bgcolor": "rgba(255,255,255,0.9)"}]
     if boundaries is None or not len(boundaries):
         lay.setdefault("annotations", []).append(
-            {"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "showarrow": False,
+            {"xref": "paper", "yref": "paper", "x": 1, "y": 0.12 if note else 0, "xanchor": "right", "yanchor": "bottom", "showarrow": False,
              "text": "Kommungränser saknas – bara rutorna visas", "font": {"size": maps.NOTE_SIZE, "color": maps.TEXT_DARK},
              "bgcolor": "rgba(255,255,255,0.9)"})
     meta = {
