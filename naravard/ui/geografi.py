@@ -505,7 +505,79 @@ def register_section(ds) -> RegisterInUse | None:
             st.button("Sluta använda registret", key=KEY_GEO_REG_RESET, on_click=_stop_register,
                       icon=":material/close:")
         store_section(reg, report)
-    return register_in_use(ds)
+    reg = register_in_use(ds)
+    if reg is not None:
+        matrix_section(reg)
+    return reg
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _checked_matrix(path: str | None, reg_token: str, raw: bytes, filename: str, _reg_frame):
+    """A travel matrix checked against the grid and the register in use, cached by the
+    file's bytes and the register's identity (a rerun does not read the file again)."""
+    from naravard.services import units as register_service
+
+    return register_service.check_travel_matrix(_grid(path), _reg_frame, raw, filename)
+
+
+def matrix_in_use(reg: RegisterInUse | None):
+    """(token, cost frame, unit, file name) of the travel matrix in use, if it was
+    checked against this register; a matrix of another register is dropped."""
+    from naravard.ui.state import KEY_GEO_MATRIX
+
+    m = st.session_state.get(KEY_GEO_MATRIX)
+    if m is None or reg is None or m[0][0] != reg.token:
+        return None
+    return m
+
+
+def _use_matrix(report, reg_token: str, digest: str) -> None:
+    from naravard.ui.state import KEY_GEO_MATRIX
+
+    st.session_state[KEY_GEO_MATRIX] = ((reg_token, digest), report.frame, report.unit, report.filename)
+    say("success", f"Restidsmatrisen {report.filename} används nu i stället för fågelvägen.")
+
+
+def _stop_matrix() -> None:
+    from naravard.ui.state import KEY_GEO_MATRIX
+
+    st.session_state.pop(KEY_GEO_MATRIX, None)
+
+
+def matrix_section(reg: RegisterInUse) -> None:
+    """An imported travel-time or distance matrix (square id → unit id, e.g. an r5r run)
+    replaces the straight-line distance; it is checked against the grid and the register
+    in use and lives in this session only."""
+    import hashlib
+
+    from naravard.ui.state import KEY_GEO_MATRIX_RESET, KEY_GEO_MATRIX_UPLOAD, KEY_GEO_MATRIX_USE
+
+    m = matrix_in_use(reg)
+    with st.expander("Restidsmatris (valfritt)", expanded=False, icon=":material/route:"):
+        st.markdown(
+            "En restids- eller avståndsmatris ersätter fågelvägen: en rad per ruta och enhet med kolumnerna "
+            "`ruta_id`, `enhet_id` och `minuter` (eller `km`), till exempel från en r5r-körning. Rutorna ska finnas "
+            "i befolkningsrutnätet och enheterna i registret som används. Matrisen gäller bara din session."
+        )
+        up = st.file_uploader("Ladda upp matris (CSV)", type=["csv", "txt"], key=KEY_GEO_MATRIX_UPLOAD)
+        if up is not None:
+            raw = up.getvalue()
+            report = _checked_matrix(_path(), reg.token, raw, up.name, reg.frame)
+            for n in report.notices:
+                st.info(fmt.as_text(n), icon=":material/info:")
+            if report.ok:
+                st.success(fmt.as_text(report.message_sv), icon=":material/task_alt:")
+                st.button("Använd matrisen", key=KEY_GEO_MATRIX_USE, on_click=_use_matrix,
+                          args=(report, reg.token, hashlib.sha256(raw).hexdigest()[:16]),
+                          icon=":material/check:", type="primary")
+            else:
+                st.error(fmt.as_text(f"Filen {report.filename} kunde inte användas. Inget har sparats."),
+                         icon=":material/error:")
+                st.markdown("\n".join(f"- {fmt.as_text(p)}" for p in report.problems[:30]))
+        if m is not None:
+            st.caption(fmt.markdown_escape(f"Matrisen {m[3]} används ({gf.COST_UNITS.get(m[2], m[2])})."))
+            st.button("Sluta använda matrisen", key=KEY_GEO_MATRIX_RESET, on_click=_stop_matrix,
+                      icon=":material/close:")
 
 
 def _keep(report) -> None:
@@ -572,7 +644,8 @@ DETOUR_MIN, DETOUR_MAX = 1.0, 3.0
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _analysis(path, overrides, reg_token, _ds, _frame, scenario_key, items, detour, label, attribution):
+def _analysis(path, overrides, reg_token, _ds, _frame, scenario_key, items, detour, label, attribution,
+              matrix_token=None, _cost=None, cost_unit="km"):
     """The use case's result, cached by what it depends on (data dir and imports,
     the register's identity, the scenario's forecast and year, the changes, the detour);
     the dataset and the register frame are named by those keys, not hashed.
@@ -584,7 +657,7 @@ def _analysis(path, overrides, reg_token, _ds, _frame, scenario_key, items, deto
     kind, value = scenario_key
     scenario = Assumptions.from_json(value) if kind == YEAR_SCENARIO else (None, value)
     return service.analyse(_ds, scenario, _frame, items, detour=detour, register_label_sv=label,
-                           register_attribution=attribution)
+                           register_attribution=attribution, cost=_cost, cost_unit=cost_unit)
 
 
 
@@ -614,8 +687,10 @@ def analysis(ds, reg: RegisterInUse, items: tuple[UnitChange, ...], year_choice:
     """The use case's result for the session's choices (cached)."""
     from naravard.ui.cache import data_overrides
 
+    m = matrix_in_use(reg)
     return _analysis(_path(), data_overrides(), reg.token, ds, reg.frame, _scenario_for(year_choice), items,
-                     float(detour), reg.label_sv, reg.attribution)
+                     float(detour), reg.label_sv, reg.attribution,
+                     m[0] if m else None, m[1] if m else None, m[2] if m else "km")
 
 
 def _on_map_click(fig, demand: pd.DataFrame) -> None:

@@ -97,6 +97,10 @@ KEY_GEO_REG_NAME = "nv_geo_register_namn"
 KEY_GEO_REG_RESET = "nv_geo_register_aterstall"
 KEY_GEO_REG_TEMPLATE = "nv_geo_register_mall"
 KEY_GEO_REG_TEMPLATE_EXCEL = "nv_geo_register_mall_excel"
+KEY_GEO_MATRIX = "nv_geo_matris"  # the travel matrix in use: (token, cost frame, unit, file name)
+KEY_GEO_MATRIX_UPLOAD = "nv_geo_matris_fil"
+KEY_GEO_MATRIX_USE = "nv_geo_matris_anvand"
+KEY_GEO_MATRIX_RESET = "nv_geo_matris_aterstall"
 # The map and its controls.
 KEY_GEO_MAP = "nv_geo_karta"  # container around the map (CSS class st-key-nv_geo_karta)
 KEY_GEO_MAP_CLICK = "nv_geo_karta_klick"  # the map chart's selection state (st.plotly_chart key)

@@ -292,3 +292,36 @@ def test_the_detour_factor_is_shown_changeable_and_scales_every_distance():
     at.text_input(key=ui.KEY_GEO_DETOUR + ui.NUM_TEXT).input("tre").run()
     assert not at.exception and at.error  # a Swedish message; the last good value stays
     assert longest(at) == f"{fmt.plain(fmt.number(expected, 1))} km"
+
+
+def test_a_travel_matrix_replaces_the_straight_line_and_is_labelled_in_minutes():
+    """The matrix in use (what "Använd matrisen" stores after the check) drives every
+    distance: here 2 minutes per straight-line km, so the longest distance doubles in
+    number and reads in minutes; "Sluta använda matrisen" brings the kilometres back."""
+    from naravard.services import units as register_service
+
+    at = with_example()
+    before = longest(at)
+    assert before.endswith(" km")
+    _, frame, an = _example_analysis()
+    demand = an.demand
+    import numpy as np
+
+    rows = ["ruta_id;enhet_id;minuter"]
+    for _, sq in demand.iterrows():
+        d = np.hypot(frame[gf.SUPPLY_X] - sq[gf.DEMAND_X], frame[gf.SUPPLY_Y] - sq[gf.DEMAND_Y]) / 1000.0
+        for uid, km in zip(frame[gf.SUPPLY_ID], d):
+            rows.append(f"{sq[gf.DEMAND_ID]};{uid};{2 * km:.3f}".replace(".", ","))
+    report = register_service.check_travel_matrix(demand, frame, "\n".join(rows).encode(), "matris.csv")
+    assert report.ok, report.problems[:3]
+    reg = at.session_state[ui.KEY_GEO_REGISTER]
+    at.session_state[ui.KEY_GEO_MATRIX] = ((reg.token, "test"), report.frame, report.unit, report.filename)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = longest(at)
+    assert after.endswith(" minuter"), after
+    km = float(before.split()[0].replace(",", "."))
+    minutes = float(after.split()[0].replace(",", "."))
+    assert abs(minutes - 2 * km) <= 0.11, (before, after)
+    at.button(key=ui.KEY_GEO_MATRIX_RESET).click().run()
+    assert longest(at) == before
