@@ -292,3 +292,35 @@ def test_browser_path_comes_from_the_environment(monkeypatch):
     assert e.browser_path == "/nonexistent/from-env"
     ok, reason = e.available()
     assert not ok and "/nonexistent/from-env" in reason
+
+
+def test_a_stuck_browser_costs_one_timeout_then_no_image_is_tried_for_a_while():
+    """A browser that stops answering must not make every chart of a handout wait its
+    timeout: after one timeout the exporter pauses images (tables only, with a reason)."""
+    import asyncio
+    import threading
+
+    from naravard.export.handout import images
+
+    class Stuck:
+        async def calc_fig(self, fig, opts):
+            await asyncio.sleep(3600)
+
+        async def close(self):
+            return None
+
+    ex = images.ImageExporter(image_timeout=0.05)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    ex._loop, ex._thread, ex._kaleido = loop, thread, Stuck()
+    fig = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}
+    assert ex.png(fig, 400, 300) is None
+
+    def no_start():
+        raise AssertionError("the browser was started again during the pause")
+
+    ex._start = no_start
+    assert ex.png(fig, 400, 300) is None
+    ok, reason = ex.available()
+    assert not ok and "svarade inte i tid" in reason

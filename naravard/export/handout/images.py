@@ -27,6 +27,7 @@ import copy
 import logging
 import os
 import threading
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -37,9 +38,14 @@ DEBIAN_CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT_S = 30.0
 #: Seconds to wait for one image (warm: about 0,1 s).
 IMAGE_TIMEOUT_S = 30.0
+#: After an image timed out, seconds during which no image is tried (the handout being
+#: built gets tables only at once, instead of waiting a timeout per chart on a stuck
+#: browser); the browser is started afresh after it.
+IMAGE_COOLDOWN_S = 120.0
 #: Largest side of an image in CSS pixels (a 1920 px slide at scale 2 is plenty).
 MAX_SIDE_PX = 4000
 
+SLOW_BROWSER_SV = "Webbläsaren svarade inte i tid; bilderna försöks igen om en stund."
 NO_BROWSER_SV = (
     "Diagrammen kunde inte ritas som bilder eftersom ingen webbläsare (Chromium) kunde startas "
     "på servern; handouten innehåller tabellerna med samma siffror."
@@ -75,6 +81,7 @@ class ImageExporter:
         self._thread: threading.Thread | None = None
         self._kaleido = None
         self._failed: str | None = None  # the Swedish reason once a start failed
+        self._cooldown_until = 0.0  # time.monotonic() before which no image is tried
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -157,16 +164,23 @@ class ImageExporter:
         """(True, "") when images can be made, else (False, the Swedish reason for the
         handout's note). Starts the browser if it is not running."""
         with self._lock:
+            if self._cooling():
+                return False, f"{NO_BROWSER_SV} ({SLOW_BROWSER_SV})"
             self._start()
             if self._kaleido is None:
                 return False, f"{NO_BROWSER_SV} ({self._failed or 'Okänt fel.'})"
             return True, ""
+
+    def _cooling(self) -> bool:
+        return time.monotonic() < self._cooldown_until
 
     def png(self, fig_dict: dict, width: int, height: int, scale: float = 2.0) -> bytes | None:
         """The figure as PNG bytes at ``width`` × ``height`` CSS pixels (× ``scale``),
         or None when no browser runs or this figure failed (logged)."""
         width, height = (max(50, min(int(v), MAX_SIDE_PX)) for v in (width, height))
         with self._lock:
+            if self._cooling():
+                return None
             self._start()
             if self._kaleido is None or self._loop is None:
                 return None
@@ -182,8 +196,11 @@ class ImageExporter:
             except Exception as e:  # noqa: BLE001 - one bad figure must not stop a handout
                 fut.cancel()
                 log.warning("chart image failed: %s; the browser is restarted for the next image", e)
-                # a crashed or stuck browser must not fail every later image
+                # a crashed or stuck browser must not make every later image wait its
+                # timeout: no images for a while, then a fresh browser
                 self._close_browser()
+                if isinstance(e, FutureTimeout):
+                    self._cooldown_until = time.monotonic() + IMAGE_COOLDOWN_S
                 return None
         return bytes(data) if data else None
 
