@@ -551,6 +551,12 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def _valid(text: str) -> str:
+    """Text read from a damaged row (lone surrogates) as valid text (U+FFFD), so it can be
+    written elsewhere (the audit log)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -1152,7 +1158,8 @@ class ScenarioStore:
         assert action in AUDIT_ACTIONS
         conn.execute(
             "INSERT INTO audit_log (at, actor, grp, action, item_type, item_id, item_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now_utc(), str(self.user)[:MAX_NAME_CHARS], group, action, item_type, int(item_id), str(name)[:200]),
+            (_now_utc(), _valid(str(self.user))[:MAX_NAME_CHARS], _valid(group), action, item_type, int(item_id),
+             _valid(str(name))[:200]),
         )
 
     # ---------------------------------------------------------------- internals
