@@ -294,3 +294,30 @@ def test_open_store_picks_the_backend_from_the_environment(monkeypatch, tmp_path
     monkeypatch.setenv("NARAVARD_DATABASE_URL", "postgresql://naravard:hemligt@db.example/naravard")
     p = open_store()
     assert isinstance(p, PostgresStore) and "hemligt" not in repr(p) and "hemligt" not in str(p.path)
+
+
+def test_the_scenario_page_says_the_database_is_unreachable_and_still_shows_its_figures(
+        pg_cluster, pg_url, monkeypatch, tmp_path):
+    """The database stopped while the app runs: the Scenario page's saved list says so in
+    Swedish; the page and its figures (FACTS: 30 147 aged 80+) stay; no traceback."""
+    from naravard.store.postgres import PostgresStore
+    from tests.apptables import scenario_page
+
+    monkeypatch.setenv("NARAVARD_DATABASE_URL", pg_url)
+    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+    PostgresStore(pg_url).save("Sparad plan", "Grupp 1")
+    at = scenario_page(timeout=120)
+    assert not at.exception and not at.error
+    pg_cluster.stop()
+    try:
+        at.run()
+        assert not at.exception
+        errors = [e.value for e in at.error]
+        assert any("Databasen går inte att nå just nu" in e for e in errors), errors
+        assert not any("Traceback" in e for e in errors)
+        assert {m.label: m.value for m in at.metric}["Invånare 80+"].replace("\u00a0", " ") == "30 147"
+    finally:
+        pg_cluster.start()
+    at.run()
+    assert not at.exception and not at.error
