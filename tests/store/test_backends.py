@@ -321,3 +321,44 @@ def test_the_scenario_page_says_the_database_is_unreachable_and_still_shows_its_
         pg_cluster.start()
     at.run()
     assert not at.exception and not at.error
+
+
+def test_concurrent_writers_never_duplicate_a_name(make_store):
+    """Four writers save the same ten names into one group at once: each name is kept
+    exactly once, every other attempt is a StoreDuplicateError, nothing else fails."""
+    import threading
+
+    make_store().list()  # the schema exists before the race starts
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def writer(w: int) -> None:
+        s = make_store(timeout=30.0)
+        for i in range(10):
+            try:
+                s.save(f"Plan {i}", "Grupp", f"skriven av {w}")
+                result = "saved"
+            except StoreDuplicateError:
+                result = "duplicate"
+            except Exception as exc:  # noqa: BLE001 - the test reports any other outcome
+                result = f"{type(exc).__name__}: {exc}"
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(set(outcomes)) == ["duplicate", "saved"] and outcomes.count("saved") == 10
+    assert sorted(x.name for x in make_store().list()) == sorted(f"Plan {i}" for i in range(10))
+
+
+def test_a_machine_without_postgresql_fails_the_postgres_tests_not_skips(monkeypatch):
+    """The cluster fixture raises (so the postgres tests error) when no initdb exists;
+    only NARAVARD_TEST_POSTGRES=0 turns them off."""
+    from tests.store import conftest
+
+    monkeypatch.setattr(conftest, "_bindir", lambda: None)
+    with pytest.raises(RuntimeError, match="NARAVARD_TEST_POSTGRES=0"):
+        conftest.Cluster()
