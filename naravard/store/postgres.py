@@ -136,6 +136,9 @@ PG_MIGRATIONS: tuple[tuple[str, ...], ...] = (
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 _pools: dict[tuple[str, float], Any] = {}
+# URLs whose schema this process has found current: a Streamlit rerun makes a new store
+# object, which then need not ask again.
+_current_schema: set[str] = set()
 _pools_lock = threading.Lock()
 
 
@@ -183,6 +186,7 @@ def close_pools() -> None:
     with _pools_lock:
         pools = list(_pools.values())
         _pools.clear()
+        _current_schema.clear()
     for pool in pools:
         pool.close()
 
@@ -307,7 +311,8 @@ class PostgresStore(core.ScenarioStore):
                 while True:
                     with conn.transaction():
                         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-                        conn.execute(SCHEMA_VERSION_TABLE_SQL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+                        if conn.execute("SELECT to_regclass('schema_version') IS NULL").fetchone()[0]:
+                            conn.execute(SCHEMA_VERSION_TABLE_SQL)
                         version = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
                         if version > PG_SCHEMA_VERSION:
                             raise self._too_new(version)
@@ -323,6 +328,7 @@ class PostgresStore(core.ScenarioStore):
         except psycopg.Error as exc:
             raise self._translate_pg(exc) from exc
         self._schema_ok = True
+        _current_schema.add(self.url)
         return applied
 
     def schema_version(self) -> int:
@@ -340,7 +346,7 @@ class PostgresStore(core.ScenarioStore):
             self._schema_ok = was
 
     def _ensure_schema(self) -> None:
-        if self._schema_ok:
+        if self._schema_ok or self.url in _current_schema:
             return
         if self.read_only:
             version = self.schema_version()
