@@ -169,11 +169,11 @@ def _pool_for(url: str, timeout: float) -> Any:
                 open=False,
                 timeout=timeout,
                 check=ConnectionPool.check_connection,
-                kwargs={
-                    "autocommit": True,
-                    "connect_timeout": max(1, int(timeout)),
-                    "options": f"-c lock_timeout={int(timeout * 1000)} -c client_encoding=UTF8",
-                },
+                kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
+                # set per connection, not in the URL's ``options``, so a URL may carry its own
+                # (a search_path, as the tests' one schema per test does)
+                configure=lambda conn: conn.execute(
+                    f"SET lock_timeout = {int(timeout * 1000)}; SET client_encoding = 'UTF8'"),
                 name="naravard-store",
             )
             pool.open(wait=False)
@@ -181,12 +181,15 @@ def _pool_for(url: str, timeout: float) -> Any:
         return pool
 
 
-def close_pools() -> None:
-    """Close every pool of this process (tests, shutdown)."""
+def close_pools(url: str | None = None) -> None:
+    """Close the pools of ``url`` (all pools when None) in this process (tests, shutdown)."""
     with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-        _current_schema.clear()
+        keys = [k for k in _pools if url is None or k[0] == url]
+        pools = [_pools.pop(k) for k in keys]
+        if url is None:
+            _current_schema.clear()
+        else:
+            _current_schema.discard(url)
     for pool in pools:
         pool.close()
 

@@ -362,3 +362,12 @@ def test_a_machine_without_postgresql_fails_the_postgres_tests_not_skips(monkeyp
     monkeypatch.setattr(conftest, "_bindir", lambda: None)
     with pytest.raises(RuntimeError, match="NARAVARD_TEST_POSTGRES=0"):
         conftest.Cluster()
+
+
+def test_postgres_connections_wait_for_a_lock_at_most_the_store_timeout(pg_url):
+    from naravard.store.postgres import PostgresStore, _pool_for
+
+    PostgresStore(pg_url, timeout=2.0).list()
+    with _pool_for(pg_url, 2.0).connection() as conn:
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "2s"
+        assert conn.execute("SHOW client_encoding").fetchone()[0] == "UTF8"
