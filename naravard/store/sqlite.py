@@ -73,6 +73,15 @@ a Swedish message. A group keeps one live answer per theme and question; an edit
 the version it started from and a stale edit raises :class:`StoreConflictError`
 without writing. A schema-3 file opened read-only has neither (empty lists).
 
+Schema 5 gives each scenario a ``version`` (one more with each rename or note edit:
+``rename`` and ``update_note`` take ``expected_version``, and a stale edit raises
+:class:`StoreConflictError` without writing), adds ``audit_log`` (create, rename,
+edit, delete, restore and publish, with UTC time, the store's ``user``, group and
+item, written in the same transaction as the change, so both land or neither) and
+``schema_version`` (one row per migration applied). Every rule and SQL statement here
+is shared with the PostgreSQL backend (:mod:`naravard.store.postgres`), which only
+runs transactions differently; the statements therefore stay in the SQL both speak.
+
 Swedish messages never name the file's path on the server (the English ones do, for
 the logs).
 
