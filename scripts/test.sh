@@ -5,7 +5,7 @@
 #   ./scripts/test.sh -k geo     # extra arguments go to pytest
 #
 # Works on a fresh Debian machine with Python 3.11: installs Debian's chromium,
-# chromium-driver and Node.js/npm (for axe-core) when missing, creates .venv, installs
+# chromium-driver, Node.js/npm (for axe-core) and PostgreSQL (the store's second backend) when missing, creates .venv, installs
 # the pinned requirements-dev.txt and the pinned npm packages, and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,14 @@ apt_install() {
 
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver fonts-dejavu-core
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+# PostgreSQL for the store tests on the second backend (tests/store/conftest.py starts a
+# throw-away cluster in a temp dir on a unix socket, as the postgres user when run as
+# root, and removes it afterwards); NARAVARD_TEST_POSTGRES=0 skips them explicitly.
+if [ "${NARAVARD_TEST_POSTGRES:-1}" != "0" ]; then
+  command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] \
+    || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
+    || apt_install postgresql
+fi
 # DejaVu for the PDF handout's å ä ö and minus signs (the tests read the PDF's text)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
 

@@ -55,6 +55,15 @@ NAME_MARK = "Namn som skadas 0123456789"
 PAYLOAD_MARK = "PAYLOAD-SOM-SKADAS"
 
 
+def _forget_audit_names(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("UPDATE audit_log SET item_name = ''")
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
+
+
 def store_with_a_damaged_row(path: Path, column: str = "note") -> dict[str, int]:
     """Three scenarios (A, B, C); B's ``column`` (note, name or payload) is damaged in
     place. Returns the ids by name ("B" for the damaged one)."""
@@ -67,6 +76,7 @@ def store_with_a_damaged_row(path: Path, column: str = "note") -> dict[str, int]
         {"kommentar": PAYLOAD_MARK} if column == "payload" else {"andel_sabo": 0.2},
     )
     c = store.save("Plan C", "Grupp 2", "Tredje planen", {"andel_sabo": 0.25})
+    _forget_audit_names(path)  # the audit log names the item too: the marker must be in the row only
     if column == "note":
         overwrite(path, NOTE_MARK.encode(), garbage(100))
     elif column == "name":

@@ -1,18 +1,21 @@
 """Storage behind one interface.
 
 :class:`ScenarioRepository` is what the rest of the app may rely on; the SQLite
-implementation (:class:`~naravard.store.sqlite.ScenarioStore`) is the default and the
-only one today. The UI reads the saved list a page at a time (``page``, with a search),
+implementation (:class:`~naravard.store.sqlite.ScenarioStore`) is the default;
+:class:`~naravard.store.postgres.PostgresStore` is the same store on PostgreSQL, chosen
+by :func:`open_store` when ``$NARAVARD_DATABASE_URL`` is set. The UI reads the saved list a page at a time (``page``, with a search),
 never the whole list. :class:`RegisterRepository` keeps unit registers for all users
 (the same SQLite file, table ``register``, schema 3). :class:`PresentationRepository`
 keeps named presentations (the Presentera page) and :class:`DialogRepository` the
-groups' dialogue answers (the Dialog page), both in the same file (schema 4). A second
-backend (PostgreSQL) implements the same protocols and runs the same store tests. Errors are :class:`~naravard.store.sqlite.StoreError` and its
+groups' dialogue answers (the Dialog page), both in the same file (schema 4). Both
+backends run the same store tests (tests/store/test_backends.py). Every change is
+recorded in an audit log (``audit_log``) in the change's own transaction. Errors are :class:`~naravard.store.sqlite.StoreError` and its
 subclasses (English ``str()``, Swedish ``message_sv``).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Protocol, runtime_checkable
 
 from naravard.store.sqlite import (
@@ -25,6 +28,7 @@ from naravard.store.sqlite import (
     MAX_SCENARIOS_PER_GROUP,
     PAGE_SIZE,
     POSITIONS,
+    AuditEntry,
     OpenedPresentation,
     RegisterInfo,
     SavedAnswer,
@@ -42,7 +46,23 @@ from naravard.store.sqlite import (
     StoreLockedError,
     StoreNotFoundError,
     StoreReadOnlyError,
+    StoreUnavailableError,
 )
+
+DATABASE_URL_ENV_VAR = "NARAVARD_DATABASE_URL"
+
+
+def open_store(*, read_only: bool | None = None, user: str = "") -> ScenarioStore:
+    """The store the app uses: PostgreSQL when ``$NARAVARD_DATABASE_URL`` is set (many
+    processes or servers share one database), else the SQLite file at
+    ``$NARAVARD_STORE`` (or ``var/scenarier.sqlite3``). Both have the same methods,
+    limits and errors; opening does no I/O."""
+    url = os.environ.get(DATABASE_URL_ENV_VAR, "").strip()
+    if url:
+        from naravard.store.postgres import PostgresStore
+
+        return PostgresStore(url, read_only=read_only, user=user)
+    return ScenarioStore(os.environ.get("NARAVARD_STORE") or None, read_only=read_only, user=user)
 
 
 class ScenarioRepository(Protocol):
@@ -56,9 +76,9 @@ class ScenarioRepository(Protocol):
 
     def get(self, scenario_id: int) -> SavedScenario: ...
 
-    def rename(self, scenario_id: int, new_name: str) -> SavedScenario: ...
+    def rename(self, scenario_id: int, new_name: str, *, expected_version: int | None = None) -> SavedScenario: ...
 
-    def update_note(self, scenario_id: int, note: str) -> SavedScenario: ...
+    def update_note(self, scenario_id: int, note: str, *, expected_version: int | None = None) -> SavedScenario: ...
 
     def delete(self, scenario_id: int) -> None: ...
 
@@ -121,6 +141,8 @@ class DialogRepository(Protocol):
 
 
 __all__ = [
+    "AuditEntry",
+    "DATABASE_URL_ENV_VAR",
     "DialogRepository",
     "MAX_ANSWER_NOTES_CHARS",
     "MAX_ANSWERS_PER_GROUP",
@@ -151,4 +173,6 @@ __all__ = [
     "StoreLockedError",
     "StoreNotFoundError",
     "StoreReadOnlyError",
+    "StoreUnavailableError",
+    "open_store",
 ]

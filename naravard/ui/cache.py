@@ -181,11 +181,12 @@ def scenario_inputs(ds: Dataset):
 
 
 def scenario_store():
-    """The scenario store, or None with a Swedish message if it cannot be opened."""
-    from naravard.store import ScenarioStore, StoreError
+    """The scenario store (SQLite, or PostgreSQL when NARAVARD_DATABASE_URL is set), or
+    None with a Swedish message if it cannot be opened."""
+    from naravard.store import StoreError, open_store
 
     try:
-        return ScenarioStore(os.environ.get("NARAVARD_STORE") or None)
+        return open_store()
     except StoreError as e:
         st.error(e.message_sv, icon=":material/error:")
         return None

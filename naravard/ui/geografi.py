@@ -288,12 +288,10 @@ def register_in_use(ds=None) -> RegisterInUse | None:
 def _store():
     """The store, or None if it cannot be opened (the Scenario page says why; here a
     missing store only means no kept register)."""
-    import os
-
-    from naravard.store import ScenarioStore, StoreError
+    from naravard.store import StoreError, open_store
 
     try:
-        return ScenarioStore(os.environ.get("NARAVARD_STORE") or None)
+        return open_store()
     except StoreError:
         return None
 

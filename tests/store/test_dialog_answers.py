@@ -28,15 +28,18 @@ Q2 = "Vilka krav på öppettider ska gälla?"  # [tillganglighet] fragor
 HOSTILE = "**fet** <script>alert('x')</script> <b>&amp;</b> [länk](javascript:alert(1))\n| a | b |\n=SUM(A1)"
 
 
+from tests.store.conftest import backend_store
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "var" / "scenarier.sqlite3"
 
 
 @pytest.fixture
-def store(path: Path) -> ScenarioStore:
+def store(backend: str, path: Path, request) -> ScenarioStore:
+    """On both backends (tests/store/conftest.py); tests that also take ``path`` use SQLite."""
     times = iter(f"2026-05-0{d}T10:00:00+00:00" for d in range(1, 10))
-    return ScenarioStore(path, timeout=2.0, clock=lambda: next(times))
+    return backend_store(backend, path, request, timeout=2.0, clock=lambda: next(times))
 
 
 def test_round_trip_and_lists_per_group_and_theme(store: ScenarioStore, path: Path):

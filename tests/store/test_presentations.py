@@ -31,14 +31,17 @@ GROUP = "Socialdemokraternas grupp – Åsa"
 QUERY = "v=1&andel_sabo=0.2&lakare_per_listade=1500"
 
 
+from tests.store.conftest import backend_store
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "var" / "scenarier.sqlite3"
 
 
 @pytest.fixture
-def store(path: Path) -> ScenarioStore:
-    return ScenarioStore(path, timeout=2.0)
+def store(backend: str, path: Path, request) -> ScenarioStore:
+    """On both backends (tests/store/conftest.py); tests that also take ``path`` use SQLite."""
+    return backend_store(backend, path, request, timeout=2.0)
 
 
 def test_round_trip_and_lists_per_group(store: ScenarioStore, path: Path):
@@ -213,10 +216,10 @@ def _version(path: Path) -> int:
 
 def test_schema_3_file_is_migrated_and_keeps_its_scenarios(path: Path):
     _schema_3_file(path)
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     store = ScenarioStore(path)
     assert store.list_presentations() == []  # a read migrates a writable file
-    assert _version(path) == 4
+    assert _version(path) == SCHEMA_VERSION
     [old] = store.list()
     assert (old.name, old.payload) == ("Gammal", {"x": 1})
     p = store.save_presentation("Ny", "g", ["headline"], scenario_id=old.id)

@@ -31,14 +31,17 @@ GROUP = "Vänsterpartiets grupp – Åsa"
 PAYLOAD = {"vårdcentraler": {"1380": 3, "1315": -1}, "andel_80+": 0.125, "kommentar": "Ökning ≈ 2 %", "lista": [1, 2.5, None, True]}
 
 
+from tests.store.conftest import backend_store
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "sub" / "dir" / "scenarier.sqlite3"
 
 
 @pytest.fixture
-def store(path: Path) -> ScenarioStore:
-    return ScenarioStore(path, timeout=2.0)
+def store(backend: str, path: Path, request) -> ScenarioStore:
+    """On both backends (tests/store/conftest.py); tests that also take ``path`` use SQLite."""
+    return backend_store(backend, path, request, timeout=2.0)
 
 
 # --------------------------------------------------------------------------- basics
