@@ -5,7 +5,7 @@
 #   ./scripts/test.sh -k geo     # extra arguments go to pytest
 #
 # Works on a fresh Debian machine with Python 3.11: installs Debian's chromium,
-# chromium-driver and Node.js/npm (for axe-core) when missing, creates .venv, installs
+# chromium-driver, Node.js/npm (for axe-core) and nginx (the cluster tests) when missing, creates .venv, installs
 # the pinned requirements-dev.txt and the pinned npm packages, and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,8 @@ apt_install() {
 
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver fonts-dejavu-core
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+# nginx for the cluster tests (tests/cluster: replicas behind nginx, scripts/serve-cluster.sh)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
 # DejaVu for the PDF handout's å ä ö and minus signs (the tests read the PDF's text)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
 
