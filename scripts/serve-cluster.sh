@@ -141,7 +141,7 @@ pid $RUN/nginx.pid;
 error_log $RUN/logs/error.log warn;
 $( [ "$(id -u)" -eq 0 ] && echo "user nobody nogroup;" )
 
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 
 http {
     client_body_temp_path $NGX_TMP/body;
@@ -181,6 +181,11 @@ $SERVERS    }
         proxy_set_header X-Forwarded-Proto \$scheme;
         proxy_next_upstream error timeout http_502 http_503;
         proxy_connect_timeout 2s;
+        # a busy machine (or a slow client) may pause for more than nginx's default 60 s
+        # in the middle of a large response (Plotly's 4.7 MB chunk); cut then, the browser
+        # gets a truncated script and the page fails to draw its charts
+        proxy_read_timeout 300s;
+        send_timeout 300s;
 
         location = /_stcore/metrics { return 404; }
 
