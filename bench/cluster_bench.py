@@ -35,12 +35,12 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -235,8 +235,6 @@ def main(argv=None) -> int:
         finally:
             cluster.stop()
             with contextlib.suppress(OSError):  # the replicas' and nginx's logs, for the errors above
-                import shutil
-
                 shutil.copytree(tmp / "cluster" / "logs", ROOT / "artifacts" / "cluster-bench-logs", dirs_exist_ok=True)
     res["machine"]["loadavg_end"] = tuple(round(x, 2) for x in os.getloadavg())
     out = ROOT / cfg.out
