@@ -5,7 +5,7 @@
   kept run dir (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with
   each request's upstream, ``replicas.txt``). One per module, because a module's tests
   build on each other (saved on replica 1 → listed on replica 2 → replica 1 killed).
-  ``Cluster.stop()`` sends the script SIGTERM (its trap stops everything) and returns
+  ``Cluster.stop()`` sends the script SIGINT, as Ctrl-C does (its trap stops everything) and returns
   the processes that survived, so a test can assert that none did.
 - ``browser``: the browser tests' Debian Chromium (tests/browser/conftest.py).
 
@@ -84,11 +84,11 @@ class Cluster:
         pids = {self.proc.pid, self.nginx_pid, *(pid for _, pid in self.replicas), *_children(self.proc.pid)}
         return sorted(p for p in pids if _alive(p))
 
-    def stop(self) -> list[int]:
-        """SIGTERM to the script (as Ctrl-C in a terminal); the processes left after it exits."""
+    def stop(self, sig: int = signal.SIGINT) -> list[int]:
+        """Ctrl-C (SIGINT) to the script, or ``sig``; the processes left after it exits."""
         watched = self.processes()
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
