@@ -5,7 +5,8 @@
 #   ./scripts/test.sh -k geo     # extra arguments go to pytest
 #
 # Works on a fresh Debian machine with Python 3.11: installs Debian's chromium,
-# chromium-driver, Node.js/npm (for axe-core) and PostgreSQL (the store's second backend) when missing, creates .venv, installs
+# chromium-driver, Node.js/npm (for axe-core), PostgreSQL (the store's second backend) and nginx (the
+# cluster tests) when missing, creates .venv, installs
 # the pinned requirements-dev.txt and the pinned npm packages, and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ if [ "${NARAVARD_TEST_POSTGRES:-1}" != "0" ]; then
     || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
     || apt_install postgresql
 fi
+# nginx for the cluster tests (tests/cluster: replicas behind nginx, scripts/serve-cluster.sh)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
 # DejaVu for the PDF handout's å ä ö and minus signs (the tests read the PDF's text)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
 

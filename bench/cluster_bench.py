@@ -1,0 +1,251 @@
+"""naravard cluster benchmark (issue 14): 50 sessions on 2 replicas vs 25 on one process.
+
+    .venv/bin/python bench/cluster_bench.py                       # 25 vs 50 sessions, 3 steps each
+    .venv/bin/python bench/cluster_bench.py --single 5 --cluster 10 --replicas 2 --steps 2   # smoke
+    .venv/bin/python bench/cluster_bench.py --out artifacts/cluster_bench.json
+
+Two rounds, one after the other, on the same machine and the same Chromium:
+
+1. **One process.** ``streamlit run app.py`` (bench/run.py's ``Server``); ``--single``
+   sessions (default 25) open the Scenario page at the same moment, then each moves the
+   first slider ``--steps`` times (default 3).
+2. **Cluster.** ``scripts/serve-cluster.sh --replicas`` (default 2 Streamlit replicas
+   behind nginx with sticky sessions); ``--cluster`` sessions (default 50) do the same
+   through nginx.
+
+The sessions are bench/run.py's: one headless Chromium context each, the same in-page
+watcher (a step is keydown → metrics changed and the page quiet), the same error
+accounting (page errors, console errors, timeouts, ``st.exception``) and the same
+per-operation timeout (the larger of 3 × ``--timeout`` and 10 s × sessions). The RSS of
+the app processes is sampled every second during each round: memory per session is
+(peak RSS sum − RSS sum before the round) / sessions, and the peak sum / sessions.
+
+Target (issue 14): 0 errors; cluster step p95 ≤ one process's step p95. Both rounds share
+the machine with one Chromium that renders every page, so on 2 cores the browser takes
+much of the CPU the replicas would use; the figures say what this machine does, no more.
+
+Only 127.0.0.1 is contacted; every process started here is stopped (by its own pid or,
+for the cluster, by the script's trap) on every exit path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [p for p in (str(ROOT), str(HERE)) if p not in sys.path]
+
+import run as bench  # noqa: E402  (bench/run.py: Server, Session, Target, _concurrent, rss_mb)
+
+SCRIPT = ROOT / "scripts" / "serve-cluster.sh"
+
+
+class Cluster:
+    """``scripts/serve-cluster.sh N --port P`` in its own process group; ``base`` is nginx."""
+
+    def __init__(self, replicas: int, env: dict[str, str], run_dir: Path):
+        self.replicas, self.run_dir = replicas, run_dir
+        self.port = bench.free_port()
+        self.env = dict(env, NARAVARD_CLUSTER_DIR=str(run_dir), PYTHON=bench.PY)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 120.0) -> None:
+        self._log = open(self.run_dir.parent / "serve-cluster.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(["bash", str(SCRIPT), str(self.replicas), "--port", str(self.port)], cwd=ROOT,
+                                     env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout_s
+        while not (self.run_dir / "ready").exists():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"serve-cluster.sh exited with {self.proc.returncode}; see {self._log.name}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"cluster not ready within {timeout_s:.0f} s; see {self._log.name}")
+            time.sleep(0.2)
+
+    def pids(self) -> list[int]:
+        lines = (self.run_dir / "replicas.txt").read_text().split("\n")
+        return [int(ln.split()[2]) for ln in lines if ln and not ln.startswith("nginx")]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # the script's trap stops nginx and the replicas
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        with contextlib.suppress(Exception):
+            self._log.close()
+
+
+async def _sample_rss(pids: list[int], out: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        vals = [bench.rss_mb(p) for p in pids]
+        out.append(sum(v for v in vals if v is not None))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+async def _round(name: str, base: str, pids: list[int], n: int, cfg, log) -> dict:
+    from playwright.async_api import async_playwright
+
+    errors = bench.Errors()
+    target = bench.Target(key=name, title=name, server=type("S", (), {"base": base})(), path="/scenario", sig="metrics")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=bench.CHROMIUM, headless=True, args=bench.CHROMIUM_ARGS)
+        try:
+            # warm-up: one session loads the page once per replica route, so no round pays the first import
+            for _ in range(2 if len(pids) > 1 else 1):
+                s = bench.Session(browser, base + "/scenario", f"{name} (warm-up)", bench.Errors(), cfg.quiet_ms)
+                await s.open()
+                await s.load(cfg.timeout * 2)
+                await s.close()
+            await asyncio.sleep(2)
+            idle = sum(v for v in (bench.rss_mb(p) for p in pids) if v is not None)
+            samples: list[float] = []
+            stop = asyncio.Event()
+            sampler = asyncio.create_task(_sample_rss(pids, samples, stop))
+            log(f"{name}: {n} sessions, load + {cfg.steps} slider steps each …")
+            try:
+                res = await bench._concurrent(browser, [target], n, cfg.steps, cfg, lambda _t: errors, cfg.quiet_ms)
+            finally:
+                stop.set()
+                await sampler
+        finally:
+            await browser.close()
+    peak = max(samples) if samples else None
+    res.update(
+        processes=len(pids),
+        rss_idle_mb=idle,
+        rss_peak_mb=peak,
+        rss_per_session_mb=None if peak is None else (peak - idle) / n,
+        rss_peak_per_session_mb=None if peak is None else peak / n,
+        error_items=errors.items[:50],
+    )
+    return res
+
+
+def _fmt(v, unit="ms", nd=0) -> str:
+    return "–" if v is None else f"{v:,.{nd}f}".replace(",", " ") + (f" {unit}" if unit else "")
+
+
+def markdown(res: dict) -> str:
+    s, c = res["single"], res["cluster"]
+    p95s, p95c = s["step_ms"].get("p95"), c["step_ms"].get("p95")
+    rows = [
+        ("Sessions", s["sessions"], c["sessions"], "", ""),
+        ("App processes", s["processes"], c["processes"], "", ""),
+        ("Page ready p50", _fmt(s["load_ms"].get("median")), _fmt(c["load_ms"].get("median")), "", ""),
+        ("Page ready p95", _fmt(s["load_ms"].get("p95")), _fmt(c["load_ms"].get("p95")), "", ""),
+        ("Slider step p50", _fmt(s["step_ms"].get("median")), _fmt(c["step_ms"].get("median")), "", ""),
+        ("Slider step p95", _fmt(p95s), _fmt(p95c), "cluster ≤ one process",
+         "–" if None in (p95s, p95c) else ("yes" if p95c <= p95s else "**NO**")),
+        ("Slider step max", _fmt(s["step_ms"].get("max")), _fmt(c["step_ms"].get("max")), "", ""),
+        ("Completed loads / steps", f"{s['completed_loads']} / {s['completed_steps']}",
+         f"{c['completed_loads']} / {c['completed_steps']}", "all", ""),
+        ("Errors", s["errors"], c["errors"], "0", "yes" if s["errors"] == 0 and c["errors"] == 0 else "**NO**"),
+        ("RSS of the app processes, before", _fmt(s["rss_idle_mb"], "MB"), _fmt(c["rss_idle_mb"], "MB"), "", ""),
+        ("RSS of the app processes, peak", _fmt(s["rss_peak_mb"], "MB"), _fmt(c["rss_peak_mb"], "MB"), "", ""),
+        ("RSS per session (peak − before) / sessions", _fmt(s["rss_per_session_mb"], "MB", 1),
+         _fmt(c["rss_per_session_mb"], "MB", 1), "", ""),
+        ("RSS per session (peak / sessions)", _fmt(s["rss_peak_per_session_mb"], "MB", 1),
+         _fmt(c["rss_peak_per_session_mb"], "MB", 1), "", ""),
+        ("Wall time of the round", _fmt(s["wall_s"], "s"), _fmt(c["wall_s"], "s"), "", ""),
+    ]
+    m = res["machine"]
+    out = [
+        f"## naravard cluster benchmark – {m['date']}",
+        "",
+        f"{m['nproc']} CPU, load average at start {m['loadavg_start']}, at end {m['loadavg_end']}; "
+        f"{res['config']['steps']} slider steps per session on /scenario.",
+        "",
+        "| Metric | One process | Cluster (nginx + replicas) | Target | Met? |",
+        "|---|---:|---:|---|---|",
+        *[f"| {a} | {b} | {c_} | {t} | {ok} |" for a, b, c_, t, ok in rows],
+    ]
+    return "\n".join(out) + "\n"
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="50 sessions on 2 replicas behind nginx vs 25 on one process.")
+    ap.add_argument("--single", type=int, default=25, help="sessions on one process (default 25)")
+    ap.add_argument("--cluster", type=int, default=50, help="sessions on the cluster (default 50)")
+    ap.add_argument("--replicas", type=int, default=2, help="replicas behind nginx (default 2)")
+    ap.add_argument("--steps", type=int, default=3, help="slider steps per session (default 3)")
+    ap.add_argument("--timeout", type=float, default=45.0, help="seconds per load or step (see bench/run.py)")
+    ap.add_argument("--quiet-ms", type=int, default=300, help="DOM quiet period that ends a measurement")
+    ap.add_argument("--out", default="artifacts/cluster_bench.json", help="JSON output (Markdown next to it)")
+    a = ap.parse_args(argv)
+    for name, lo, hi in (("single", 1, 60), ("cluster", 1, 60), ("replicas", 1, 8), ("steps", 1, 20)):
+        if not lo <= getattr(a, name) <= hi:
+            ap.error(f"--{name} must be {lo}..{hi}")
+    return a
+
+
+def main(argv=None) -> int:
+    cfg = parse_args(argv)
+    signal.signal(signal.SIGTERM, bench._terminate)
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    res: dict = {"config": vars(cfg), "machine": {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
+        "loadavg_start": tuple(round(x, 2) for x in os.getloadavg())}}
+    with tempfile.TemporaryDirectory(prefix="naravard-cluster-bench-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "cache").mkdir()
+        env = dict(os.environ, NARAVARD_STORE=str(tmp / "scenarier.sqlite3"), NARAVARD_CACHE_DIR=str(tmp / "cache"),
+                   PYTHONUNBUFFERED="1")
+        env.pop("NARAVARD_DATA_DIR", None)
+        single = bench.Server("app", "app.py", env, tmp / "single.log")
+        try:
+            single.start()
+            single.wait_healthy()
+            res["single"] = asyncio.run(_round("one process", single.base, [single.proc.pid], cfg.single, cfg, log))
+        finally:
+            single.stop()
+        cluster = Cluster(cfg.replicas, env, tmp / "cluster")
+        try:
+            cluster.start()
+            res["cluster"] = asyncio.run(_round(f"{cfg.replicas} replicas", cluster.base, cluster.pids(), cfg.cluster,
+                                                cfg, log))
+            access = (tmp / "cluster" / "logs" / "access.log").read_text(errors="replace")
+            res["cluster"]["requests_per_replica"] = {
+                up: access.count(f"upstream={up}") for up in sorted(set(
+                    w.split("=", 1)[1] for w in access.split() if w.startswith("upstream=127.")))}
+        finally:
+            cluster.stop()
+            with contextlib.suppress(OSError):  # the replicas' and nginx's logs, for the errors above
+                shutil.copytree(tmp / "cluster" / "logs", ROOT / "artifacts" / "cluster-bench-logs", dirs_exist_ok=True)
+    res["machine"]["loadavg_end"] = tuple(round(x, 2) for x in os.getloadavg())
+    out = ROOT / cfg.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
+    md = markdown(res)
+    out.with_suffix(".md").write_text(md, encoding="utf-8")
+    print(md)
+    ok = res["single"]["errors"] == 0 and res["cluster"]["errors"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
