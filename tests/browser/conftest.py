@@ -211,9 +211,12 @@ def app_server_with_boundaries(tmp_path_factory) -> AppServer:
 # --------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium through Playwright's bundled driver (never a downloaded browser)."""
+def launch_browser():
+    """Debian's Chromium through Playwright's bundled driver (never a downloaded browser).
+
+    A generator for the one session-wide ``browser`` fixture in tests/conftest.py: the
+    browser and cluster tests share it, because a second ``sync_playwright()`` in the
+    same process fails ("Sync API inside the asyncio loop")."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests need Debian's chromium "

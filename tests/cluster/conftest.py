@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _free_port, browser  # noqa: F401  (the browser fixture, reused)
+from tests.browser.conftest import _free_port  # the browser fixture is tests/conftest.py's, shared
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "serve-cluster.sh"
