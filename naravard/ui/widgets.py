@@ -19,17 +19,12 @@ CHART_ALT_POINTER = "Vad diagrammet visar står i texten under det."
 
 
 def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
-    """The "Källa:" line under a chart or table, from the manifest."""
-    seen: list[str] = []
-    for t in tables:
-        if t in ds.info:
-            c = ds.source_of(t).citation
-            if c not in seen:
-                seen.append(c)
-    text = "Källa: " + "; ".join(seen) if seen else ""
-    if extra:
-        text = f"{text}. {extra}" if text else extra
-    st.caption(text)
+    """The "Källa:" line under a chart or table, from the manifest (the same text a
+    slide carries: :func:`naravard.views.slides.source_lines`)."""
+    from naravard.views.slides import source_lines
+
+    lines = source_lines(ds, *tables, extra=extra)
+    st.caption(lines[0] if lines else "")
 
 
 def chart(c: figures.Chart, alt: str, key: str | None = None, *, select_key: str | None = None, on_select=None):

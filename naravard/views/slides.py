@@ -118,8 +118,8 @@ class SlideSpec:
 
 
 def source_lines(ds: Dataset, *tables: str, extra: str = "") -> tuple[str, ...]:
-    """The slide's "Källa:" line, as ``ui.widgets.source_line`` writes it under a
-    chart: each distinct citation of the tables once, then the extra note."""
+    """The "Källa:" line of a slide, and of ``ui.widgets.source_line`` under a chart:
+    each distinct citation of the tables once, then the extra note."""
     seen: list[str] = []
     for t in tables:
         if t in ds.info:

@@ -24,7 +24,7 @@ lines in SWEREF 99 TM × the detour factor, like :func:`~naravard.model.geo.dist
 
 Why spopt's ``MCLP.from_cost_matrix`` is not called as is: it writes every coverage row
 as a dense sum over *all* candidates (about 3,5 µs per client × candidate here, so
-Halland's 1 900 uncovered squares × 3 400 candidates at R = 10 km would take ~23 s to
+the embedded region's 1 900 uncovered squares × 3 400 candidates at R = 10 km would take ~23 s to
 build). :func:`suggest_mclp` builds the same formulation on spopt's ``MCLP`` object with
 only the candidates within R of each square in its row (a few hundred thousand terms).
 A test checks that both give the same optimum on small instances.
@@ -479,7 +479,7 @@ class _NearPairs:
 
     Why: a person is never served from farther than their existing unit, so a candidate
     farther than that can neither save them anything nor take them over. With units
-    open that is a small share of all pairs (1,2 of 13 million for Halland with the 14
+    open that is a small share of all pairs (1,2 of 13 million for the embedded grid with the 14
     OSM units), and every pass is a bincount over those pairs instead of a pass over
     the whole matrix. Same interface and the same sums as :class:`_Distances`; used only
     when every square has a unit (d0 finite) and the pairs fit :data:`MAX_MATRIX_CELLS`.
@@ -611,7 +611,7 @@ def _greedy(D: _Distances, prob: _Problem, p: int, first: int | None = None) -> 
 
 #: Work budget for restarts, in candidate × square cells read (about half a second on
 #: the 2-core machine): small instances get up to :data:`MAX_RESTARTS` restarts,
-#: Halland's grid none or one.
+#: the embedded region's grid none or one.
 RESTART_CELLS = 60_000_000
 MAX_RESTARTS = 24
 
@@ -692,7 +692,7 @@ def suggest_pmedian(
     candidate while that lowers the total, to a local optimum (Teitz & Bart); then, within
     a fixed work budget, the same from other greedy starts (see
     :func:`_pmedian_heuristic`). In the tests it met the exact optimum
-    (:func:`pmedian_exact`) on every one of 20 random small instances, and on Halland's
+    (:func:`pmedian_exact`) on every one of 20 random small instances, and on the embedded region's
     grid (p = 1, 3, 5, 10, with and without units) it equalled a run with 24 restarts; it
     is labelled a heuristic all the same. ``gain`` is the drop in the weighted mean km
     that each site adds in rank order (NaN for the first site when no unit exists: there
