@@ -29,6 +29,9 @@ KEY_BEF_AR = "nv_bef_ar"
 KEY_TG_KPI = "nv_tg_kpi"
 KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review
 
+# ---------------------------------------------------------------- sign-in (naravard.ui.auth)
+KEY_AUTH_ACCESS = "nv_auth_atkomst"  # the signed-in person's store.access.Access
+
 # ---------------------------------------------------------------- Swedish number input
 # A number input (ui.widgets.number_input) keeps its value under its own key, the text
 # the person typed under key + NUM_TEXT, and a pending Swedish error under key + NUM_ERROR.
