@@ -1582,7 +1582,7 @@ class ScenarioStore:
         self._require_group(group)
 
         def op(conn: sqlite3.Connection) -> SavedAnswer:
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             _check_answer_unique(conn, group, theme, question, None)
             _check_room_in(conn, "dialog_answer", group, MAX_ANSWERS_PER_GROUP, "svar")
             now = self._clock()
@@ -1653,7 +1653,7 @@ class ScenarioStore:
                     f"{str(when)[:16].replace('T', ' ')} UTC). Din ändring har inte sparats; din text finns kvar i "
                     "formuläret. Läs det nya svaret och spara igen.",
                 )
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             conn.execute(
                 "UPDATE dialog_answer SET position = ?, notes = ?, author = ?, scenario_id = ?, version = version + 1,"
                 " updated_at = ? WHERE id = ?",
@@ -2306,13 +2306,14 @@ def _check_author(author: object) -> str:
     return _check_text(author, "author", "Namnet på den som skriver", MAX_AUTHOR_CHARS, required=True)
 
 
-def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str) -> None:
-    """A linked scenario must be live and the group's own."""
+def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str, access: Access) -> None:
+    """A linked scenario must be live and the group's own (one of a group ``access``
+    may not use is reported as missing)."""
     if scenario_id is None:
         return
     row = conn.execute(f"SELECT grp_key FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
-    if row is None:
-        raise _not_found(scenario_id)
+    if row is None or (row[0] != _key(group) and not access.can_use_group(row[0])):
+        raise _not_found(scenario_id)  # another group's, which this access may not see: as if missing
     if row[0] != _key(group):
         raise StoreInvalidError(
             f"scenario {scenario_id} belongs to another group",
