@@ -264,10 +264,16 @@ def _migrate_6_rows(conn: Any) -> None:
     (a repeated name gets its old id appended: names are unique per kind from now on),
     and every audit line gets the key of its group, so a person's view of the log can
     be filtered in SQL."""
+    def whole(*texts: object) -> bool:  # a damaged row (lone surrogates) cannot be copied as text
+        return all(isinstance(t, str) and not any("\ud800" <= c <= "\udfff" for c in t) for t in texts)
+
     if _has_table(conn, "register"):
         taken: set[str] = set()
         for rid, name, source, saved_at, count, text, digest in conn.execute(
                 "SELECT id, name, source, saved_at, row_count, csv, sha256 FROM register ORDER BY id").fetchall():
+            if not whole(name, source, saved_at, text, digest):
+                log.warning("register %s is damaged; it stays in the register table and is not published", rid)
+                continue
             shown = name if _key(name) not in taken else f"{name} ({rid})"
             taken.add(_key(shown))
             conn.execute(
@@ -276,7 +282,7 @@ def _migrate_6_rows(conn: Any) -> None:
                 (REGISTER_KIND, shown, _key(shown), source, count, text, digest, saved_at),
             )
     for (grp,) in conn.execute("SELECT DISTINCT grp FROM audit_log").fetchall():
-        if grp:
+        if grp and whole(grp):
             conn.execute("UPDATE audit_log SET grp_key = ? WHERE grp = ?", (_key(grp), grp))
 
 # Migration i brings the schema from version i to i + 1.
