@@ -1762,9 +1762,13 @@ class ScenarioStore:
         limited = not (acc.open or acc.is_admin)
         if limited:
             scope, scope_params = self._item_scope()
-            own = "actor = ? AND item_type = 'workgroup' AND action IN ('sign_in', 'sign_in_failed')"
+            # own sign-ins: by this name, into a group this person holds a role in (a
+            # namesake's sign-ins elsewhere are not theirs to see)
+            keys = sorted(acc.roles)
+            own = ("actor = ? AND item_type = 'workgroup' AND action IN ('sign_in', 'sign_in_failed')"
+                   f" AND grp_key IN ({', '.join('?' * len(keys))})" if keys else "1 = 0")
             where += f" AND ((1 = 1{scope}) OR ({own}))"
-            params = (*params, *scope_params, _actor(acc.user))
+            params = (*params, *scope_params, *((_actor(acc.user), *keys) if keys else ()))
 
         def op(conn: sqlite3.Connection) -> list[tuple]:
             if not _has_table(conn, "audit_log") or (limited and not _has_column(conn, "audit_log", "grp_key")):
