@@ -80,7 +80,7 @@ _lists: dict[str, tuple[float, PublishedList]] = {}  # store identity → (monot
 _lists_lock = threading.Lock()
 
 
-def _store_identity() -> str:
+def store_identity() -> str:
     """Which database a list or a version belongs to (tests and replicas switch it)."""
     url = os.environ.get("NARAVARD_DATABASE_URL", "").strip()
     return url or os.environ.get("NARAVARD_STORE") or "default"
@@ -97,7 +97,7 @@ def published_list() -> PublishedList:
     the store cannot be read, the last list read (with the store's Swedish message)."""
     from naravard.store import StoreError
 
-    ident = _store_identity()
+    ident = store_identity()
     now = time.monotonic()
     with _lists_lock:
         kept = _lists.get(ident)
@@ -122,7 +122,7 @@ def published_list() -> PublishedList:
 def forget_published_list() -> None:
     """Read the list again on the next run (after this process published or withdrew)."""
     with _lists_lock:
-        _lists.pop(_store_identity(), None)
+        _lists.pop(store_identity(), None)
 
 
 # A version's content never changes (the store refuses an UPDATE), so it is cached by
@@ -136,7 +136,7 @@ def _version_content(identity: str, version_id: int, _store) -> str:
 def version_content(info) -> str:
     """The content of a published version (cached, see :func:`_version_content`);
     raises the store's error if it was never read and cannot be read now."""
-    return _version_content(_store_identity(), int(info.id), _reading_store())
+    return _version_content(store_identity(), int(info.id), _reading_store())
 
 
 def version_choice(kind: str) -> int | None:

@@ -236,7 +236,7 @@ def publish_form(name: str, raw: bytes, filename: str) -> None:
         st.markdown("**Publicera för alla**")
         st.caption(
             "En publicerad version kan väljas av alla användare och blir förval för dem som inte har valt någon "
-            "annan. Den ändras aldrig; den kan dras tillbaka men inte skrivas över."
+            "annan. Den ändras aldrig; den kan återkallas men inte skrivas över."
         )
         st.text_input("Namn på versionen", max_chars=80, key=KEY_PUBLISH_NAME,
                       help="Till exempel prognosens namn och år. Ett namn kan bara användas en gång per tabell.")
@@ -287,7 +287,7 @@ def _withdraw(kind: str, version_id: int) -> None:
     st.session_state.pop(KEY_WITHDRAW_PENDING, None)
     store = auth.bound_store()
     if store is None:
-        _say("error", "Lagringen kan inte öppnas; inget har dragits tillbaka.")
+        _say("error", "Lagringen kan inte öppnas; inget har återkallats.")
         return
     try:
         store.withdraw_data_version(version_id)
@@ -297,21 +297,20 @@ def _withdraw(kind: str, version_id: int) -> None:
     data.forget_published_list()
     if data.version_choice(kind) == version_id:
         data.set_version_choice(kind, None)
-    _say("success", "Versionen är tillbakadragen. Den kan inte längre väljas; den som använder den får den nyaste "
-                    "publicerade versionen eller de inbäddade data.")
+    _say("success", "Versionen är återkallad och kan inte längre väljas.")
 
 
 def _withdraw_controls(kind: str, chosen) -> None:
     pending = st.session_state.get(KEY_WITHDRAW_PENDING)
     if pending == (kind, chosen.id):
-        st.warning(fmt.as_text(f"Dra tillbaka {publishing.label_sv(chosen)} för alla användare?"),
+        st.warning(fmt.as_text(f"Återkalla {publishing.label_sv(chosen)} för alla användare? Den kan sedan inte väljas; den som använder den får den nyaste publicerade versionen eller de inbäddade data."),
                    icon=":material/warning:")
         a, b = st.columns(2)
-        a.button("Ja, dra tillbaka", key=KEY_WITHDRAW_CONFIRM, on_click=_withdraw, args=(kind, chosen.id),
+        a.button("Ja, återkalla", key=KEY_WITHDRAW_CONFIRM, on_click=_withdraw, args=(kind, chosen.id),
                  type="primary")
         b.button("Avbryt", key=KEY_WITHDRAW_CANCEL, on_click=_withdraw_cancel)
     else:
-        st.button("Dra tillbaka versionen", key=KEY_WITHDRAW_PREFIX + kind, on_click=_withdraw_ask,
+        st.button("Återkalla versionen", key=KEY_WITHDRAW_PREFIX + kind, on_click=_withdraw_ask,
                   args=(kind, chosen.id), icon=":material/undo:")
 
 

@@ -34,10 +34,10 @@ KEY_PUBLISH_SOURCE = "nv_publicera_kalla"
 KEY_PUBLISH_NOTE = "nv_publicera_not"
 KEY_PUBLISH = "nv_publicera"
 KEY_PUBLISH_MESSAGES = "nv_publicera_meddelanden"  # [(kind, Swedish text)] from the publish/withdraw callbacks
-KEY_WITHDRAW_PREFIX = "nv_dra_tillbaka_"  # + kind: "Dra tillbaka" beside a chosen version
-KEY_WITHDRAW_PENDING = "nv_dra_tillbaka_vantar"  # (kind, version id) awaiting confirmation
-KEY_WITHDRAW_CONFIRM = "nv_dra_tillbaka_ja"
-KEY_WITHDRAW_CANCEL = "nv_dra_tillbaka_nej"
+KEY_WITHDRAW_PREFIX = "nv_aterkalla_"  # + kind: "Återkalla versionen" beside a chosen version
+KEY_WITHDRAW_PENDING = "nv_aterkalla_vantar"  # (kind, version id) awaiting confirmation
+KEY_WITHDRAW_CONFIRM = "nv_aterkalla_ja"
+KEY_WITHDRAW_CANCEL = "nv_aterkalla_nej"
 
 
 def data_version_key(kind: str) -> str:
