@@ -286,6 +286,17 @@ def register_in_use(ds=None) -> RegisterInUse | None:
     return stored_register(ds)
 
 
+def _store():
+    """The store, or None if it cannot be opened (the Scenario page says why; here a
+    missing store only means no register can be published from this page)."""
+    from naravard.store import StoreError, open_store
+
+    try:
+        return open_store()
+    except StoreError:
+        return None
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _validated_stored(path: str | None, overrides, identity: str, version_id: int, _info, _content: str, _ds):
     """A published register validated against the data in use, once per version and
