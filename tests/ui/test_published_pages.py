@@ -79,7 +79,8 @@ def go(at: AppTest, page: str) -> AppTest:
 
 
 def texts(elements) -> str:
-    return fmt.plain(" ".join(str(e.value) for e in elements))
+    """The elements' text as a reader sees it (without Markdown's escapes)."""
+    return fmt.plain(" ".join(str(e.value) for e in elements)).replace("\\", "")
 
 
 def upload_variant(at: AppTest) -> None:
