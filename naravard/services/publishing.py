@@ -25,15 +25,13 @@ from typing import Any
 from naravard.services.import_tables import IMPORTABLE
 from naravard.services.importing import ImportReport, check_import
 from naravard.sources.dataset import Dataset, Source
-from naravard.store.sqlite import StoreInvalidError
+from naravard.store.sqlite import MAX_NOTE_CHARS, MAX_SOURCE_CHARS, StoreInvalidError
 
 #: The publishing kind of the unit register (the Geografi page's "enheter").
 KIND_REGISTER = "enheter"
 #: Every kind that may be published: the importable tables and the unit register.
 KINDS: tuple[str, ...] = (*IMPORTABLE, KIND_REGISTER)
-#: Longest source and note texts the form accepts (the store enforces its own limits too).
-MAX_SOURCE_CHARS = 300
-MAX_NOTE_CHARS = 1000
+# The forms' limits are the store's (MAX_SOURCE_CHARS, MAX_NOTE_CHARS), re-exported.
 
 
 def kind_title_sv(kind: str) -> str:
@@ -156,6 +154,8 @@ def by_kind(versions) -> dict[str, list]:
 
 __all__ = [
     "KINDS",
+    "MAX_NOTE_CHARS",
+    "MAX_SOURCE_CHARS",
     "KIND_REGISTER",
     "by_kind",
     "date_of",

@@ -300,7 +300,8 @@ def _withdraw(kind: str, version_id: int) -> None:
     _say("success", "Versionen är återkallad och kan inte längre väljas.")
 
 
-def _withdraw_controls(kind: str, chosen) -> None:
+def withdraw_controls(kind: str, chosen) -> None:
+    """"Återkalla versionen" (for a planner), asking first."""
     pending = st.session_state.get(KEY_WITHDRAW_PENDING)
     if pending == (kind, chosen.id):
         st.warning(fmt.as_text(f"Återkalla {publishing.label_sv(chosen)} för alla användare? Den kan sedan inte väljas; den som använder den får den nyaste publicerade versionen eller de inbäddade data."),
@@ -352,6 +353,6 @@ def data_versions_section(ds: Dataset) -> None:
                 st.warning("Den valda versionen kan inte läsas just nu; de inbäddade data används.",
                            icon=":material/warning:")
             if auth.current_access().can_publish and not listing.unavailable_sv:
-                _withdraw_controls(kind, chosen)
+                withdraw_controls(kind, chosen)
     if listing.unavailable_sv:
         st.warning(fmt.as_text(unavailable_text(listing, in_use)), icon=":material/cloud_off:")

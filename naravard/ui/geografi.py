@@ -606,6 +606,7 @@ def _keep(report) -> None:
 def store_section(reg: RegisterInUse | None, report) -> None:
     """"Spara för alla användare" (planerare only): a checked upload is published as a
     register version, which becomes every user's default (the newest published)."""
+    from naravard.services.publishing import MAX_SOURCE_CHARS
     from naravard.ui import auth
     from naravard.ui.state import KEY_GEO_REG_NAME, KEY_GEO_REG_NOTE, KEY_GEO_REG_SAVE, KEY_GEO_REG_SOURCE
 
@@ -622,10 +623,10 @@ def store_section(reg: RegisterInUse | None, report) -> None:
     st.text_input("Namn på registret", max_chars=80, key=KEY_GEO_REG_NAME,
                   help="Till exempel enhetslistans namn och månad. Det senast sparade registret är förval för alla.")
     if KEY_GEO_REG_SOURCE not in st.session_state and report.source_label:
-        st.session_state[KEY_GEO_REG_SOURCE] = report.source_label
-    st.text_input("Källa", max_chars=300, key=KEY_GEO_REG_SOURCE,
+        st.session_state[KEY_GEO_REG_SOURCE] = report.source_label[:MAX_SOURCE_CHARS]
+    st.text_input("Källa", max_chars=MAX_SOURCE_CHARS, key=KEY_GEO_REG_SOURCE,
                   help="Vem som har tagit fram registret (till exempel vårdvalets enhetslista och månad). Krävs.")
-    st.text_input("Not (valfri)", max_chars=300, key=KEY_GEO_REG_NOTE)
+    st.text_input("Not (valfri)", max_chars=300, key=KEY_GEO_REG_NOTE)  # one line here; the store allows more
     st.button("Spara för alla användare", key=KEY_GEO_REG_SAVE, on_click=_keep, args=(report,),
               icon=":material/cloud_upload:")
 
@@ -635,11 +636,14 @@ def register_version_choice(reg: RegisterInUse | None) -> None:
     loaded its own (default the newest); "Inget publicerat register" turns it off.
     When the database cannot be reached, says so and which register is still in use."""
     from naravard.services.publishing import KIND_REGISTER
-    from naravard.ui import cache
-    from naravard.ui.data_import import version_select
+    from naravard.ui import auth, cache
+    from naravard.ui.data_import import publish_messages, version_select, withdraw_controls
 
     listing = cache.published_list()
-    version_select(KIND_REGISTER, "Registerversion", "Inget publicerat register", listing)
+    publish_messages()
+    chosen = version_select(KIND_REGISTER, "Registerversion", "Inget publicerat register", listing)
+    if chosen is not None and auth.current_access().can_publish and not listing.unavailable_sv:
+        withdraw_controls(KIND_REGISTER, chosen)
     if listing.unavailable_sv:
         using = f"Registret {reg.label_sv} används fortfarande." if reg is not None else "Inget publicerat register används."
         st.warning(fmt.as_text(f"Databasen kan inte nås just nu ({listing.unavailable_sv.rstrip('.')}). {using}"),

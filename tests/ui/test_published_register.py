@@ -90,6 +90,13 @@ def test_a_planner_publishes_the_register_and_another_session_uses_it(store):
 
     reader = run(READER)  # another person's session: the newest published register
     assert in_use(reader) == f"stored|{label}|14"
+    assert not [b for b in reader.button if b.key == keys.KEY_WITHDRAW_PREFIX + publishing.KIND_REGISTER]
+
+    at.button(key=keys.KEY_WITHDRAW_PREFIX + publishing.KIND_REGISTER).click().run()  # the planner withdraws it
+    at.button(key=keys.KEY_WITHDRAW_CONFIRM).click().run()
+    assert not at.exception and any("återkallad" in s.value for s in at.success)
+    assert in_use(at) == "none" and store.list_data_versions() == []
+    assert in_use(run(READER)) == "none"
 
 
 def test_the_register_version_choice_default_newest_none_and_withdrawn(store):
