@@ -110,8 +110,8 @@ def published_list() -> PublishedList:
     except StoreError as e:
         last = kept[1] if kept is not None else PublishedList()
         stale = PublishedList(last.versions, e.message_sv, last.read_at)
-        with _lists_lock:  # try again after a short while, not on every rerun
-            _lists[ident] = (now - LIST_TTL_S + min(5.0, LIST_TTL_S), stale)
+        with _lists_lock:  # try again after LIST_TTL_S, not on every rerun (a dead server may take seconds to answer)
+            _lists[ident] = (now, stale)
         return stale
     fresh = PublishedList(versions, "", time.time())
     with _lists_lock:
@@ -123,6 +123,7 @@ def forget_published_list() -> None:
     """Read the list again on the next run (after this process published or withdrew)."""
     with _lists_lock:
         _lists.pop(store_identity(), None)
+        _failed.clear()
 
 
 # A version's content never changes (the store refuses an UPDATE), so it is cached by
@@ -133,10 +134,27 @@ def _version_content(identity: str, version_id: int, _store) -> str:
     return str(_store.get_data_version(version_id).content)
 
 
+_failed: dict[tuple[str, int], tuple[float, Exception]] = {}  # (store, id) → (monotonic time, the store's error)
+
+
 def version_content(info) -> str:
     """The content of a published version (cached, see :func:`_version_content`);
-    raises the store's error if it was never read and cannot be read now."""
-    return _version_content(store_identity(), int(info.id), _reading_store())
+    raises the store's error if it was never read and cannot be read now. A failed
+    read is not tried again for :data:`LIST_TTL_S` seconds: a page asks for the data
+    several times per run, and a stopped database must not be waited for each time."""
+    from naravard.store import StoreError
+
+    key = (store_identity(), int(info.id))
+    with _lists_lock:
+        failed = _failed.get(key)
+    if failed is not None and time.monotonic() - failed[0] < LIST_TTL_S:
+        raise failed[1]
+    try:
+        return _version_content(key[0], key[1], _reading_store())
+    except StoreError as e:
+        with _lists_lock:
+            _failed[key] = (time.monotonic(), e)
+        raise
 
 
 def version_choice(kind: str) -> int | None:

@@ -216,3 +216,18 @@ def test_a_stopped_database_keeps_the_version_already_read(store, monkeypatch):
 
     fresh = app(READER, BEF)  # a new session of the same process: the last list read and the cached content
     assert kungsbacka_2030(fresh)[0] == "90 950"
+
+
+def test_a_database_unreachable_from_the_start_leaves_the_embedded_data_and_says_so(store, monkeypatch):
+    publishing.publish_import(store, load_dataset(), "befolkning", variant_file(), "v.csv", "HSU-2023 till 2030", DECK)
+
+    def stopped(*args, **kwargs):
+        raise StoreUnavailableError("the database is not reachable", "Databasen går inte att nå just nu.")
+
+    monkeypatch.setattr(ScenarioStore, "list_data_versions", stopped)
+    cache.forget_published_list()  # this process has never read the list
+    at = app(READER, LADDA)
+    assert "Databasen kan inte nås just nu (Databasen går inte att nå just nu). De inbäddade data används" in texts(
+        at.warning)
+    go(at, BEF)
+    assert kungsbacka_2030(at)[0] == "86 449"
