@@ -231,3 +231,13 @@ def test_a_database_unreachable_from_the_start_leaves_the_embedded_data_and_says
         at.warning)
     go(at, BEF)
     assert kungsbacka_2030(at)[0] == "86 449"
+
+
+def test_a_published_name_and_source_are_shown_as_text(store):
+    """A planner's words in the Källa line never become a link or an image (Markdown)."""
+    name, source = "Prognos ![x](http://tracker.example/p.png)", "[Klicka](javascript:alert(1)) <b>SCB</b>"
+    publishing.publish_import(store, load_dataset(), "befolkning", variant_file(), "v.csv", name, source)
+    at = app(READER, BEF)
+    [line] = [c.value for c in at.caption if c.value.startswith("Källa: Publicerad version")]
+    assert fmt.markdown_escape(name) in line and fmt.markdown_escape(source) in line
+    assert "](" not in line.replace("\\](", "")  # every bracket escaped: no link, no image
