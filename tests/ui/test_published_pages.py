@@ -241,3 +241,48 @@ def test_a_published_name_and_source_are_shown_as_text(store):
     [line] = [c.value for c in at.caption if c.value.startswith("Källa: Publicerad version")]
     assert fmt.markdown_escape(name) in line and fmt.markdown_escape(source) in line
     assert "](" not in line.replace("\\](", "")  # every bracket escaped: no link, no image
+
+
+@pytest.fixture
+def pg(tmp_path, monkeypatch):
+    """A throw-away PostgreSQL (tests/store/conftest.py's Cluster) as the app's database,
+    in groups mode; yields the cluster so a test can stop it."""
+    import os
+
+    if os.environ.get("NARAVARD_TEST_POSTGRES", "").strip() == "0":
+        pytest.skip("NARAVARD_TEST_POSTGRES=0: the postgres tests are switched off explicitly")
+    from naravard.store.postgres import close_pools
+    from tests.store.conftest import Cluster
+
+    cluster = Cluster()
+    try:
+        monkeypatch.setenv("NARAVARD_DATABASE_URL", cluster.new_database())
+        monkeypatch.setenv("NARAVARD_ACCESS", "groups")
+        monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
+        yield cluster
+    finally:
+        close_pools()
+        cluster.remove()
+
+
+def test_postgresql_stopped_while_the_app_runs_keeps_the_published_version(pg):
+    """The issue's fault case on the real backend: the server is stopped (pg_ctl stop)
+    between two runs; the version already read stays in use and Ladda data says the
+    database cannot be reached (the store's own Swedish message)."""
+    from naravard.store import open_store
+
+    publishing.publish_import(open_store(), load_dataset(), "befolkning", variant_file(), "v.csv", "HSU-2023 till 2030",
+                              DECK)
+    at = app(READER, BEF)
+    assert kungsbacka_2030(at)[0] == "90 950"
+    pg.stop()
+    for ident, (read, listing) in list(cache._lists.items()):  # as if LIST_TTL_S had passed since the last read
+        cache._lists[ident] = (read - cache.LIST_TTL_S - 1, listing)
+    go(at, LADDA)  # asks the stopped server once (its pool waits a few seconds), then keeps the last list
+    warning = texts(at.warning)
+    assert "Databasen kan inte nås just nu (Databasen går inte att nå just nu" in warning
+    assert "Folkmängd per kommun (historik och prognos): Publicerad version ”HSU-2023 till 2030”" in warning
+    go(at, BEF)
+    assert kungsbacka_2030(at)[0] == "90 950"
+    assert "Publicerad version ”HSU-2023 till 2030”" in texts(at.caption)
