@@ -10,7 +10,7 @@ ds = ui.dataset()
 
 st.title("Om data")
 st.markdown(
-    "Alla siffror i verktyget kommer från tabellerna nedan, från en fil du själv laddar in, "
+    "Alla siffror i verktyget kommer från tabellerna nedan, från en dataversion som en planerare har publicerat, från en fil du själv laddar in, "
     "eller från ett antagande som syns och kan ändras. Värden som källan anger som *ca* är "
     "markerade som ungefärliga. Inga siffror är påhittade."
 )

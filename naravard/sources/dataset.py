@@ -49,11 +49,14 @@ class Source:
     title: str
     publisher: str
     date: str
+    # A citation worded differently from "title, publisher, date" (a published data
+    # version says "Publicerad version ”NAMN” (datum, källa)"); empty for the manifest's.
+    cite: str = ""
 
     @property
     def citation(self) -> str:
         """Short Swedish citation for a chart's "Källa:" line."""
-        return f"{self.title}, {self.publisher}, {self.date}"
+        return self.cite or f"{self.title}, {self.publisher}, {self.date}"
 
 
 @dataclass(frozen=True)
@@ -585,9 +588,16 @@ def post_process(name: str, df: pd.DataFrame) -> pd.DataFrame:
 # every chart built from such a table then cites this instead of the manifest's source.
 USER_SOURCE = Source("EGEN", "Egen data (inläst fil)", "användaren", "denna session")
 USER_FILE_SUFFIX = " (egen data)"
+# File suffix of a table replaced by a planner's published data version (the bytes
+# are an override like a session import; ``published`` names its source).
+PUBLISHED_FILE_SUFFIX = " (publicerad version)"
 
 
-def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, bytes] | None = None) -> Dataset:
+def load_dataset(
+    data_dir: Path | str | None = None,
+    overrides: Mapping[str, bytes] | None = None,
+    published: Mapping[str, Source] | None = None,
+) -> Dataset:
     """Read and validate every table of the manifest in ``data_dir``.
 
     ``overrides`` maps table names to the raw bytes of a user's file that replaces
@@ -596,6 +606,11 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
     and separator, decimal commas, or an .xlsx workbook), then checked by the same schema and consistency rules; the
     table's info then names the file ``<file> (egen data)`` and cites
     :data:`USER_SOURCE`. Names not in the manifest are ignored.
+
+    ``published`` names, for some of the ``overrides``, the published data version
+    their bytes are (naravard.services.publishing): such a table is read exactly like
+    a user's file but cites that version's :class:`Source` and is named
+    ``<file> (publicerad version)``.
 
     Raises :class:`DataError` only when the manifest itself is missing or broken;
     problems with single tables are collected in ``Dataset.problems``.
@@ -620,9 +635,16 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
 
     user = {n: b for n, b in (overrides or {}).items() if n in info}
     if user:
-        sources.setdefault(USER_SOURCE.key, USER_SOURCE)
+        if set(user) - set(published or {}):
+            sources.setdefault(USER_SOURCE.key, USER_SOURCE)
         for n in user:
             ti = info[n]
+            pub = (published or {}).get(n)
+            if pub is not None:
+                sources.setdefault(pub.key, pub)
+                notes = f"Ersatt av en publicerad dataversion: {pub.citation}."
+                info[n] = TableInfo(n, ti.file + PUBLISHED_FILE_SUFFIX, pub.key, pub.date, ti.title, notes)
+                continue
             notes = "Ersatt av en fil som du har laddat in i den här sessionen."
             info[n] = TableInfo(n, ti.file + USER_FILE_SUFFIX, USER_SOURCE.key, "enligt din fil", ti.title, notes)
 
@@ -634,7 +656,7 @@ def load_dataset(data_dir: Path | str | None = None, overrides: Mapping[str, byt
                 raise DataError(ti.file, f"unknown source key {ti.source!r}", f"okänd källa {ti.source}")
             if name in user:
 
-                df = validate_table(name, read_user_table(user[name], ti.file, prefer=(name, Path(ti.file.removesuffix(USER_FILE_SUFFIX)).stem))[0], ti.file)
+                df = validate_table(name, read_user_table(user[name], ti.file, prefer=(name, Path(ti.file.removesuffix(USER_FILE_SUFFIX).removesuffix(PUBLISHED_FILE_SUFFIX)).stem))[0], ti.file)
                 raw[name] = df
                 ds.tables[name] = post_process(name, df)
                 continue

@@ -25,8 +25,10 @@ from naravard.ui.cache import (  # noqa: F401
     require,
     scenario_inputs,
     scenario_store,
+    session_imports,
 )
 from naravard.ui.data_import import cross_table_notes, import_section, own_data_status  # noqa: F401
+from naravard.ui.data_import import data_versions_section  # noqa: F401
 from naravard.ui.chrome import PAGES, PageSpec, page_title, sidebar, variant  # noqa: F401
 from naravard.ui.frame import PAGE_ERROR_SV, ensure_frame, run_page  # noqa: F401
 from naravard.ui.notfound import navigation_pages  # noqa: F401

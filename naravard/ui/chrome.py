@@ -8,7 +8,7 @@ import streamlit as st
 
 from naravard.model import population
 from naravard.sources.dataset import Dataset
-from naravard.ui.cache import data_overrides, session_dataset
+from naravard.ui.cache import session_dataset, session_imports
 from naravard.ui.state import KEY_VARIANT
 from naravard.views import ladda_data as view_import
 
@@ -84,7 +84,7 @@ def sidebar(ds: Dataset, url_path: str = "") -> None:
             "Valet gäller alla sidor, också Scenario.",
         )
         st.markdown(population.forecasts(ds)[variant(ds)].description_sv)
-        own = view_import.own_titles(ds, [name for name, _ in data_overrides()])
+        own = view_import.own_titles(ds, [name for name, _ in session_imports()])
         if own:
             st.info(
                 view_import.own_data_text(own) + " Sidan Ladda data återställer den inbäddade datan.",

@@ -15,7 +15,8 @@ steps back through :data:`~naravard.ui.state.KEY_GEO_HISTORY`.
 
 **The register in use** is, in order: the one this session chose (an upload, or the
 example that a user loads on purpose, labelled as incomplete on every figure it
-feeds), else the latest one a planner kept for all users (the store), else none. Ids
+feeds), else the published register version the session chose (kind "enheter" of
+naravard.services.publishing; default the newest, like a published table), else none. Ids
 named by a link or a saved scenario are checked against it
 (:func:`~naravard.model.geo.changes.check_changes`).
 """
@@ -278,7 +279,7 @@ def checked_changes(register: RegisterInUse | None) -> tuple[UnitChange, ...]:
 
 
 def register_in_use(ds=None) -> RegisterInUse | None:
-    """The session's register, else the latest one kept for all users, else None."""
+    """The session's register, else the chosen published one (default the newest), else None."""
     reg = st.session_state.get(KEY_GEO_REGISTER)
     if isinstance(reg, RegisterInUse):
         return reg
@@ -287,7 +288,7 @@ def register_in_use(ds=None) -> RegisterInUse | None:
 
 def _store():
     """The store, or None if it cannot be opened (the Scenario page says why; here a
-    missing store only means no kept register)."""
+    missing store only means no register can be published from this page)."""
     from naravard.store import StoreError, open_store
 
     try:
@@ -297,42 +298,39 @@ def _store():
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _validated_stored(path: str | None, overrides, register_id: int, saved_at: str, _store, _ds):
-    """The kept register validated against the data in use, once per register and data:
-    (RegisterInUse or None, Swedish problems)."""
-    from naravard.services import units as register_service
+def _validated_stored(path: str | None, overrides, identity: str, version_id: int, _info, _content: str, _ds):
+    """A published register validated against the data in use, once per version and
+    data (a version never changes): (RegisterInUse or None, Swedish problems)."""
+    from naravard.services import publishing
 
-    cur = register_service.current_register(_store, _ds, data_dir=path)
-    if cur is None:
-        return None, ()
-    if cur.frame is None:
-        return None, tuple(cur.problems_sv)
-    return RegisterInUse.of(cur.frame, cur.label_sv, "", KIND_STORED), ()
+    frame, label, problems = publishing.register_from_version(_info, _content, _ds, path)
+    if frame is None:
+        return None, tuple(problems)
+    return RegisterInUse.of(frame, label, "", KIND_STORED), ()
 
 
 def stored_register(ds=None) -> RegisterInUse | None:
-    """The latest register a planner kept for all users (the store), validated again
-    against the data in use, or None (none kept, the store unreadable, or the kept one
-    no longer fits the data: then the Geografi page says why)."""
+    """The published register this session uses (its choice, default the newest),
+    validated again against the data in use, or None (none published or chosen, the
+    store unreadable and the version never read here, or it no longer fits the data:
+    then the Geografi page says why). A version once read stays usable while the
+    database is stopped (ui.cache keeps it)."""
+    from naravard.services.publishing import KIND_REGISTER
     from naravard.store import StoreError
-    from naravard.ui.cache import data_overrides, session_dataset
+    from naravard.ui import cache
 
-    store = _store()
-    if store is None:
+    info = cache.chosen_version(KIND_REGISTER)
+    if info is None:
         return None
-    try:
-        latest = store.latest_register()
-    except StoreError:
-        return None
-    if latest is None:
-        return None
-    ds = ds if ds is not None else session_dataset()
+    ds = ds if ds is not None else cache.session_dataset()
     if ds is None:
         return None
     try:
-        reg, problems = _validated_stored(_path(), data_overrides(), latest.id, latest.saved_at, store, ds)
+        content = cache.version_content(info)
     except StoreError:
         return None
+    reg, problems = _validated_stored(_path(), cache.data_overrides(), cache.store_identity(), int(info.id), info,
+                                      content, ds)
     if problems:
         st.session_state[KEY_GEO_STORED_PROBLEMS] = problems
     return reg
@@ -458,6 +456,8 @@ def register_section(ds) -> RegisterInUse | None:
 
     reg = register_in_use(ds)
     register_status(reg)
+    if reg is None or reg.kind == KIND_STORED:
+        register_version_choice(reg)
     for p in st.session_state.pop(KEY_GEO_STORED_PROBLEMS, ()):
         st.warning(fmt.as_text(p), icon=":material/warning:")
     with st.expander("Enhetsregister: ladda upp, mall och exempel", expanded=reg is None, icon=":material/upload_file:"):
@@ -579,30 +579,41 @@ def matrix_section(reg: RegisterInUse) -> None:
 
 
 def _keep(report) -> None:
-    """Callback of "Spara för alla användare": keep the checked upload in the store."""
-    from naravard.services import units as register_service
+    """Callback of "Spara för alla användare": publish the checked upload as a register
+    version (kind "enheter"); the store refuses anyone but a planerare."""
+    from naravard.services import publishing
     from naravard.store import StoreError
-    from naravard.ui.state import KEY_GEO_REG_NAME
+    from naravard.ui import auth, cache
+    from naravard.ui.state import KEY_GEO_REG_NAME, KEY_GEO_REG_NOTE, KEY_GEO_REG_SOURCE
 
-    store = _store()
+    store = auth.bound_store()
     if store is None:
         say("error", "Lagringen kan inte öppnas; registret sparades inte.")
         return
     try:
-        saved = register_service.keep_register(store, report, st.session_state.get(KEY_GEO_REG_NAME, ""))
+        saved = publishing.publish_register(store, report, st.session_state.get(KEY_GEO_REG_NAME, ""),
+                                            st.session_state.get(KEY_GEO_REG_SOURCE, ""),
+                                            st.session_state.get(KEY_GEO_REG_NOTE, ""))
     except StoreError as e:
         say("error", e.message_sv)
         return
-    st.session_state.pop(KEY_GEO_REGISTER, None)  # the kept one is now everyone's, this session's too
+    cache.forget_published_list()
+    cache.set_version_choice(publishing.KIND_REGISTER, int(saved.id))
+    st.session_state.pop(KEY_GEO_REGISTER, None)  # the published one is now everyone's, this session's too
     say("success", f"Registret är sparat för alla användare som ”{saved.name}” ({fmt.number(saved.rows)} enheter).")
 
 
 def store_section(reg: RegisterInUse | None, report) -> None:
-    """"Spara för alla användare": a checked upload can be kept in the store, where it
-    becomes the register every user sees (the newest kept one)."""
-    from naravard.ui.state import KEY_GEO_REG_NAME, KEY_GEO_REG_SAVE
+    """"Spara för alla användare" (planerare only): a checked upload is published as a
+    register version, which becomes every user's default (the newest published)."""
+    from naravard.services.publishing import MAX_SOURCE_CHARS
+    from naravard.ui import auth
+    from naravard.ui.state import KEY_GEO_REG_NAME, KEY_GEO_REG_NOTE, KEY_GEO_REG_SAVE, KEY_GEO_REG_SOURCE
 
     if report is None or not report.ok:
+        return
+    if not auth.current_access().can_publish:
+        st.caption("Registret gäller din session. Bara en planerare kan spara ett register för alla användare.")
         return
     store = _store()
     if store is None or getattr(store, "read_only", False):
@@ -610,9 +621,33 @@ def store_section(reg: RegisterInUse | None, report) -> None:
         return
     st.markdown("**Spara för alla användare**")
     st.text_input("Namn på registret", max_chars=80, key=KEY_GEO_REG_NAME,
-                  help="Till exempel enhetslistans namn och månad. Det senast sparade registret används av alla.")
+                  help="Till exempel enhetslistans namn och månad. Det senast sparade registret är förval för alla.")
+    if KEY_GEO_REG_SOURCE not in st.session_state and report.source_label:
+        st.session_state[KEY_GEO_REG_SOURCE] = report.source_label[:MAX_SOURCE_CHARS]
+    st.text_input("Källa", max_chars=MAX_SOURCE_CHARS, key=KEY_GEO_REG_SOURCE,
+                  help="Vem som har tagit fram registret (till exempel vårdvalets enhetslista och månad). Krävs.")
+    st.text_input("Not (valfri)", max_chars=300, key=KEY_GEO_REG_NOTE)  # one line here; the store allows more
     st.button("Spara för alla användare", key=KEY_GEO_REG_SAVE, on_click=_keep, args=(report,),
               icon=":material/cloud_upload:")
+
+
+def register_version_choice(reg: RegisterInUse | None) -> None:
+    """"Registerversion": which published register this session uses when it has not
+    loaded its own (default the newest); "Inget publicerat register" turns it off.
+    When the database cannot be reached, says so and which register is still in use."""
+    from naravard.services.publishing import KIND_REGISTER
+    from naravard.ui import auth, cache
+    from naravard.ui.data_import import publish_messages, version_select, withdraw_controls
+
+    listing = cache.published_list()
+    publish_messages()
+    chosen = version_select(KIND_REGISTER, "Registerversion", "Inget publicerat register", listing)
+    if chosen is not None and auth.current_access().can_publish and not listing.unavailable_sv:
+        withdraw_controls(KIND_REGISTER, chosen)
+    if listing.unavailable_sv:
+        using = f"Registret {reg.label_sv} används fortfarande." if reg is not None else "Inget publicerat register används."
+        st.warning(fmt.as_text(f"Databasen kan inte nås just nu ({listing.unavailable_sv.rstrip('.')}). {using}"),
+                   icon=":material/cloud_off:")
 
 
 def check_display(chk: pd.DataFrame) -> pd.DataFrame:

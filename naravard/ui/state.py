@@ -23,6 +23,28 @@ KEY_IMPORT_USE = "nv_ladda_anvand"
 KEY_IMPORT_RESET = "nv_ladda_aterstall"
 KEY_IMPORT_TEMPLATE = "nv_ladda_mall"
 KEY_IMPORT_TEMPLATE_EXCEL = "nv_ladda_mall_excel"
+# Published data versions (naravard.ui.cache, naravard.ui.data_import). The session's
+# choice per kind (table name or "enheter"): version id, or 0 for the embedded data /
+# no register; absent = the newest published version. A plain dict (not a widget), so
+# the choice holds on every page; the selectboxes are KEY_DATA_VERSION_PREFIX + kind.
+KEY_DATA_VERSIONS = "nv_dataversioner"
+KEY_DATA_VERSION_PREFIX = "nv_dataversion_"
+KEY_PUBLISH_NAME = "nv_publicera_namn"
+KEY_PUBLISH_SOURCE = "nv_publicera_kalla"
+KEY_PUBLISH_NOTE = "nv_publicera_not"
+KEY_PUBLISH = "nv_publicera"
+KEY_PUBLISH_MESSAGES = "nv_publicera_meddelanden"  # [(kind, Swedish text)] from the publish/withdraw callbacks
+KEY_WITHDRAW_PREFIX = "nv_aterkalla_"  # + kind: "Återkalla versionen" beside a chosen version
+KEY_WITHDRAW_PENDING = "nv_aterkalla_vantar"  # (kind, version id) awaiting confirmation
+KEY_WITHDRAW_CONFIRM = "nv_aterkalla_ja"
+KEY_WITHDRAW_CANCEL = "nv_aterkalla_nej"
+
+
+def data_version_key(kind: str) -> str:
+    """Session key of the "Dataversion" selectbox of one kind (table name or "enheter")."""
+    return KEY_DATA_VERSION_PREFIX + kind
+
+
 # Widgets of the pages Befolkning, Tillgänglighet and Om data.
 KEY_BEF_KOMMUNER = "nv_bef_kommuner"
 KEY_BEF_AR = "nv_bef_ar"
@@ -97,6 +119,8 @@ KEY_GEO_REG_USE = "nv_geo_register_anvand"
 KEY_GEO_REG_EXAMPLE = "nv_geo_register_exempel"
 KEY_GEO_REG_SAVE = "nv_geo_register_spara"
 KEY_GEO_REG_NAME = "nv_geo_register_namn"
+KEY_GEO_REG_SOURCE = "nv_geo_register_kalla"  # the published register's source (required)
+KEY_GEO_REG_NOTE = "nv_geo_register_not"
 KEY_GEO_REG_RESET = "nv_geo_register_aterstall"
 KEY_GEO_REG_TEMPLATE = "nv_geo_register_mall"
 KEY_GEO_REG_TEMPLATE_EXCEL = "nv_geo_register_mall_excel"

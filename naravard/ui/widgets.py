@@ -20,11 +20,20 @@ CHART_ALT_POINTER = "Vad diagrammet visar står i texten under det."
 
 def source_line(ds: Dataset, *tables: str, extra: str = "") -> None:
     """The "Källa:" line under a chart or table, from the manifest (the same text a
-    slide carries: :func:`naravard.views.slides.source_lines`)."""
+    slide carries: :func:`naravard.views.slides.source_lines`).
+
+    The citations are shown as text (escaped for Markdown): a published data version's
+    name and source are a planner's words and must never become a link or an image.
+    ``extra`` is the caller's own text and keeps its Markdown."""
     from naravard.views.slides import source_lines
 
     lines = source_lines(ds, *tables, extra=extra)
-    st.caption(lines[0] if lines else "")
+    text = lines[0] if lines else ""
+    cited = source_lines(ds, *tables)
+    prefix = "Källa: "
+    if cited and text.startswith(cited[0]) and cited[0].startswith(prefix):
+        text = prefix + fmt.markdown_escape(cited[0][len(prefix):]) + text[len(cited[0]):]
+    st.caption(text)
 
 
 def chart(c: figures.Chart, alt: str, key: str | None = None, *, select_key: str | None = None, on_select=None):
