@@ -276,11 +276,16 @@ def _oidc_user() -> str:
         return ""
 
 
+def _authlib_installed() -> bool:
+    """st.login needs Authlib (``streamlit[auth]``); without it the button would fail."""
+    return importlib.util.find_spec("authlib") is not None
+
+
 def _oidc_buttons() -> None:
     providers = oidc_providers()
     if not providers:
         return
-    if importlib.util.find_spec("authlib") is None:
+    if not _authlib_installed():
         st.warning("Inloggning med organisationens konto är inställd, men servern saknar paketet Authlib. "
                    "Kontakta den som driver verktyget.", icon=":material/warning:")
         return
