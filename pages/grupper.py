@@ -27,3 +27,4 @@ if admin.allowed():
         admin.deleted_section(store)
         st.subheader("Logg")
         admin.audit_section(store, groups)
+    admin.source_line()

@@ -49,6 +49,14 @@ ITEM_TYPES_SV = {"scenario": "Scenario", "presentation": "Presentation", "dialog
 MIN_PASSPHRASE_CHARS = 12
 
 
+SOURCE_SV = ("Källa: verktygets egen databas (grupper, medlemmar, borttagna saker och logg); "
+             "lösenfraser sparas bara som hash och visas aldrig.")
+
+
+def source_line() -> None:
+    st.caption(SOURCE_SV)
+
+
 def allowed() -> bool:
     """Whether the page may show its forms; otherwise it says why (Swedish)."""
     if auth.current_access().is_admin:
