@@ -264,10 +264,16 @@ def _migrate_6_rows(conn: Any) -> None:
     (a repeated name gets its old id appended: names are unique per kind from now on),
     and every audit line gets the key of its group, so a person's view of the log can
     be filtered in SQL."""
+    def whole(*texts: object) -> bool:  # a damaged row (lone surrogates) cannot be copied as text
+        return all(isinstance(t, str) and not any("\ud800" <= c <= "\udfff" for c in t) for t in texts)
+
     if _has_table(conn, "register"):
         taken: set[str] = set()
         for rid, name, source, saved_at, count, text, digest in conn.execute(
                 "SELECT id, name, source, saved_at, row_count, csv, sha256 FROM register ORDER BY id").fetchall():
+            if not whole(name, source, saved_at, text, digest):
+                log.warning("register %s is damaged; it stays in the register table and is not published", rid)
+                continue
             shown = name if _key(name) not in taken else f"{name} ({rid})"
             taken.add(_key(shown))
             conn.execute(
@@ -276,7 +282,7 @@ def _migrate_6_rows(conn: Any) -> None:
                 (REGISTER_KIND, shown, _key(shown), source, count, text, digest, saved_at),
             )
     for (grp,) in conn.execute("SELECT DISTINCT grp FROM audit_log").fetchall():
-        if grp:
+        if grp and whole(grp):
             conn.execute("UPDATE audit_log SET grp_key = ? WHERE grp = ?", (_key(grp), grp))
 
 # Migration i brings the schema from version i to i + 1.
@@ -1582,7 +1588,7 @@ class ScenarioStore:
         self._require_group(group)
 
         def op(conn: sqlite3.Connection) -> SavedAnswer:
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             _check_answer_unique(conn, group, theme, question, None)
             _check_room_in(conn, "dialog_answer", group, MAX_ANSWERS_PER_GROUP, "svar")
             now = self._clock()
@@ -1653,7 +1659,7 @@ class ScenarioStore:
                     f"{str(when)[:16].replace('T', ' ')} UTC). Din ändring har inte sparats; din text finns kvar i "
                     "formuläret. Läs det nya svaret och spara igen.",
                 )
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             conn.execute(
                 "UPDATE dialog_answer SET position = ?, notes = ?, author = ?, scenario_id = ?, version = version + 1,"
                 " updated_at = ? WHERE id = ?",
@@ -2306,13 +2312,14 @@ def _check_author(author: object) -> str:
     return _check_text(author, "author", "Namnet på den som skriver", MAX_AUTHOR_CHARS, required=True)
 
 
-def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str) -> None:
-    """A linked scenario must be live and the group's own."""
+def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str, access: Access) -> None:
+    """A linked scenario must be live and the group's own (one of a group ``access``
+    may not use is reported as missing)."""
     if scenario_id is None:
         return
     row = conn.execute(f"SELECT grp_key FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
-    if row is None:
-        raise _not_found(scenario_id)
+    if row is None or (row[0] != _key(group) and not access.can_use_group(row[0])):
+        raise _not_found(scenario_id)  # another group's, which this access may not see: as if missing
     if row[0] != _key(group):
         raise StoreInvalidError(
             f"scenario {scenario_id} belongs to another group",
