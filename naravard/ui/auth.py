@@ -41,6 +41,7 @@ import streamlit as st
 from naravard import fmt
 from naravard.store.access import Access, access_mode, group_key
 from naravard.ui import cache
+from naravard.ui.notfound import navigation_pages
 from naravard.ui.state import (
     KEY_AUTH_ACCESS,
     KEY_AUTH_CHECKED_AT,
@@ -148,7 +149,12 @@ def gate() -> None:
     _check_session()
     access = st.session_state.get(KEY_AUTH_ACCESS)
     if not isinstance(access, Access):
-        _sign_in_view()
+        # The requested page stays the current one (its address and a shared link's query
+        # are kept) but is not run, and no page is listed. Without st.navigation in this
+        # run Streamlit would fall back to its automatic pages/ list.
+        st.navigation(navigation_pages(admin=False), position="hidden")
+        with st.columns([1, 2, 1])[1]:  # a form, not a page: narrow, in the middle of the screen
+            _sign_in_view()
         st.stop()
         return
     _who(access)

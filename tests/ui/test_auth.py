@@ -31,6 +31,15 @@ def store(tmp_path, monkeypatch) -> ScenarioStore:
     monkeypatch.setenv("NARAVARD_ACCESS", "groups")
     monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
     monkeypatch.delenv("NARAVARD_SIGNIN_HOURS", raising=False)
+    # the gate lists the app's pages (hidden) for st.navigation; st.Page resolves scripts
+    # against the running script's folder, a temp dir under from_function
+    import types
+
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "Page", lambda script, **kw: types.SimpleNamespace(
+        script=script, url_path=kw.get("url_path", ""), title=kw.get("title", ""), **{"_kw": kw}))
+    monkeypatch.setattr(streamlit, "navigation", lambda pages, **kw: pages[0])
     s = ScenarioStore(path)  # unbound: the system, as the CLI bootstraps groups
     s.create_group("Grupp A")
     s.create_group("Grupp B")
