@@ -144,7 +144,7 @@ def gate() -> None:
         st.stop()
         return
     if m == "open":
-        st.sidebar.caption(OPEN_MODE_SV)
+        st.sidebar.markdown(OPEN_MODE_SV)  # not a caption: its grey fails contrast on the sidebar's background
         return
     _check_session()
     access = st.session_state.get(KEY_AUTH_ACCESS)

@@ -42,7 +42,9 @@ def groups_app(browser, tmp_path):
     _stop_app(server)
 
 
-def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app):
+def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app, axe_script):
+    from tests.browser.test_a11y import report, run_axe, serious
+
     app, store = groups_app
     page = app.page
     app.open("scenario?v=1&ordinart=0.3")
@@ -52,6 +54,8 @@ def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app
     assert page.locator('.st-key-nv_auth_losenfras input').get_attribute("type") == "password"
     assert page.locator('[data-testid="stSidebarNav"] a').count() == 0, "no page list before sign-in"
     _keep(app.screenshot("signin-view", full_page=False))
+    bad = serious(run_axe(app, axe_script))
+    assert not bad, report("Logga in", bad)
 
     # a wrong passphrase first
     page.locator('.st-key-nv_auth_losenfras input').fill("fel lösenfras här")
@@ -65,6 +69,8 @@ def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app
     # the shared link's scenario, read after the sign-in
     assert _metric(app, "Inskrivna, ordinärt boende") == fmt.plain(fmt.number(0.3 * 30_147))  # 30 % of 30 147 aged 80+ in 2030
     assert "ordinart=0.3" in page.url and "/scenario" in page.url
+    bad = serious(run_axe(app, axe_script))
+    assert not bad, report("Scenario, inloggad", bad)
     sidebar = app.text('[data-testid="stSidebar"]')
     assert "Eva" in sidebar and "Grupp A: gruppmedlem" in sidebar
     assert "Grupper" not in [app.text_of(a) for a in page.locator('[data-testid="stSidebarNav"] a').all()], \

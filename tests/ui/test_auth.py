@@ -90,7 +90,7 @@ def test_open_mode_shows_the_page_and_says_everyone_sees_everything(tmp_path, mo
     monkeypatch.setenv("NARAVARD_ACCESS", "open")
     at = _app()
     assert _page_shown(at)
-    assert any("Lokalt läge utan inloggning" in c.value for c in at.sidebar.caption)
+    assert any("Lokalt läge utan inloggning" in m.value for m in at.sidebar.markdown)
     assert at.text_input(key=KEY_SC_GROUP).label == "Grupp", "open mode: a free-text group as before"
 
 
