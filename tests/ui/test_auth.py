@@ -117,6 +117,10 @@ def test_wrong_passphrase_is_refused_with_one_message(store):
     at = _sign_in(_app(), "Grupp A", PASS_B)
     assert not _page_shown(at)
     assert "Fel grupp eller lösenfras." in _texts(at)
+    at = _sign_in(at, "Grupp A", "' OR '1'='1' --", "x'); DROP TABLE scenario; --")
+    assert not _page_shown(at), "an injection attempt is just a wrong passphrase"
+    assert "Fel grupp eller lösenfras." in _texts(at)
+    assert [g.name for g in store.list_groups()] == ["Grupp A", "Grupp B"]
     # and the right one still works afterwards
     at = _sign_in(at, "Grupp A", PASS_A)
     assert _page_shown(at)
@@ -212,3 +216,16 @@ def test_a_typo_in_the_access_mode_does_not_open_the_app(tmp_path, monkeypatch):
     at = _app()
     assert not _page_shown(at)
     assert "felaktigt inställt" in _texts(at)
+
+
+def test_the_sign_in_view_says_so_when_the_database_is_away(store, monkeypatch):
+    from naravard.store import StoreUnavailableError
+    from naravard.store.sqlite import ScenarioStore as Impl
+
+    def down(self, op, *, write):
+        raise StoreUnavailableError("database down", "Databasen går inte att nå just nu.")
+
+    monkeypatch.setattr(Impl, "_run", down)
+    at = _app()
+    assert not _page_shown(at)
+    assert "Databasen går inte att nå just nu." in _texts(at)
