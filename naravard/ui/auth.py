@@ -138,9 +138,9 @@ def gate() -> None:
     then the person, their groups and "Logga ut" in the sidebar."""
     try:
         m = mode()
-    except ValueError as e:  # a typo in NARAVARD_ACCESS must not open a shared install
-        st.error(f"Verktyget är felaktigt inställt och kan inte visas: {fmt.markdown_escape(str(e))}",
-                 icon=":material/error:")
+    except ValueError:  # a typo in NARAVARD_ACCESS must not open a shared install
+        st.error("Verktyget är felaktigt inställt och kan inte visas: miljövariabeln NARAVARD\\_ACCESS ska vara "
+                 "open eller groups. Kontakta den som driver verktyget.", icon=":material/error:")
         st.stop()
         return
     if m == "open":
@@ -300,7 +300,10 @@ def _oidc_buttons() -> None:
         if st.button(label, key=KEY_AUTH_OIDC_PREFIX + (name or "standard"), type="primary",
                      icon=":material/login:"):
             st.session_state.pop(KEY_AUTH_OIDC_WAIT, None)
-            st.login(name) if name else st.login()
+            if name:
+                st.login(name)
+            else:
+                st.login()
 
 
 # ------------------------------------------------------------------ the sign-in view

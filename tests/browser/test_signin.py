@@ -71,6 +71,7 @@ def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app
     assert "ordinart=0.3" in page.url and "/scenario" in page.url
     bad = serious(run_axe(app, axe_script))
     assert not bad, report("Scenario, inloggad", bad)
+    _keep(app.screenshot("signed-in-scenario", full_page=False))
     sidebar = app.text('[data-testid="stSidebar"]')
     assert "Eva" in sidebar and "Grupp A: gruppmedlem" in sidebar
     assert "Grupper" not in [app.text_of(a) for a in page.locator('[data-testid="stSidebarNav"] a').all()], \
