@@ -1,4 +1,4 @@
-"""naravard: entry point. Only the frame: page config, navigation, shared sidebar.
+"""naravard: entry point. Only the frame: page config, the sign-in gate, navigation, shared sidebar.
 
 Run with ``streamlit run app.py``. Pages live in ``pages/`` and are listed in
 ``naravard.ui.PAGES``; all logic lives in the ``naravard`` package.
