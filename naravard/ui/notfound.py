@@ -41,7 +41,7 @@ def unknown_page_name(url: str | None, known: Iterable[str], base_path: str = ""
     return path if _SAFE.fullmatch(path) and path not in set(known) else None
 
 
-def _render(name: str):
+def _render(name: str, admin: bool):
     def not_found() -> None:
         st.title(TITLE)
         st.warning(
@@ -49,20 +49,24 @@ def _render(name: str):
             icon=":material/search_off:",
         )
         for p in PAGES:
-            st.page_link(p.script, label=p.title)
+            if admin or not p.admin_only:
+                st.page_link(p.script, label=p.title)
 
     return not_found
 
 
-def navigation_pages() -> list:
-    """``st.Page`` objects for ``st.navigation``: every page of :data:`PAGES`, and a
-    hidden Swedish "not found" page when the browser's address names no page."""
-    pages = [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(PAGES)]
+def navigation_pages(admin: bool = False) -> list:
+    """``st.Page`` objects for ``st.navigation``: every page of :data:`PAGES` (an
+    admin-only page hidden from everyone else), and a hidden Swedish "not found" page
+    when the browser's address names no page. ``admin``: whether the session may use
+    the admin-only pages (``ui.auth.current_access().is_admin``)."""
+    pages = [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0),
+                     visibility="hidden" if p.admin_only and not admin else "visible") for i, p in enumerate(PAGES)]
     try:
         url = st.context.url
     except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
         url = None
     name = unknown_page_name(url, [p.url_path for p in PAGES], str(st.get_option("server.baseUrlPath") or ""))
     if name:
-        pages.append(st.Page(_render(name), title=TITLE, url_path=name, visibility="hidden"))
+        pages.append(st.Page(_render(name, admin), title=TITLE, url_path=name, visibility="hidden"))
     return pages
