@@ -26,8 +26,8 @@ from naravard.views.slides import Slide
 SUBTITLE = "Gruppens svar på dialogunderlagets frågor, med siffrorna och antagandena bakom dem"
 
 
-def _meta(ds: Dataset, variant: str, group: str, scenario_name: str) -> dict[str, str]:
-    return {"Grupp": group, **slides.handout_meta(ds, variant, scenario_name), "Om svaren": view.SHARED_NOTICE_SV}
+def _meta(ds: Dataset, variant: str, group: str, scenario_name: str, private: bool) -> dict[str, str]:
+    return {"Grupp": group, **slides.handout_meta(ds, variant, scenario_name), "Om svaren": view.answers_notice_sv(private)}
 
 
 def summary_pdf(
@@ -40,11 +40,12 @@ def summary_pdf(
     scenario_name: str = "",
     scenario_names: Mapping[int, str] | None = None,
     images: ImageExporter | None = None,
+    private: bool = False,
 ) -> bytes:
     """The summary as PDF bytes (A4)."""
-    deck = view.summary_slides(ds, group, answers, evidence_by_theme, scenario_names=scenario_names)
+    deck = view.summary_slides(ds, group, answers, evidence_by_theme, scenario_names=scenario_names, private=private)
     return build_pdf(deck, title=view.summary_title(group), subtitle=SUBTITLE,
-                     meta=_meta(ds, variant, group, scenario_name), images=images)
+                     meta=_meta(ds, variant, group, scenario_name, private), images=images)
 
 
 def summary_pptx(
@@ -57,9 +58,10 @@ def summary_pptx(
     scenario_name: str = "",
     scenario_names: Mapping[int, str] | None = None,
     images: ImageExporter | None = None,
+    private: bool = False,
 ) -> bytes:
     """The summary as PPTX bytes (16:9); long answers continue over slides."""
     deck = view.summary_slides(ds, group, answers, evidence_by_theme, scenario_names=scenario_names,
-                               max_body_chars=view.PPTX_BODY_CHARS)
+                               max_body_chars=view.PPTX_BODY_CHARS, private=private)
     return build_pptx(deck, title=view.summary_title(group), subtitle=SUBTITLE,
-                      meta=_meta(ds, variant, group, scenario_name), images=images)
+                      meta=_meta(ds, variant, group, scenario_name, private), images=images)

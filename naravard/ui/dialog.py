@@ -85,7 +85,6 @@ def _group_key(group: str) -> str:
     return view.question_key(group or "")
 
 
-PRIVATE_NOTICE_SV = "Svaren sparas med gruppens namn och syns bara för gruppens medlemmar."
 
 
 def group_section(store) -> str:
@@ -96,7 +95,7 @@ def group_section(store) -> str:
         group = auth.group_input("Grupp", KEY_DLG_GROUP,
                                  help="Partigruppens eller gruppens namn. Svaren sparas och listas per grupp.")
     c2.text_input("Ditt namn", key=KEY_DLG_AUTHOR, max_chars=80, help="Sparas med svaret som dess författare.")
-    st.caption(view.SHARED_NOTICE_SV if auth.mode() == "open" else PRIVATE_NOTICE_SV)
+    st.caption(view.answers_notice_sv(private=auth.mode() != "open"))
     if group and store is not None:
         names = _group_scenarios(store, group)
         options = [None, *names]
@@ -471,7 +470,8 @@ def export_section(ds: Dataset, store, group: str, answers: Sequence[SavedAnswer
         try:
             with st.spinner("Skapar sammanfattningen …"):
                 build = export.summary_pdf if kind == "pdf" else export.summary_pptx
-                data = build(*args, scenario_name=scenario_name, scenario_names=names, images=shared_exporter())
+                data = build(*args, scenario_name=scenario_name, scenario_names=names, images=shared_exporter(),
+                             private=auth.mode() != "open")
         except Exception:  # noqa: BLE001 - a handout must never cost the page; the page says so
             st.error("Sammanfattningen kunde inte skapas. Försök igen, eller ladda ned den andra formen.",
                      icon=":material/error:")

@@ -38,11 +38,18 @@ from naravard.views import scenario as scenario_view
 #: What the position picker offers besides the store's short choices: a text of the group's own.
 OTHER_POSITION = "Annan ståndpunkt"
 POSITION_CHOICES = (*POSITIONS, OTHER_POSITION)
-#: Until access control exists (the issue on many users), notes are readable by all.
+#: Who can read the answers: everyone in open mode (no sign-in, store.access), only
+#: the group's members in groups mode. Pages and exports say which (answers_notice_sv).
 SHARED_NOTICE_SV = (
-    "Svaren sparas med gruppens namn och är tills vidare läsbara för alla som använder verktyget; "
-    "de blir privata för gruppen när verktyget får inloggning och behörigheter."
+    "Svaren sparas med gruppens namn. Verktyget körs utan inloggning, så alla som använder det "
+    "kan läsa dem."
 )
+PRIVATE_NOTICE_SV = "Svaren sparas med gruppens namn och syns bara för gruppens medlemmar."
+
+
+def answers_notice_sv(private: bool) -> str:
+    """Who can read the group's answers, for the page and the summary's title page."""
+    return PRIVATE_NOTICE_SV if private else SHARED_NOTICE_SV
 NEUTRAL_SV = "Siffrorna visas bredvid frågorna som underlag, utan rekommendation."
 NO_ANSWER_SV = "Inget svar sparat"
 #: A PPTX text slide holds about this many characters at a readable size; longer
@@ -356,6 +363,7 @@ def summary_slides(
     *,
     scenario_names: Mapping[int, str] | None = None,
     max_body_chars: int | None = None,
+    private: bool = False,
 ) -> list[slides.Slide]:
     """The group's dialogue summary as slides for the handout builders.
 
@@ -384,7 +392,7 @@ def summary_slides(
         title = f"{theme.title}: gruppens svar"
         out.append(slides.Slide(
             f"dlg-svar-{theme.id}", title, "table", table=table,
-            sources=(cite,) if cite else (), notes=(f"Grupp: {group}", SHARED_NOTICE_SV),
+            sources=(cite,) if cite else (), notes=(f"Grupp: {group}", answers_notice_sv(private)),
             alt_text=f"{title}: " + "; ".join(f"{q} – {p}" for q, p in zip(table["Fråga"], table["Ståndpunkt"])) + ".",
         ))
         for a in mine:

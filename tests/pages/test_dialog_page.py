@@ -75,7 +75,7 @@ def test_the_page_shows_the_questions_options_and_figures_of_each_theme():
     assert "Invånare 80 år och äldre per kommun" in plain
     assert "2 964 idag" in plain and "Källa:" in plain
     assert "utan rekommendation" in plain
-    assert "läsbara för alla" in plain  # the notes carry the group's label until access control
+    assert "alla som använder det kan läsa dem" in plain  # open mode: no sign-in, so everyone can read
 
     at.radio(key=KEY_DLG_THEME).set_value("geo").run()
     plain = text_of(at).replace("\\", "").replace("**", "")

@@ -140,6 +140,10 @@ def test_summary_slides(ds):
     assert table[2] == [q[1], "Delvis", "Åsa"] and table[1][1] == view.NO_ANSWER_SV and len(table) == 1 + len(q)
     body = "\n".join(full[1].body)
     assert "**fet** <script>alert('x')</script> [länk](javascript:alert(1))" in body and "=SUM(A1)" in body
+    # who can read the answers: everyone in open mode, the group only in groups mode
+    assert view.SHARED_NOTICE_SV in full[0].notes and view.PRIVATE_NOTICE_SV not in full[0].notes
+    private = view.summary_slides(ds, "Gruppen", answers, ev, private=True)
+    assert view.PRIVATE_NOTICE_SV in private[0].notes and view.SHARED_NOTICE_SV not in private[0].notes
     cut = view.summary_slides(ds, "Gruppen", answers, ev, max_body_chars=view.PPTX_BODY_CHARS)
     parts = [s for s in cut if s.id.startswith("dlg-a1-")]
     assert len(parts) > 5 and all(sum(len(b) for b in s.body) <= view.PPTX_BODY_CHARS for s in parts)
