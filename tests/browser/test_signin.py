@@ -96,6 +96,27 @@ def test_sign_in_with_a_passphrase_keeps_the_link_saves_and_signs_out(groups_app
     assert app.exceptions() == [] and app.new_tracebacks() == []
 
 
+def test_later_sessions_keep_the_linked_page_through_sign_in(groups_app, browser):
+    """Not only the process's first session: every later one that opens a shared link
+    lands on that page, with its values, once signed in (R4 saw sessions 2-4 land on
+    Översikt)."""
+    first, _ = groups_app
+    first.open("")
+    first.wait_for_text("Logga in med gruppens lösenfras")
+    for n in range(3):
+        ctx, app = _new_app_page(browser, first.server, PROJECTOR)
+        try:
+            app.open("scenario?v=1&ordinart=0.3")
+            app.wait_for_text("Logga in med gruppens lösenfras")
+            app.page.locator('.st-key-nv_auth_losenfras input').fill(PASSPHRASE)
+            app.page.get_by_role("button", name="Logga in", exact=True).click()
+            app.wait_for_text("Resultat för Halland")
+            assert "/scenario" in app.page.url and "ordinart=0.3" in app.page.url, f"session {n + 2}: {app.page.url}"
+            assert _metric(app, "Inskrivna, ordinärt boende") == fmt.plain(fmt.number(0.3 * 30_147))
+        finally:
+            ctx.close()
+
+
 def test_grupper_page_for_an_admin(app_projector):
     """The default server is in open mode, where the local user is an admin."""
     store = ScenarioStore(app_projector.server.env["NARAVARD_STORE"])

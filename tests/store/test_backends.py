@@ -306,6 +306,9 @@ def test_the_scenario_page_says_the_database_is_unreachable_and_still_shows_its_
     from tests.apptables import scenario_page
 
     monkeypatch.setenv("NARAVARD_DATABASE_URL", pg_url)
+    # open mode: this is about the database, not sign-in (a database URL alone means
+    # groups mode; tests/ui/test_access_pages.py stops the database under a signed-in member)
+    monkeypatch.setenv("NARAVARD_ACCESS", "open")
     monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
     PostgresStore(pg_url).save("Sparad plan", "Grupp 1")
