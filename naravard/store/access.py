@@ -81,6 +81,9 @@ class Access:
     ``group_names`` maps the same key to the group's display name. ``open`` is the
     local mode's everything-allowed access. ``via`` says how the person signed in
     (``"oidc"``, ``"lösenfras"``, ``"lokal"``, ``"system"``) for the audit log and UI.
+    ``credential`` names the passphrase a ``lösenfras`` sign-in used (the store's
+    :attr:`GroupInfo.passphrase_id`): when an admin sets a new passphrase, sign-ins
+    made with the old one end at the next check.
     """
 
     user: str
@@ -88,6 +91,7 @@ class Access:
     group_names: Mapping[str, str] = field(default_factory=dict)
     open: bool = False
     via: str = ""
+    credential: str = ""
 
     def __post_init__(self) -> None:
         for role in self.roles.values():
@@ -98,7 +102,7 @@ class Access:
         object.__setattr__(self, "group_names", dict(self.group_names))
 
     def __hash__(self) -> int:  # dict fields are not hashable by default
-        return hash((self.user, tuple(sorted(self.roles.items())), self.open, self.via))
+        return hash((self.user, tuple(sorted(self.roles.items())), self.open, self.via, self.credential))
 
     # ------------------------------------------------------------ constructors
 
@@ -113,7 +117,7 @@ class Access:
         return cls(user=user, open=True, via="system")
 
     @classmethod
-    def of(cls, user: str, memberships: Iterable[tuple[str, str]], via: str = "") -> "Access":
+    def of(cls, user: str, memberships: Iterable[tuple[str, str]], via: str = "", credential: str = "") -> "Access":
         """From (group display name, role) pairs; the highest role wins per group."""
         roles: dict[str, str] = {}
         names: dict[str, str] = {}
@@ -122,7 +126,7 @@ class Access:
             if k not in roles or role_rank(role) > role_rank(roles[k]):
                 roles[k] = role
                 names[k] = name
-        return cls(user=user, roles=roles, group_names=names, via=via)
+        return cls(user=user, roles=roles, group_names=names, via=via, credential=credential)
 
     # ------------------------------------------------------------ questions
 

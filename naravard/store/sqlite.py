@@ -637,6 +637,9 @@ class GroupInfo:
     has_passphrase: bool
     passphrase_role: str | None
     members: int
+    #: Names the current passphrase (a digest of its salted hash; None without one):
+    #: a sign-in remembers it, so setting a new passphrase ends the old sign-ins.
+    passphrase_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -770,6 +773,14 @@ def _encode_payload(payload: object) -> str:
             f"Scenariot är för stort för att sparas ({size // 1024} kB, högst {MAX_PAYLOAD_BYTES // 1024} kB).",
         )
     return text
+
+
+def _passphrase_id(stored_hash: object) -> str | None:
+    """A short name for a stored passphrase hash (its salt makes every new passphrase,
+    even a repeated one, a new name); reveals nothing of the passphrase."""
+    if not isinstance(stored_hash, str) or not stored_hash:
+        return None
+    return hashlib.sha256(stored_hash.encode("utf-8")).hexdigest()[:16]
 
 
 def _key(text: str) -> str:
@@ -1253,11 +1264,12 @@ class ScenarioStore:
             if not _has_table(conn, "workgroup"):
                 return []
             return conn.execute(
-                "SELECT w.name, w.name_key, w.description, w.created_at, w.pass_hash IS NOT NULL, w.pass_role,"
+                "SELECT w.name, w.name_key, w.description, w.created_at, w.pass_hash, w.pass_role,"
                 " (SELECT count(*) FROM member m WHERE m.group_id = w.id) FROM workgroup w ORDER BY w.name_key"
             ).fetchall()
 
-        return [GroupInfo(_shown(_valid(n)), k, _shown(_valid(d)), c, bool(h), r if h else None, int(m))
+        return [GroupInfo(_shown(_valid(n)), k, _shown(_valid(d)), c, h is not None, r if h else None, int(m),
+                          _passphrase_id(h))
                 for n, k, d, c, h, r, m in self._run(op, write=False)]
 
     def add_member(self, group: str, user: str, role: str) -> MemberInfo:
@@ -1419,7 +1431,7 @@ class ScenarioStore:
         outcome, wait = self._run(write, write=True)
         if outcome == "ok":
             assert row is not None
-            return Access.of(user, [(_shown(gname), row[3])], via="lösenfras")
+            return Access.of(user, [(_shown(gname), row[3])], via="lösenfras", credential=_passphrase_id(row[2]) or "")
         if outcome == "throttled":
             raise StoreThrottledError(wait)
         raise StoreAuthError()

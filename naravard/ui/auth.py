@@ -67,7 +67,8 @@ OPEN_MODE_SV = (
     "scenarier, svar och presentationer."
 )
 EXPIRED_SV = "Inloggningen har gått ut. Logga in igen."
-GONE_SV = "Din behörighet har ändrats: du är inte längre medlem i gruppen. Logga in igen."
+GONE_SV = ("Din behörighet har ändrats: du är inte längre medlem i gruppen, eller gruppen har fått en ny "
+           "lösenfras. Logga in igen.")
 NO_GROUPS_SV = (
     "Du är inte gruppmedlem i någon grupp, så här kan du läsa men inte spara. "
     "En administratör lägger till dig på sidan Grupper."
@@ -232,7 +233,7 @@ def _refresh(access: Access) -> None:
 
 def _passphrase_access_now(store, access: Access) -> Access | None:
     """A passphrase sign-in as the store has it now: the group must still exist and
-    still have a passphrase (its current role applies); None if not."""
+    still have the same passphrase (its current role applies); None if not."""
     keys = list(access.roles)
     if len(keys) != 1:
         return None
@@ -240,8 +241,10 @@ def _passphrase_access_now(store, access: Access) -> Access | None:
         if group_key(g.name) == keys[0]:
             if not g.has_passphrase or not g.passphrase_role:
                 return None
+            if access.credential and g.passphrase_id != access.credential:
+                return None  # a new passphrase ends the sign-ins made with the old one
             return Access(user=access.user, roles={keys[0]: g.passphrase_role},
-                          group_names={keys[0]: g.name}, via=access.via)
+                          group_names={keys[0]: g.name}, via=access.via, credential=access.credential)
     return None
 
 

@@ -130,7 +130,14 @@ def test_passphrase_is_stored_only_as_a_salted_scrypt_hash(admin):
     assert "minst 12" in exc.value.message_sv
     with pytest.raises(StoreInvalidError):
         admin.set_passphrase("A", PASS, role="admin")  # an admin is a named person
+    # a sign-in names the passphrase it used; a new passphrase (even the same words) gets a new name
+    signed = admin.sign_in_with_passphrase("A", PASS)
+    assert signed.credential == info["A"].passphrase_id and len(signed.credential) == 16
+    assert PASS not in signed.credential and signed.credential not in dump
+    admin.set_passphrase("A", PASS)
+    assert {g.name: g for g in admin.list_groups()}["A"].passphrase_id not in (None, signed.credential)
     admin.clear_passphrase("B")
+    assert {g.name: g for g in admin.list_groups()}["B"].passphrase_id is None
     with pytest.raises(StoreAuthError):
         admin.sign_in_with_passphrase("B", PASS)
 

@@ -178,6 +178,22 @@ def test_a_cleared_passphrase_ends_the_sign_in_within_a_minute(store):
     assert "inte längre medlem" in _texts(at)
 
 
+def test_a_new_passphrase_ends_sign_ins_made_with_the_old_one(store):
+    """The meeting is over and the admin sets a new passphrase: whoever signed in with
+    the old one is signed out at the next check; the new one signs in."""
+    at = _sign_in(_app(), "Grupp A", PASS_A)
+    assert _page_shown(at)
+    store.set_passphrase("Grupp A", "nästa mötes långa lösenfras", "gruppmedlem")
+    at.session_state[KEY_AUTH_CHECKED_AT] = at.session_state[KEY_AUTH_CHECKED_AT] - 61
+    at.run()
+    assert not _page_shown(at)
+    at = _sign_in(_app(), "Grupp A", "nästa mötes långa lösenfras")
+    assert _page_shown(at)
+    at.session_state[KEY_AUTH_CHECKED_AT] = at.session_state[KEY_AUTH_CHECKED_AT] - 61
+    at.run()
+    assert _page_shown(at), "an unchanged passphrase keeps the sign-in"
+
+
 def test_oidc_user_gets_their_memberships_and_loses_them_when_removed(store, monkeypatch):
     from naravard.ui import auth
 
