@@ -24,6 +24,8 @@ from naravard.ui.state import (
     KEY_SC_DELETE_PENDING,
     KEY_SC_GROUP,
     KEY_SC_NEW_NAME,
+    KEY_SC_OPEN,
+    sc_key,
 )
 from tests.apptables import APP, all_tables
 
@@ -186,3 +188,32 @@ def test_a_stale_note_edit_is_refused_and_the_field_shows_the_saved_note(items):
     at.text_area(key=KEY_SC_EDIT_NOTE).input("min anteckning")
     next(b for b in at.button if b.label == "Spara anteckningen").click().run()
     assert items["a"].get(mine.id).note == "min anteckning"
+
+
+def test_a_shared_link_carries_only_what_is_in_its_url(items):
+    """Grupp B opens its scenario (name and note carry the secret) and shares the page's
+    address; a member of Grupp A who opens that address gets the assumptions (the SäBo
+    share) and nothing else: no name, no note, and the address holds only link keys."""
+    from naravard.export import link
+
+    theirs = items["b"].save(f"Delad {SECRET}", "Grupp B", f"privat anteckning {SECRET}",
+                             Assumptions(andel_sabo=0.21).to_dict())
+    b = _open(_signed_in("Grupp B", PASS_B), "pages/scenario.py")
+    b.selectbox(key=KEY_SC_CHOSEN).set_value(theirs.id)
+    b.button(key=KEY_SC_OPEN).click().run()
+    assert not b.exception
+    shared = {k: b.query_params[k] for k in b.query_params}
+    assert shared.get("v") == [link.QUERY_VERSION] or shared.get("v") == link.QUERY_VERSION, shared
+    assert set(shared) <= {link.VERSION_KEY, link.ENH_KEY, *link.QUERY_KEYS.values()}, shared
+    assert SECRET not in repr(shared) and "anteckning" not in repr(shared)
+
+    a = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in shared.items():
+        a.query_params[k] = v
+    a.run()
+    a.selectbox(key=KEY_AUTH_GROUP).set_value("Grupp A")
+    a.text_input(key=KEY_AUTH_PASSPHRASE).input(PASS_A)
+    next(x for x in a.button if x.label == "Logga in").click().run()
+    a = _open(a, "pages/scenario.py")
+    assert SECRET not in _everything(a)
+    assert a.session_state[sc_key("andel_sabo")] == pytest.approx(21), "the link's 21 % SäBo share is applied (the control holds per cent)"
