@@ -1,12 +1,14 @@
 """Fixtures for the cluster tests: ``scripts/serve-cluster.sh 2`` for real (issue 14).
 
-- ``cluster``: two Streamlit replicas and nginx, started by the script exactly as a user
-  starts it, with a throw-away store (``NARAVARD_STORE``), an empty boundary cache and a
-  kept run dir (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with
-  each request's upstream, ``replicas.txt``). One per module, because a module's tests
-  build on each other (saved on replica 1 → listed on replica 2 → replica 1 killed).
-  ``Cluster.stop()`` sends the script SIGINT, as Ctrl-C does (its trap stops everything) and returns
-  the processes that survived, so a test can assert that none did.
+- ``cluster``: two Streamlit replicas, nginx and PostgreSQL, started by the script exactly
+  as a user starts it (no ``NARAVARD_DATABASE_URL``: the script starts its own throw-away
+  database with scripts/pg-throwaway.sh), an empty boundary cache and a kept run dir
+  (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with each
+  request's upstream, ``replicas.txt``, ``postgres-dir``). One per module, because a
+  module's tests build on each other (saved on replica 1 → listed on replica 2 → the
+  database stopped and started → replica 1 killed). ``Cluster.stop()`` sends the script
+  SIGINT, as Ctrl-C does (its trap stops everything, the database last) and returns the
+  processes that survived, so a test can assert that none did.
 - ``browser``: the browser tests' Debian Chromium (tests/browser/conftest.py).
 
 nginx is Debian's package; ``scripts/test.sh`` installs it. A missing nginx is a test
@@ -32,7 +34,13 @@ from tests.browser.conftest import _free_port  # the browser fixture is tests/co
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "serve-cluster.sh"
+PG_THROWAWAY = REPO / "scripts" / "pg-throwaway.sh"
 STARTUP_TIMEOUT_S = 120
+
+
+def _pg(*args: str) -> str:
+    """scripts/pg-throwaway.sh's stdout (the script serve-cluster.sh starts its database with)."""
+    return subprocess.run(["bash", str(PG_THROWAWAY), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _children(pid: int) -> list[int]:
@@ -68,7 +76,9 @@ class Cluster:
     proc: subprocess.Popen
     replicas: list[tuple[int, int]]  # (port, pid) per replica, in order
     nginx_pid: int
-    store: Path
+    pg_dir: Path  # the throw-away PostgreSQL's dir (its socket and data)
+    database_url: str  # the replicas' database (role and database ``naravard``)
+    pg_pid: int  # its postmaster
 
     def replica_url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.replicas[i][0]}"
@@ -80,9 +90,20 @@ class Cluster:
         return self.run_dir / "logs" / name
 
     def processes(self) -> list[int]:
-        """The script, nginx (master and workers) and every replica that is still alive."""
-        pids = {self.proc.pid, self.nginx_pid, *(pid for _, pid in self.replicas), *_children(self.proc.pid)}
+        """The script, nginx (master and workers), every replica and the database server
+        (postmaster and its backends: pg_ctl detaches it from the script) still alive."""
+        pids = {self.proc.pid, self.nginx_pid, *(pid for _, pid in self.replicas), *_children(self.proc.pid),
+                self.pg_pid, *_children(self.pg_pid)}
         return sorted(p for p in pids if _alive(p))
+
+    def stop_database(self) -> None:
+        """Stop the replicas' PostgreSQL (as a server crash or maintenance would), the
+        replicas keep running."""
+        _pg("stop", str(self.pg_dir), "fast")
+
+    def start_database(self) -> None:
+        _pg("start", str(self.pg_dir))
+        self.pg_pid = int(_pg("pid", str(self.pg_dir)))
 
     def stop(self, sig: int = signal.SIGINT) -> list[int]:
         """Ctrl-C (SIGINT) to the script, or ``sig``; the processes left after it exits."""
@@ -99,11 +120,13 @@ class Cluster:
         return [p for p in watched if _alive(p)]
 
     def kill_all(self) -> None:
+        """The last resort after a failed stop: SIGKILL to everything, then the database's dir."""
         for p in self.processes():
             try:
                 os.kill(p, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        subprocess.run(["bash", str(PG_THROWAWAY), "remove", str(self.pg_dir)], capture_output=True)
 
 
 def start_cluster(tmp: Path, replicas: int = 2) -> Cluster:
@@ -112,8 +135,13 @@ def start_cluster(tmp: Path, replicas: int = 2) -> Cluster:
     run_dir = tmp / "run"
     (tmp / "cache").mkdir(exist_ok=True)
     env = dict(os.environ)
+    env.pop("NARAVARD_DATABASE_URL", None)  # the script starts its own database
     env.update(
-        NARAVARD_STORE=str(tmp / "scenarier.sqlite3"),
+        # TODO(issue 14, lead at merge): groups mode, the default on PostgreSQL, once the
+        # `python -m naravard groups` CLI (helper R1) and the sign-in gate (helper R2) are
+        # merged: create a group and passphrase here and sign in in the browser tests.
+        NARAVARD_ACCESS="open",
+        NARAVARD_STORE=str(tmp / "unused.sqlite3"),  # must stay unused: the replicas are on PostgreSQL
         NARAVARD_CACHE_DIR=str(tmp / "cache"),
         NARAVARD_CLUSTER_DIR=str(run_dir),
         PYTHON=sys.executable,
@@ -137,7 +165,9 @@ def start_cluster(tmp: Path, replicas: int = 2) -> Cluster:
     rows = [ln.split() for ln in (run_dir / "replicas.txt").read_text().splitlines() if ln.strip()]
     reps = [(int(r[1]), int(r[2])) for r in rows if r[0] != "nginx"]
     nginx = next(int(r[2]) for r in rows if r[0] == "nginx")
-    return Cluster(f"http://127.0.0.1:{port}", run_dir, proc, reps, nginx, tmp / "scenarier.sqlite3")
+    pg_dir = Path((run_dir / "postgres-dir").read_text().strip())
+    return Cluster(f"http://127.0.0.1:{port}", run_dir, proc, reps, nginx, pg_dir,
+                   _pg("url", str(pg_dir), "naravard", "naravard"), int(_pg("pid", str(pg_dir))))
 
 
 @pytest.fixture(scope="module")
