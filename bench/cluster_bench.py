@@ -1,4 +1,5 @@
-"""naravard cluster benchmark (issue 14): 50 sessions on 2 replicas vs 25 on one process.
+"""naravard cluster benchmark (issue 14): 50 sessions on 2 replicas vs 25 on one process,
+both on PostgreSQL.
 
     .venv/bin/python bench/cluster_bench.py                       # 25 vs 50 sessions, 3 steps each
     .venv/bin/python bench/cluster_bench.py --single 5 --cluster 10 --replicas 2 --steps 2   # smoke
@@ -6,19 +7,31 @@
 
 Two rounds, one after the other, on the same machine and the same Chromium:
 
-1. **One process.** ``streamlit run app.py`` (bench/run.py's ``Server``); ``--single``
-   sessions (default 25) open the Scenario page at the same moment, then each moves the
-   first slider ``--steps`` times (default 3).
+1. **One process.** ``streamlit run app.py`` (bench/run.py's ``Server``) on a throw-away
+   PostgreSQL (scripts/pg-throwaway.sh); ``--single`` sessions (default 25) open the
+   Scenario page at the same moment, then each moves the first slider ``--steps`` times
+   (default 3).
 2. **Cluster.** ``scripts/serve-cluster.sh --replicas`` (default 2 Streamlit replicas
-   behind nginx with sticky sessions); ``--cluster`` sessions (default 50) do the same
-   through nginx.
+   behind nginx with sticky sessions, on the throw-away PostgreSQL the script starts);
+   ``--cluster`` sessions (default 50) do the same through nginx.
+
+Before each round every app process serves the Scenario page once, directly on its own
+port (not through nginx, whose random routes may miss a replica), so no round pays a
+process's first imports.
 
 The sessions are bench/run.py's: one headless Chromium context each, the same in-page
 watcher (a step is keydown → metrics changed and the page quiet), the same error
 accounting (page errors, console errors, timeouts, ``st.exception``) and the same
 per-operation timeout (the larger of 3 × ``--timeout`` and 10 s × sessions). The RSS of
 the app processes is sampled every second during each round: memory per session is
-(peak RSS sum − RSS sum before the round) / sessions, and the peak sum / sessions.
+(peak RSS sum − RSS sum before the round) / sessions, and the peak sum / sessions. The
+database server's RSS (postmaster and backends) is sampled too and reported on its own
+row (shared pages are counted once per process, so it overstates).
+
+Access: the replicas run with NARAVARD_ACCESS=open. TODO(issue 14, lead at merge): groups
+mode, the default on PostgreSQL, once `python -m naravard groups` (helper R1) and the
+sign-in gate (helper R2) are merged: create a group and passphrase per round and let each
+session sign in before it loads the Scenario page.
 
 Target (issue 14): 0 errors; cluster step p95 ≤ one process's step p95. Both rounds share
 the machine with one Chromium that renders every page, so on 2 cores the browser takes
@@ -51,6 +64,32 @@ sys.path[:0] = [p for p in (str(ROOT), str(HERE)) if p not in sys.path]
 import run as bench  # noqa: E402  (bench/run.py: Server, Session, Target, _concurrent, rss_mb)
 
 SCRIPT = ROOT / "scripts" / "serve-cluster.sh"
+PG_THROWAWAY = ROOT / "scripts" / "pg-throwaway.sh"
+
+
+def _pg(*args: str) -> str:
+    return subprocess.run(["bash", str(PG_THROWAWAY), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every live descendant (from /proc)."""
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                kids.setdefault(int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(d.name))
+    out, todo = [pid], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _postmaster(pg_dir: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int((pg_dir / "data" / "postmaster.pid").read_text().split()[0])
+    return None
 
 
 class Cluster:
@@ -79,9 +118,16 @@ class Cluster:
                 raise RuntimeError(f"cluster not ready within {timeout_s:.0f} s; see {self._log.name}")
             time.sleep(0.2)
 
-    def pids(self) -> list[int]:
+    def ports_and_pids(self) -> list[tuple[int, int]]:
+        """(port, pid) of each replica."""
         lines = (self.run_dir / "replicas.txt").read_text().split("\n")
-        return [int(ln.split()[2]) for ln in lines if ln and not ln.startswith("nginx")]
+        return [(int(ln.split()[1]), int(ln.split()[2])) for ln in lines if ln and not ln.startswith("nginx")]
+
+    def pids(self) -> list[int]:
+        return [pid for _, pid in self.ports_and_pids()]
+
+    def pg_dir(self) -> Path:
+        return Path((self.run_dir / "postgres-dir").read_text().strip())
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -96,15 +142,23 @@ class Cluster:
             self._log.close()
 
 
-async def _sample_rss(pids: list[int], out: list[float], stop: asyncio.Event) -> None:
+def _rss_sum(pids: list[int]) -> float:
+    return sum(v for v in (bench.rss_mb(p) for p in pids) if v is not None)
+
+
+async def _sample_rss(pids: list[int], pg_dir: Path, out: list[float], db_out: list[float],
+                      stop: asyncio.Event) -> None:
     while not stop.is_set():
-        vals = [bench.rss_mb(p) for p in pids]
-        out.append(sum(v for v in vals if v is not None))
+        out.append(_rss_sum(pids))
+        pm = _postmaster(pg_dir)
+        if pm is not None:
+            db_out.append(_rss_sum(_descendants(pm)))
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=1.0)
 
 
-async def _round(name: str, base: str, pids: list[int], n: int, cfg, log) -> dict:
+async def _round(name: str, base: str, warm: list[str], pids: list[int], pg_dir: Path, n: int, cfg, log) -> dict:
+    """``n`` sessions through ``base``; ``warm``: each app process's own address."""
     from playwright.async_api import async_playwright
 
     errors = bench.Errors()
@@ -112,17 +166,18 @@ async def _round(name: str, base: str, pids: list[int], n: int, cfg, log) -> dic
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=bench.CHROMIUM, headless=True, args=bench.CHROMIUM_ARGS)
         try:
-            # warm-up: one session loads the page once per replica route, so no round pays the first import
-            for _ in range(2 if len(pids) > 1 else 1):
-                s = bench.Session(browser, base + "/scenario", f"{name} (warm-up)", bench.Errors(), cfg.quiet_ms)
+            # warm-up: each process serves the page once, on its own port, so no round pays first imports
+            for url in warm:
+                s = bench.Session(browser, url + "/scenario", f"{name} (warm-up)", bench.Errors(), cfg.quiet_ms)
                 await s.open()
                 await s.load(cfg.timeout * 2)
                 await s.close()
             await asyncio.sleep(2)
-            idle = sum(v for v in (bench.rss_mb(p) for p in pids) if v is not None)
+            idle = _rss_sum(pids)
             samples: list[float] = []
+            db_samples: list[float] = []
             stop = asyncio.Event()
-            sampler = asyncio.create_task(_sample_rss(pids, samples, stop))
+            sampler = asyncio.create_task(_sample_rss(pids, pg_dir, samples, db_samples, stop))
             log(f"{name}: {n} sessions, load + {cfg.steps} slider steps each …")
             try:
                 res = await bench._concurrent(browser, [target], n, cfg.steps, cfg, lambda _t: errors, cfg.quiet_ms)
@@ -138,6 +193,7 @@ async def _round(name: str, base: str, pids: list[int], n: int, cfg, log) -> dic
         rss_peak_mb=peak,
         rss_per_session_mb=None if peak is None else (peak - idle) / n,
         rss_peak_per_session_mb=None if peak is None else peak / n,
+        db_rss_peak_mb=max(db_samples) if db_samples else None,
         error_items=errors.items[:50],
     )
     return res
@@ -168,6 +224,8 @@ def markdown(res: dict) -> str:
          _fmt(c["rss_per_session_mb"], "MB", 1), "", ""),
         ("RSS per session (peak / sessions)", _fmt(s["rss_peak_per_session_mb"], "MB", 1),
          _fmt(c["rss_peak_per_session_mb"], "MB", 1), "", ""),
+        ("RSS of PostgreSQL (postmaster + backends), peak", _fmt(s.get("db_rss_peak_mb"), "MB"),
+         _fmt(c.get("db_rss_peak_mb"), "MB"), "", ""),
         ("Wall time of the round", _fmt(s["wall_s"], "s"), _fmt(c["wall_s"], "s"), "", ""),
     ]
     m = res["machine"]
@@ -175,7 +233,8 @@ def markdown(res: dict) -> str:
         f"## naravard cluster benchmark – {m['date']}",
         "",
         f"{m['nproc']} CPU, load average at start {m['loadavg_start']}, at end {m['loadavg_end']}; "
-        f"{res['config']['steps']} slider steps per session on /scenario.",
+        f"{res['config']['steps']} slider steps per session on /scenario; both rounds on PostgreSQL "
+        f"(NARAVARD_ACCESS=open).",
         "",
         "| Metric | One process | Cluster (nginx + replicas) | Target | Met? |",
         "|---|---:|---:|---|---|",
@@ -213,21 +272,31 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="naravard-cluster-bench-") as tmp:
         tmp = Path(tmp)
         (tmp / "cache").mkdir()
-        env = dict(os.environ, NARAVARD_STORE=str(tmp / "scenarier.sqlite3"), NARAVARD_CACHE_DIR=str(tmp / "cache"),
-                   PYTHONUNBUFFERED="1")
+        # NARAVARD_ACCESS=open: see the TODO in the module docstring
+        env = dict(os.environ, NARAVARD_STORE=str(tmp / "unused.sqlite3"), NARAVARD_CACHE_DIR=str(tmp / "cache"),
+                   NARAVARD_ACCESS="open", PYTHONUNBUFFERED="1")
         env.pop("NARAVARD_DATA_DIR", None)
-        single = bench.Server("app", "app.py", env, tmp / "single.log")
+        env.pop("NARAVARD_DATABASE_URL", None)  # each round on its own throw-away database
+        pg_dir = Path(_pg("start"))
         try:
-            single.start()
-            single.wait_healthy()
-            res["single"] = asyncio.run(_round("one process", single.base, [single.proc.pid], cfg.single, cfg, log))
+            single = bench.Server("app", "app.py", dict(env, NARAVARD_DATABASE_URL=_pg("createdb", str(pg_dir),
+                                                                                      "naravard", "naravard")),
+                                  tmp / "single.log")
+            try:
+                single.start()
+                single.wait_healthy()
+                res["single"] = asyncio.run(_round("one process", single.base, [single.base], [single.proc.pid],
+                                                   pg_dir, cfg.single, cfg, log))
+            finally:
+                single.stop()
         finally:
-            single.stop()
+            _pg("remove", str(pg_dir))
         cluster = Cluster(cfg.replicas, env, tmp / "cluster")
         try:
             cluster.start()
-            res["cluster"] = asyncio.run(_round(f"{cfg.replicas} replicas", cluster.base, cluster.pids(), cfg.cluster,
-                                                cfg, log))
+            res["cluster"] = asyncio.run(_round(
+                f"{cfg.replicas} replicas", cluster.base, [f"http://127.0.0.1:{port}" for port, _ in cluster.ports_and_pids()],
+                cluster.pids(), cluster.pg_dir(), cfg.cluster, cfg, log))
             access = (tmp / "cluster" / "logs" / "access.log").read_text(errors="replace")
             res["cluster"]["requests_per_replica"] = {
                 up: access.count(f"upstream={up}") for up in sorted(set(
