@@ -20,6 +20,20 @@ Population grid::
 
 writes the data directory's embedded 1 km grid (Parquet, the same bytes for the same
 CSV) from SCB's squares of the region; update the manifest's ``[grid]`` with it.
+
+Groups and access (the store of ``$NARAVARD_DATABASE_URL`` or ``$NARAVARD_STORE``; the
+command line acts as the system, so it can bootstrap the first admin)::
+
+    python -m naravard groups create NAME [--description TEXT]
+    python -m naravard groups list
+    python -m naravard groups add-member GROUP USER ROLE     (ROLE: läsare, gruppmedlem, planerare, admin)
+    python -m naravard groups remove-member GROUP USER
+    python -m naravard groups members [GROUP]
+    python -m naravard groups passphrase GROUP [--role ROLE] [--clear]
+
+``passphrase`` reads the passphrase from the terminal (asked twice, not echoed) or,
+when stdin is not a terminal, from its first line: never from the command line,
+where it would land in the shell history and the process list.
 """
 
 from __future__ import annotations
@@ -150,12 +164,96 @@ def _add_grid(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=_cmd_grid_embed)
 
 
+def _groups_store():
+    import getpass
+
+    from naravard.store import open_store
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "?"
+    return open_store(user=f"cli:{who}")
+
+
+def _read_passphrase() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New passphrase: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise ValueError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def _cmd_groups(args: argparse.Namespace) -> int:
+    """Every ``groups`` action; store errors print their English message (exit 1)."""
+    from naravard.store import StoreError
+
+    store = _groups_store()
+    try:
+        if args.action == "create":
+            g = store.create_group(args.name, args.description)
+            print(f"Created group {g.name!r}")
+        elif args.action == "list":
+            for g in store.list_groups():
+                pp = f"passphrase ({g.passphrase_role})" if g.has_passphrase else "no passphrase"
+                print(f"{g.name}\t{g.members} members\t{pp}")
+        elif args.action == "add-member":
+            m = store.add_member(args.group, args.user, args.role)
+            print(f"{m.user} is {m.role} in {m.group!r}")
+        elif args.action == "remove-member":
+            store.remove_member(args.group, args.user)
+            print(f"Removed {args.user} from {args.group!r}")
+        elif args.action == "members":
+            for m in store.list_members(args.group):
+                print(f"{m.group}\t{m.user}\t{m.role}\t{m.added_at}")
+        elif args.clear:
+            store.clear_passphrase(args.group)
+            print(f"Cleared the passphrase of {args.group!r}")
+        else:
+            store.set_passphrase(args.group, _read_passphrase(), args.role)
+            print(f"Set the passphrase of {args.group!r} (role {args.role})")
+    except (StoreError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_groups(sub: argparse._SubParsersAction) -> None:
+    from naravard.store.access import PASSPHRASE_ROLES, ROLES
+
+    p = sub.add_parser("groups", help="work groups, members and passphrases (access control)")
+    gsub = p.add_subparsers(dest="action", required=True,
+                            metavar="{create,list,add-member,remove-member,members,passphrase}")
+    c = gsub.add_parser("create", help="create a group")
+    c.add_argument("name", metavar="NAME")
+    c.add_argument("--description", default="", metavar="TEXT")
+    gsub.add_parser("list", help="list the groups")
+    a = gsub.add_parser("add-member", help="give a user (OIDC e-mail or subject) a role in a group")
+    a.add_argument("group", metavar="GROUP")
+    a.add_argument("user", metavar="USER")
+    a.add_argument("role", metavar="ROLE", choices=ROLES)
+    r = gsub.add_parser("remove-member", help="take a user out of a group")
+    r.add_argument("group", metavar="GROUP")
+    r.add_argument("user", metavar="USER")
+    m = gsub.add_parser("members", help="list the members (of one group)")
+    m.add_argument("group", metavar="GROUP", nargs="?")
+    pp = gsub.add_parser("passphrase", help="set a group's passphrase (read from the terminal or stdin, never argv)")
+    pp.add_argument("group", metavar="GROUP")
+    pp.add_argument("--role", default="gruppmedlem", choices=PASSPHRASE_ROLES)
+    pp.add_argument("--clear", action="store_true", help="remove the passphrase instead")
+    p.set_defaults(func=_cmd_groups)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; add new commands here."""
     parser = argparse.ArgumentParser(prog="python -m naravard", description="naravard command line tools")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_boundaries(sub)
     _add_grid(sub)
+    _add_groups(sub)
     return parser
 
 

@@ -28,7 +28,16 @@ from naravard.store.sqlite import (
     MAX_SCENARIOS_PER_GROUP,
     PAGE_SIZE,
     POSITIONS,
+    MAX_DATA_VERSIONS_PER_KIND,
+    MAX_SIGN_IN_FAILURES,
+    REGISTER_KIND,
+    SIGN_IN_WINDOW_S,
     AuditEntry,
+    DataVersion,
+    DataVersionInfo,
+    DeletedItem,
+    GroupInfo,
+    MemberInfo,
     OpenedPresentation,
     RegisterInfo,
     SavedAnswer,
@@ -37,17 +46,21 @@ from naravard.store.sqlite import (
     SavedScenario,
     ScenarioPage,
     ScenarioStore,
+    StoreAuthError,
     StoreConflictError,
     StoreCorruptError,
     StoreDuplicateError,
     StoreError,
+    StoreForbiddenError,
     StoreInvalidError,
     StoreLimitError,
     StoreLockedError,
     StoreNotFoundError,
     StoreReadOnlyError,
+    StoreThrottledError,
     StoreUnavailableError,
 )
+from naravard.store.access import PASSPHRASE_ROLES, ROLES, Access
 
 DATABASE_URL_ENV_VAR = "NARAVARD_DATABASE_URL"
 
@@ -140,8 +153,67 @@ class DialogRepository(Protocol):
     def restore_answer(self, answer_id: int) -> SavedAnswer: ...
 
 
+@runtime_checkable
+class GroupRepository(Protocol):
+    """Work groups, their members and passphrases, and who may do what (schema 6).
+
+    Bind a store to a person with ``store.with_access(access)``; an unbound store acts
+    as :meth:`Access.system` (the CLI, scripts). Admin methods raise
+    :class:`StoreForbiddenError` for anyone else."""
+
+    def with_access(self, access: Access) -> Any: ...
+
+    def create_group(self, name: str, description: str = "") -> GroupInfo: ...
+
+    def list_groups(self) -> list[GroupInfo]: ...
+
+    def add_member(self, group: str, user: str, role: str) -> MemberInfo: ...
+
+    def remove_member(self, group: str, user: str) -> None: ...
+
+    def list_members(self, group: str | None = None) -> list[MemberInfo]: ...
+
+    def set_passphrase(self, group: str, passphrase: str, role: str = "gruppmedlem") -> None: ...
+
+    def clear_passphrase(self, group: str) -> None: ...
+
+    def sign_in_with_passphrase(self, group: str, passphrase: str, display_name: str = "") -> Access: ...
+
+    def access_for_user(self, user: str) -> Access: ...
+
+    def list_deleted(self, group: str | None = None) -> list[DeletedItem]: ...
+
+
+@runtime_checkable
+class DataRepository(Protocol):
+    """Published data: named, dated, immutable versions of a table for everyone."""
+
+    def publish_data(self, kind: str, name: str, source: str, content: str, rows: int,
+                     note: str = "") -> DataVersionInfo: ...
+
+    def list_data_versions(self, kind: str | None = None) -> list[DataVersionInfo]: ...
+
+    def get_data_version(self, version_id: int) -> DataVersion: ...
+
+    def withdraw_data_version(self, version_id: int) -> None: ...
+
+
 __all__ = [
+    "Access",
     "AuditEntry",
+    "DataRepository",
+    "DataVersion",
+    "DataVersionInfo",
+    "DeletedItem",
+    "GroupInfo",
+    "GroupRepository",
+    "MAX_DATA_VERSIONS_PER_KIND",
+    "MAX_SIGN_IN_FAILURES",
+    "MemberInfo",
+    "PASSPHRASE_ROLES",
+    "REGISTER_KIND",
+    "ROLES",
+    "SIGN_IN_WINDOW_S",
     "DATABASE_URL_ENV_VAR",
     "DialogRepository",
     "MAX_ANSWER_NOTES_CHARS",
@@ -164,15 +236,18 @@ __all__ = [
     "ScenarioPage",
     "ScenarioRepository",
     "ScenarioStore",
+    "StoreAuthError",
     "StoreConflictError",
     "StoreCorruptError",
     "StoreDuplicateError",
     "StoreError",
+    "StoreForbiddenError",
     "StoreInvalidError",
     "StoreLimitError",
     "StoreLockedError",
     "StoreNotFoundError",
     "StoreReadOnlyError",
+    "StoreThrottledError",
     "StoreUnavailableError",
     "open_store",
 ]

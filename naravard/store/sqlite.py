@@ -101,14 +101,17 @@ import logging
 import operator
 import os
 import sqlite3
+import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from naravard.errors import NaravardError
+from naravard.store.access import PASSPHRASE_ROLES, ROLES, Access, role_rank
+from naravard.store.passphrase import MAX_PASSPHRASE_CHARS, MIN_PASSPHRASE_CHARS, hash_passphrase, verify_passphrase
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -116,7 +119,7 @@ _T = TypeVar("_T")
 DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "var" / "scenarier.sqlite3"
 ENV_VAR = "NARAVARD_STORE"
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # The oldest schema a read-only store can still read scenarios from (its file cannot be
 # migrated): schema 2 has every scenario column; it simply has no registers yet.
 MIN_READ_ONLY_VERSION = 2
@@ -136,7 +139,18 @@ PAGE_SIZE = 20
 # Unit registers: the CSV text of one (5 000 units of ~200 bytes is 1 MB) and how many
 # are kept (a monthly update for eight years); older ones are never pruned silently.
 MAX_REGISTER_BYTES = 2 * 1024 * 1024
-MAX_REGISTERS = 100
+# Published data versions (schema 6): the content of one (a forecast table for every
+# kommun, age and year stays far below) and how many one kind keeps (a monthly update
+# for eight years); none is ever pruned silently. The unit registers are one kind.
+MAX_DATA_VERSION_BYTES = 8 * 1024 * 1024
+MAX_DATA_VERSIONS_PER_KIND = 100
+MAX_REGISTERS = MAX_DATA_VERSIONS_PER_KIND
+MAX_KIND_CHARS = 40
+# Groups and sign-in (schema 6).
+MAX_USER_CHARS = 254  # an e-mail address
+MAX_DESCRIPTION_CHARS = 500
+MAX_SIGN_IN_FAILURES = 5
+SIGN_IN_WINDOW_S = 15 * 60
 MAX_SOURCE_CHARS = 200
 READONLY_ENV_VAR = "NARAVARD_STORE_READONLY"
 # Named presentations (schema 4): a title, an ordered list of slide ids and the
@@ -176,8 +190,100 @@ AUDIT_TABLE_SQL = """
         )
         """
 SCHEMA_VERSION_TABLE_SQL = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-# What the audit log records (``publish`` is keeping a unit register for all users).
-AUDIT_ACTIONS = ("create", "rename", "edit", "delete", "restore", "publish")
+# What the audit log records (``publish``/``withdraw``: a data version for all users;
+# ``sign_in``/``sign_in_failed``: a group passphrase; ``grant``/``revoke``: a membership;
+# ``passphrase``: a group's passphrase set or cleared).
+AUDIT_ACTIONS = ("create", "rename", "edit", "delete", "restore", "publish", "withdraw", "sign_in",
+                 "sign_in_failed", "grant", "revoke", "passphrase")
+
+# Groups, members and passphrase throttling, and published data (schema 6). ``{id}`` is
+# the dialect's auto-increment key; the PostgreSQL backend runs the same statements.
+# A data version is immutable: a trigger (per dialect, SQLITE_DATA_VERSION_TRIGGER and
+# its PostgreSQL twin) refuses an UPDATE of anything but ``withdrawn_at``.
+SCHEMA_6_SQL: tuple[str, ...] = (
+    """
+    CREATE TABLE workgroup (
+        id          {id},
+        name        TEXT NOT NULL,
+        name_key    TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        created_by  TEXT NOT NULL DEFAULT '',
+        pass_hash   TEXT,
+        pass_role   TEXT,
+        pass_set_at TEXT
+    )
+    """,
+    "CREATE UNIQUE INDEX workgroup_name ON workgroup (name_key)",
+    """
+    CREATE TABLE member (
+        id        {id},
+        group_id  INTEGER NOT NULL,
+        user_key  TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        role      TEXT NOT NULL,
+        added_at  TEXT NOT NULL,
+        added_by  TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE UNIQUE INDEX member_group_user ON member (group_id, user_key)",
+    "CREATE INDEX member_user ON member (user_key)",
+    "CREATE TABLE sign_in_failure (id {id}, group_key TEXT NOT NULL, at TEXT NOT NULL)",
+    "CREATE INDEX sign_in_failure_group ON sign_in_failure (group_key, at)",
+    """
+    CREATE TABLE data_version (
+        id           {id},
+        kind         TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        name_key     TEXT NOT NULL,
+        source       TEXT NOT NULL DEFAULT '',
+        note         TEXT NOT NULL DEFAULT '',
+        row_count    INTEGER NOT NULL,
+        content      TEXT NOT NULL,
+        sha256       TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        published_by TEXT NOT NULL DEFAULT '',
+        withdrawn_at TEXT
+    )
+    """,
+    "CREATE UNIQUE INDEX data_version_kind_name ON data_version (kind, name_key)",
+    "ALTER TABLE audit_log ADD COLUMN grp_key TEXT NOT NULL DEFAULT ''",
+)
+DATA_VERSION_FROZEN_COLUMNS = ("kind, name, name_key, source, note, row_count, content, sha256, "
+                               "published_at, published_by")
+SQLITE_DATA_VERSION_TRIGGER = (
+    f"CREATE TRIGGER data_version_immutable BEFORE UPDATE OF {DATA_VERSION_FROZEN_COLUMNS} ON data_version"
+    " BEGIN SELECT RAISE(ABORT, 'a published data version is immutable'); END"
+)
+REGISTER_KIND = "enheter"
+
+
+def _migrate_6_rows(conn: Any) -> None:
+    """Schema 6's data step, shared by both backends (``conn`` speaks the store's SQL):
+    every kept unit register becomes a published data version of kind ``enheter``
+    (a repeated name gets its old id appended: names are unique per kind from now on),
+    and every audit line gets the key of its group, so a person's view of the log can
+    be filtered in SQL."""
+    def whole(*texts: object) -> bool:  # a damaged row (lone surrogates) cannot be copied as text
+        return all(isinstance(t, str) and not any("\ud800" <= c <= "\udfff" for c in t) for t in texts)
+
+    if _has_table(conn, "register"):
+        taken: set[str] = set()
+        for rid, name, source, saved_at, count, text, digest in conn.execute(
+                "SELECT id, name, source, saved_at, row_count, csv, sha256 FROM register ORDER BY id").fetchall():
+            if not whole(name, source, saved_at, text, digest):
+                log.warning("register %s is damaged; it stays in the register table and is not published", rid)
+                continue
+            shown = name if _key(name) not in taken else f"{name} ({rid})"
+            taken.add(_key(shown))
+            conn.execute(
+                "INSERT INTO data_version (kind, name, name_key, source, note, row_count, content, sha256,"
+                " published_at, published_by) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, '')",
+                (REGISTER_KIND, shown, _key(shown), source, count, text, digest, saved_at),
+            )
+    for (grp,) in conn.execute("SELECT DISTINCT grp FROM audit_log").fetchall():
+        if grp and whole(grp):
+            conn.execute("UPDATE audit_log SET grp_key = ? WHERE grp = ?", (_key(grp), grp))
 
 # Migration i brings the schema from version i to i + 1.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -269,6 +375,13 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX audit_log_item ON audit_log (item_type, item_id)",
         SCHEMA_VERSION_TABLE_SQL,
     ),
+    # 5 → 6: groups, members, passphrase throttling, published data versions (the unit
+    # registers are copied into them; the register table stays, unread, as it was).
+    (
+        *(statement.replace("{id}", "INTEGER PRIMARY KEY AUTOINCREMENT") for statement in SCHEMA_6_SQL),
+        SQLITE_DATA_VERSION_TRIGGER,
+        _migrate_6_rows,
+    ),
 )
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
@@ -344,6 +457,36 @@ class StoreConflictError(StoreError):
 class StoreUnavailableError(StoreError):
     """The database server cannot be reached (stopped, restarting, network); nothing
     was written. Only the PostgreSQL backend raises it."""
+
+
+class StoreForbiddenError(StoreError):
+    """The person may not do this (save into a group they are not a member of, publish
+    without being a planner, manage groups without being an admin). Items of a group
+    the person may not use raise :class:`StoreNotFoundError` instead, so their
+    existence is not leaked."""
+
+
+class StoreAuthError(StoreError):
+    """Wrong passphrase or unknown group: one message for both, so a guess learns
+    nothing about which groups exist."""
+
+    def __init__(self, message_en: str = "wrong group or passphrase",
+                 message_sv: str = "Fel grupp eller lösenfras."):
+        super().__init__(message_en, message_sv)
+
+
+class StoreThrottledError(StoreError):
+    """Too many failed passphrase attempts for a group (``MAX_SIGN_IN_FAILURES``
+    within ``SIGN_IN_WINDOW_S``, counted in the database, so every replica shares
+    the count); ``retry_after_s`` says when the next attempt will be heard."""
+
+    def __init__(self, retry_after_s: int):
+        self.retry_after_s = max(1, int(retry_after_s))
+        minutes = max(1, -(-self.retry_after_s // 60))
+        super().__init__(
+            f"too many failed passphrase attempts; try again in {self.retry_after_s} s",
+            f"För många misslyckade försök. Försök igen om {minutes} {'minut' if minutes == 1 else 'minuter'}.",
+        )
 
 
 # --------------------------------------------------------------------------- data
@@ -464,6 +607,77 @@ class SavedAnswer:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class GroupInfo:
+    """A work group (a party group, the planners, HSU): ``key`` is what items and roles
+    are compared by (:func:`naravard.store.access.group_key`); ``members`` counts the
+    named members. A passphrase is never shown, only whether there is one and the role
+    it grants."""
+
+    name: str
+    key: str
+    description: str
+    created_at: str  # UTC, ISO 8601
+    has_passphrase: bool
+    passphrase_role: str | None
+    members: int
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    """One person's role in one group (``user`` as it was added: an OIDC e-mail or subject)."""
+
+    group: str
+    user: str
+    role: str
+    added_at: str  # UTC, ISO 8601
+    added_by: str
+
+
+@dataclass(frozen=True)
+class DeletedItem:
+    """A soft-deleted item the person may restore (what a restore list shows)."""
+
+    item_type: str  # "scenario", "presentation" or "dialog_answer"
+    id: int
+    name: str  # a dialogue answer's question
+    group: str
+    deleted_at: str  # UTC, ISO 8601
+
+
+@dataclass(frozen=True)
+class DataVersionInfo:
+    """A published data version without its content: what the list of versions shows.
+
+    ``kind`` is the table it replaces (an importable table's name, or ``enheter`` for
+    the unit register); ``checksum`` is the SHA-256 of the content, checked on every
+    read. ``withdrawn_at`` is set once a planner has withdrawn it (hidden from the list,
+    still readable by id)."""
+
+    id: int
+    kind: str
+    name: str
+    source: str
+    note: str
+    rows: int
+    published_at: str  # UTC, ISO 8601
+    published_by: str
+    checksum: str
+    withdrawn_at: str | None = None
+
+
+@dataclass(frozen=True)
+class DataVersion(DataVersionInfo):
+    """A published data version with its content (the validated CSV text)."""
+
+    content: str = field(default="", repr=False)
+
+    @property
+    def info(self) -> DataVersionInfo:
+        return DataVersionInfo(self.id, self.kind, self.name, self.source, self.note, self.rows,
+                               self.published_at, self.published_by, self.checksum, self.withdrawn_at)
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -575,6 +789,13 @@ def _now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _actor(user: str) -> str:
+    """The store's ``user`` as the audit log's actor (and a version's publisher) keeps
+    it: valid text without control characters, at most MAX_NAME_CHARS characters."""
+    text = _valid(str(user))[:MAX_NAME_CHARS]
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def _describe_group(group: str) -> str:
     return f"gruppen {group}" if group else "utan grupp"
 
@@ -609,6 +830,7 @@ class ScenarioStore:
         self._clock = clock
         self._read_only = read_only
         self.user = user
+        self._access: Access | None = None
 
     def as_user(self, user: str) -> "ScenarioStore":
         """The same store acting for ``user`` (what the audit log records as actor);
@@ -616,6 +838,46 @@ class ScenarioStore:
         other = copy.copy(self)
         other.user = user
         return other
+
+    def with_access(self, access: Access) -> "ScenarioStore":
+        """The same store acting for ``access`` (a shallow copy, as :meth:`as_user`):
+        every item method then checks the item's group against it (see
+        :mod:`naravard.store.access`), and ``user`` becomes ``access.user``."""
+        if not isinstance(access, Access):
+            raise TypeError(f"with_access needs an Access, not {type(access).__name__}")
+        other = copy.copy(self)
+        other._access = access
+        other.user = access.user
+        return other
+
+    @property
+    def access(self) -> Access:
+        """Who is asking: the bound :class:`Access`, or for an unbound store (the CLI,
+        scripts, tests) :meth:`Access.system`, which may do everything."""
+        return self._access if self._access is not None else Access.system(self.user or "system")
+
+    def _item_scope(self, *, restore: bool = False, column: str = "grp_key") -> tuple[str, tuple]:
+        """The SQL condition (`` AND …``) limiting a list to the groups this access may
+        use (``restore``: may restore, which for an admin is every group)."""
+        acc = self.access
+        if acc.open or (restore and acc.is_admin):
+            return "", ()
+        keys = sorted(k for k, r in acc.roles.items() if role_rank(r) >= role_rank("gruppmedlem"))
+        if not keys:
+            return " AND 1 = 0", ()
+        return f" AND {column} IN ({', '.join('?' * len(keys))})", tuple(keys)
+
+    def _require_group(self, group: str) -> None:
+        """Refuse saving into a group the access may not use."""
+        if not self.access.can_use_group(group):
+            raise StoreForbiddenError(
+                f"{self.access.user!r} may not save into group {group!r}",
+                f"Du kan inte spara i {_describe_group(group)}: du är inte gruppmedlem där.",
+            )
+
+    def _require(self, allowed: bool, what_en: str, what_sv: str) -> None:
+        if not allowed:
+            raise StoreForbiddenError(f"{self.access.user!r} may not {what_en}", what_sv)
 
     @property
     def read_only(self) -> bool:
@@ -636,6 +898,7 @@ class ScenarioStore:
         """Save a new scenario and return it as stored."""
         name, group, note = _check_name(name), _check_group(group), _check_note(note)
         text = _encode_payload({} if payload is None else payload)
+        self._require_group(group)
 
         def op(conn: sqlite3.Connection) -> SavedScenario:
             self._check_unique(conn, name, group, exclude_id=None)
@@ -656,8 +919,10 @@ class ScenarioStore:
         """All scenarios, newest saved first. Rows that cannot be decoded are skipped (logged).
 
         Reads every row: for the UI use :meth:`page`, which reads one page."""
+        scope, params = self._item_scope()
         rows = self._run(
-            lambda conn: conn.execute(f"SELECT {_scols(conn)} FROM scenario WHERE {_LIVE} ORDER BY id DESC").fetchall(), write=False
+            lambda conn: conn.execute(f"SELECT {_scols(conn)} FROM scenario WHERE {_LIVE}{scope} ORDER BY id DESC",
+                                      params).fetchall(), write=False
         )
         return self._decode_rows(rows)[0]
 
@@ -670,13 +935,15 @@ class ScenarioStore:
             raise StoreInvalidError("search must be a string", "Sökningen måste vara text.")
         offset, limit = max(0, _check_id(offset)), max(1, min(_check_id(limit), 500))
         pattern = _like_pattern(_key(search))
-        where = f"{_LIVE} AND (name_key LIKE ? ESCAPE '\\' OR grp_key LIKE ? ESCAPE '\\')"
+        scope, scope_params = self._item_scope()
+        where = f"{_LIVE} AND (name_key LIKE ? ESCAPE '\\' OR grp_key LIKE ? ESCAPE '\\'){scope}"
+        params = (pattern, pattern, *scope_params)
 
         def op(conn: sqlite3.Connection) -> tuple[int, list[tuple]]:
-            total = conn.execute(f"SELECT count(*) FROM scenario WHERE {where}", (pattern, pattern)).fetchone()[0]
+            total = conn.execute(f"SELECT count(*) FROM scenario WHERE {where}", params).fetchone()[0]
             rows = conn.execute(
                 f"SELECT {_scols(conn)} FROM scenario WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-                (pattern, pattern, limit, offset),
+                (*params, limit, offset),
             ).fetchall()
             return total, rows
 
@@ -687,7 +954,7 @@ class ScenarioStore:
     def get(self, scenario_id: int) -> SavedScenario:
         """The scenario with this id; :class:`StoreNotFoundError` if there is none."""
         scenario_id = _check_id(scenario_id)
-        row = self._run(lambda conn: _select(conn, scenario_id), write=False)
+        row = self._run(lambda conn: self._scenario(conn, scenario_id), write=False)
         return self._row_to_scenario(row)
 
     def rename(self, scenario_id: int, new_name: str, *, expected_version: int | None = None) -> SavedScenario:
@@ -698,7 +965,7 @@ class ScenarioStore:
         expected = None if expected_version is None else _check_id(expected_version)
 
         def op(conn: sqlite3.Connection) -> tuple:
-            row = _select(conn, scenario_id)
+            row = self._scenario(conn, scenario_id)
             _check_scenario_version(row, expected)
             self._check_unique(conn, new_name, row[2], exclude_id=scenario_id)
             conn.execute(
@@ -716,7 +983,7 @@ class ScenarioStore:
         expected = None if expected_version is None else _check_id(expected_version)
 
         def op(conn: sqlite3.Connection) -> tuple:
-            row = _select(conn, scenario_id)  # raises if missing
+            row = self._scenario(conn, scenario_id)  # raises if missing (or not this person's)
             _check_scenario_version(row, expected)
             conn.execute(
                 "UPDATE scenario SET note = ?, updated_at = ?, version = version + 1 WHERE id = ?",
@@ -739,15 +1006,18 @@ class ScenarioStore:
 
     def restore(self, scenario_id: int) -> SavedScenario:
         """Undo :meth:`delete`. Raises :class:`StoreNotFoundError` if the id was never
-        used or is not deleted, :class:`StoreDuplicateError` if its group has since
-        saved another scenario under the same name (rename that one first)."""
+        used, is not deleted or belongs to a group the access may not restore,
+        :class:`StoreDuplicateError` if its group has since saved another scenario
+        under the same name (rename that one first). An admin restoring another
+        group's scenario gets it back without its note and assumptions: restoring is
+        not reading (see :mod:`naravard.store.access`)."""
         scenario_id = _check_id(scenario_id)
 
         def op(conn: sqlite3.Connection) -> tuple:
             row = conn.execute(
                 "SELECT name, grp FROM scenario WHERE id = ? AND deleted_at IS NOT NULL", (scenario_id,)
             ).fetchone()
-            if row is None:
+            if row is None or not self.access.can_restore(row[1]):
                 raise _not_found(scenario_id)
             self._check_unique(conn, row[0], row[1], exclude_id=scenario_id)
             self._check_room(conn, row[1])
@@ -755,65 +1025,156 @@ class ScenarioStore:
             self._audit(conn, "restore", "scenario", scenario_id, row[1], row[0])
             return _select(conn, scenario_id)
 
-        return self._row_to_scenario(self._run(op, write=True))
+        restored = self._row_to_scenario(self._run(op, write=True))
+        if not self.access.can_use_group(restored.group):  # an admin restoring another group's
+            return SavedScenario(restored.id, restored.name, restored.group, "", restored.created_at,
+                                 restored.updated_at, {}, restored.version)
+        return restored
+
+    # ---------------------------------------------------------------- published data
+
+    def publish_data(self, kind: str, name: str, source: str, content: str, rows: int,
+                     note: str = "") -> DataVersionInfo:
+        """Publish a validated table for everyone as a named, dated, immutable version.
+
+        ``kind`` is the table it stands for (an importable table's name, or
+        :data:`REGISTER_KIND` for the unit register; the services check which);
+        ``name`` is unique per kind forever (a withdrawn version keeps it);
+        ``content`` is the validated CSV text, kept exactly with its SHA-256. Needs
+        the planner role (:class:`StoreForbiddenError`)."""
+        self._require(self.access.can_publish, "publish data",
+                      "Bara planerare kan publicera data för alla. Be en planerare att publicera den.")
+        kind, name = _check_kind(kind), _check_name(name)
+        source = _check_text(source, "source", "Källan", MAX_SOURCE_CHARS, required=False)
+        note = _check_note(note)
+        content = _check_content(content, MAX_DATA_VERSION_BYTES, "Tabellen")
+        rows = _check_rows(rows)
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+        def op(conn: sqlite3.Connection) -> DataVersionInfo:
+            n = conn.execute("SELECT count(*) FROM data_version WHERE kind = ?", (kind,)).fetchone()[0]
+            if n >= MAX_DATA_VERSIONS_PER_KIND:
+                raise StoreLimitError(
+                    f"{n} versions of {kind} are kept; at most {MAX_DATA_VERSIONS_PER_KIND} are allowed",
+                    f"Det finns redan {MAX_DATA_VERSIONS_PER_KIND} sparade {_kind_sv(kind)}, vilket är det högsta "
+                    "antalet. Be den som förvaltar verktyget att rensa bland de äldre.",
+                )
+            dup = conn.execute("SELECT id, name FROM data_version WHERE kind = ? AND name_key = ?",
+                               (kind, _key(name))).fetchone()
+            if dup is not None:
+                raise StoreDuplicateError(
+                    f"a version of {kind} named {_valid(dup[1])!r} exists (id {dup[0]})",
+                    f"Det finns redan en publicerad version som heter ”{_shown(_valid(dup[1]))}” (även återkallade "
+                    "versioner behåller sitt namn). Välj ett annat namn.",
+                )
+            now, by = self._clock(), _actor(self.user)
+            cur = conn.execute(
+                "INSERT INTO data_version (kind, name, name_key, source, note, row_count, content, sha256,"
+                " published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, name, _key(name), source, note, rows, content, digest, now, by),
+            )
+            assert cur.lastrowid is not None
+            self._audit(conn, "publish", "data_version", cur.lastrowid, "", name)
+            return DataVersionInfo(cur.lastrowid, kind, name, source, note, rows, now, by, digest)
+
+        return self._run(op, write=True)
+
+    def list_data_versions(self, kind: str | None = None) -> list[DataVersionInfo]:
+        """Published versions (of ``kind`` when given), newest first, without their
+        content; withdrawn ones are left out, damaged rows skipped (logged). Anyone
+        may list them."""
+        where, params = ("", ()) if kind is None else (" AND kind = ?", (_check_kind(kind),))
+
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            table = _data_table(conn)
+            if table is None:
+                return []
+            return conn.execute(f"SELECT {_DATA_COLUMNS} FROM {table} WHERE withdrawn_at IS NULL{where}"
+                                " ORDER BY id DESC LIMIT ?", (*params, _LIST_CAP)).fetchall()
+
+        return _decode_all(self._run(op, write=False), self._row_to_data, "data version")
+
+    def get_data_version(self, version_id: int) -> DataVersion:
+        """A published version with its content (withdrawn ones too: what was used
+        stays readable); :class:`StoreNotFoundError` if there is none,
+        :class:`StoreCorruptError` if its content no longer matches its checksum."""
+        version_id = _check_id(version_id)
+        row = self._run(lambda conn: _data_row(conn, version_id), write=False)
+        if row is None:
+            raise StoreNotFoundError(f"no data version with id {version_id}",
+                                     "Dataversionen finns inte (den kan ha tagits bort).")
+        return self._row_to_data(row)  # type: ignore[return-value]
+
+    def withdraw_data_version(self, version_id: int) -> None:
+        """Hide a version from :meth:`list_data_versions` (its content is kept, and so is
+        its name); needs the planner role. The content itself is never changed: the
+        database refuses any UPDATE of it (a trigger)."""
+        self._require(self.access.can_publish, "withdraw data", "Bara planerare kan återkalla publicerade data.")
+        version_id = _check_id(version_id)
+
+        def op(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT name FROM data_version WHERE id = ? AND withdrawn_at IS NULL",
+                               (version_id,)).fetchone()
+            if row is None:
+                raise StoreNotFoundError(f"no published data version with id {version_id}",
+                                         "Dataversionen finns inte eller är redan återkallad.")
+            conn.execute("UPDATE data_version SET withdrawn_at = ? WHERE id = ?", (self._clock(), version_id))
+            self._audit(conn, "withdraw", "data_version", version_id, "", row[0])
+
+        self._run(op, write=True)
+
+    def _row_to_data(self, row: tuple) -> DataVersionInfo:
+        """A data_version row (with ``content`` last, or without) as the dataclass;
+        :class:`StoreCorruptError` when it does not hold what publish_data writes."""
+        vid, kind, name, source, note, count, published_at, published_by, digest, withdrawn_at = row[:10]
+        content = row[10] if len(row) > 10 else None
+        try:
+            texts = (kind, name, source, published_at, published_by, digest)
+            if not all(isinstance(v, str) for v in (*texts, note)) or withdrawn_at not in (None,) and not isinstance(
+                    withdrawn_at, str):
+                raise ValueError("a text column has the wrong type")
+            if _has_bad_chars("".join(texts)) or _has_bad_chars(note, "\n\t"):
+                raise ValueError("a text column holds bytes that are not valid text")
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise ValueError("the row count is not an integer")
+            if content is not None:
+                if not isinstance(content, str) or _has_bad_chars(content, "\n\r\t"):
+                    raise ValueError("the content holds bytes that are not valid text")
+                if hashlib.sha256(content.encode("utf-8")).hexdigest() != digest:
+                    raise ValueError("the content does not match its checksum")
+        except (TypeError, ValueError, UnicodeEncodeError) as exc:
+            if kind == REGISTER_KIND:
+                sv = f"Det sparade registret (id {vid}) är skadat och kan inte öppnas."
+            else:
+                sv = f"Den publicerade dataversionen (id {vid}) är skadad och kan inte öppnas."
+            raise StoreCorruptError(f"data version {vid} in {self.path} is damaged ({exc})", sv) from None
+        info = (int(vid), kind, _shown(name), _shown(source), _shown(note), int(count), published_at,
+                _shown(published_by), digest, withdrawn_at)
+        return DataVersion(*info, content=content) if content is not None else DataVersionInfo(*info)
 
     # ---------------------------------------------------------------- registers
 
     def save_register(self, name: str, source: str, csv_text: str, rows: int) -> SavedRegister:
         """Keep a validated unit register for all users; the newest is the one in use.
 
-        ``csv_text`` is what :func:`naravard.sources.units.register_csv_text` wrote
-        from a register that passed validation; the store keeps it as it is, with its
-        SHA-256, so a row damaged later is recognised (and skipped) on reading.
+        A published data version of kind :data:`REGISTER_KIND` (:meth:`publish_data`;
+        the planner role is needed). ``csv_text`` is what
+        :func:`naravard.sources.units.register_csv_text` wrote from a register that
+        passed validation; the store keeps it as it is, with its SHA-256, so a row
+        damaged later is recognised (and skipped) on reading.
         """
         name = _check_name(name)
-        source = _check_text(source, "source", "Källan", MAX_SOURCE_CHARS, required=False)
-        if not isinstance(csv_text, str) or not csv_text.strip():
-            raise StoreInvalidError("register text must be a non-empty string", "Registret är tomt och kan inte sparas.")
-        if _has_bad_chars(csv_text, "\n\r\t"):
-            raise StoreInvalidError("register text contains control characters",
-                                    "Registret innehåller otillåtna tecken och kan inte sparas.")
-        size = len(csv_text.encode("utf-8"))
-        if size > MAX_REGISTER_BYTES:
-            raise StoreInvalidError(
-                f"register is {size} bytes; at most {MAX_REGISTER_BYTES} are allowed",
-                f"Registret är för stort för att sparas ({size // 1024} kB, högst {MAX_REGISTER_BYTES // 1024} kB).",
-            )
-        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
-            raise StoreInvalidError("rows must be a non-negative integer", "Antalet rader måste vara ett heltal.")
-        digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
-
-        def op(conn: sqlite3.Connection) -> SavedRegister:
-            n = conn.execute("SELECT count(*) FROM register").fetchone()[0]
-            if n >= MAX_REGISTERS:
-                raise StoreLimitError(
-                    f"the store already keeps {n} registers; at most {MAX_REGISTERS} are allowed",
-                    f"Det finns redan {MAX_REGISTERS} sparade register, vilket är det högsta antalet. "
-                    "Be den som förvaltar verktyget att rensa bland de äldre.",
-                )
-            now = self._clock()
-            cur = conn.execute(
-                "INSERT INTO register (name, source, saved_at, row_count, csv, sha256) VALUES (?, ?, ?, ?, ?, ?)",
-                (name, source, now, rows, csv_text, digest),
-            )
-            assert cur.lastrowid is not None
-            self._audit(conn, "publish", "register", cur.lastrowid, "", name)
-            return SavedRegister(cur.lastrowid, name, source, now, rows, csv_text)
-
-        return self._run(op, write=True)
+        _check_text(source, "source", "Källan", MAX_SOURCE_CHARS, required=False)
+        csv_text = _check_content(csv_text, MAX_REGISTER_BYTES, "Registret")
+        rows = _check_rows(rows)
+        info = self.publish_data(REGISTER_KIND, name, source, csv_text, rows)
+        return SavedRegister(info.id, info.name, info.source, info.published_at, info.rows, csv_text)
 
     def list_registers(self) -> list[RegisterInfo]:
         """Kept registers, newest first, without their text; damaged rows skipped (logged)."""
-        rows = self._run(lambda conn: _register_rows(conn, "ORDER BY id DESC"), write=False)
-        out: list[RegisterInfo] = []
-        for row in rows:
-            try:
-                r = self._row_to_register(row)
-            except StoreCorruptError as exc:
-                log.warning("skipping register: %s", exc)
-                continue
-            out.append(RegisterInfo(r.id, r.name, r.source, r.saved_at, r.rows))
-        return out
+        return [RegisterInfo(r.id, r.name, r.source, r.saved_at, r.rows)
+                for r in _decode_all(self._run(lambda conn: _register_data_rows(conn), write=False),
+                                     self._row_to_register, "register")]
 
     def latest_register(self) -> SavedRegister | None:
         """The newest readable register, or None if none is kept. A damaged newest row
@@ -821,11 +1182,9 @@ class ScenarioStore:
         the page its register, and it is never overwritten."""
         def op(conn: sqlite3.Connection) -> SavedRegister | None:
             # One row at a time, newest first: the older registers' text is not read.
-            if not _has_register_table(conn):
-                return None
-            for (register_id,) in conn.execute("SELECT id FROM register ORDER BY id DESC").fetchall():
+            for register_id in _register_data_rows(conn, ids_only=True):
                 try:
-                    return self._row_to_register(_register_rows(conn, "", register_id)[0])
+                    return self._row_to_register(_data_row(conn, register_id))
                 except StoreCorruptError as exc:
                     log.warning("skipping register: %s", exc)
             return None
@@ -836,28 +1195,242 @@ class ScenarioStore:
         """The register with this id; :class:`StoreNotFoundError` if there is none,
         :class:`StoreCorruptError` if its row is damaged."""
         register_id = _check_id(register_id)
-        rows = self._run(lambda conn: _register_rows(conn, "", register_id), write=False)
-        if not rows:
+        row = self._run(lambda conn: _data_row(conn, register_id), write=False)
+        if row is None or row[1] != REGISTER_KIND:
             raise StoreNotFoundError(f"no register with id {register_id}", "Registret finns inte längre.")
-        return self._row_to_register(rows[0])
+        return self._row_to_register(row)
 
     def _row_to_register(self, row: tuple) -> SavedRegister:
-        register_id, name, source, saved_at, count, text, digest = row
-        try:
-            if not all(isinstance(v, str) for v in (name, source, saved_at, text, digest)):
-                raise ValueError("a text column has the wrong type")
-            if _has_bad_chars(name + source + saved_at, "") or _has_bad_chars(text, "\n\r\t"):
-                raise ValueError("a text column holds bytes that are not valid text")
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-                raise ValueError("the text does not match its checksum")
-            if isinstance(count, bool) or not isinstance(count, int):
-                raise ValueError("the row count is not an integer")
-        except (TypeError, ValueError, UnicodeEncodeError) as exc:
-            raise StoreCorruptError(
-                f"register {register_id} in {self.path} is damaged ({exc})",
-                f"Det sparade registret (id {register_id}) är skadat och kan inte öppnas.",
-            ) from None
-        return SavedRegister(int(register_id), _shown(name), _shown(source), saved_at, int(count), text)
+        d = self._row_to_data(row)
+        assert isinstance(d, DataVersion)
+        return SavedRegister(d.id, d.name, d.source, d.published_at, d.rows, d.content)
+
+    # ---------------------------------------------------------------- groups and sign-in
+
+    def create_group(self, name: str, description: str = "") -> GroupInfo:
+        """A new work group (admin); :class:`StoreDuplicateError` if the name (compared
+        as item names are) is taken."""
+        self._require_admin()
+        name = _check_text(name, "group", "Gruppnamnet", MAX_GROUP_CHARS, required=True)
+        description = _check_text(description, "description", "Beskrivningen", MAX_DESCRIPTION_CHARS,
+                                  required=False, allow="\n\t")
+
+        def op(conn: sqlite3.Connection) -> GroupInfo:
+            row = conn.execute("SELECT name FROM workgroup WHERE name_key = ?", (_key(name),)).fetchone()
+            if row is not None:
+                raise StoreDuplicateError(f"a group named {_valid(row[0])!r} exists",
+                                          f"Det finns redan en grupp som heter ”{_shown(_valid(row[0]))}”. "
+                                          "Välj ett annat namn.")
+            now = self._clock()
+            cur = conn.execute("INSERT INTO workgroup (name, name_key, description, created_at, created_by)"
+                               " VALUES (?, ?, ?, ?, ?)", (name, _key(name), description, now, _actor(self.user)))
+            assert cur.lastrowid is not None
+            self._audit(conn, "create", "workgroup", cur.lastrowid, name, name)
+            return GroupInfo(name, _key(name), description, now, False, None, 0)
+
+        return self._run(op, write=True)
+
+    def list_groups(self) -> list[GroupInfo]:
+        """Every group, by name (anyone: the sign-in form offers the names)."""
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            if not _has_table(conn, "workgroup"):
+                return []
+            return conn.execute(
+                "SELECT w.name, w.name_key, w.description, w.created_at, w.pass_hash IS NOT NULL, w.pass_role,"
+                " (SELECT count(*) FROM member m WHERE m.group_id = w.id) FROM workgroup w ORDER BY w.name_key"
+            ).fetchall()
+
+        return [GroupInfo(_shown(_valid(n)), k, _shown(_valid(d)), c, bool(h), r if h else None, int(m))
+                for n, k, d, c, h, r, m in self._run(op, write=False)]
+
+    def add_member(self, group: str, user: str, role: str) -> MemberInfo:
+        """Give ``user`` (an OIDC e-mail or subject, compared case-insensitively)
+        ``role`` in ``group`` (admin); adding again changes the role."""
+        self._require_admin()
+        group, user, role = _check_group_name(group), _check_user(user), _check_role(role, ROLES)
+
+        def op(conn: sqlite3.Connection) -> MemberInfo:
+            gid, gname = self._group_row(conn, group)
+            now, by = self._clock(), _actor(self.user)
+            params = (user, role, now, by, gid, _key(user))
+            if conn.execute("SELECT 1 FROM member WHERE group_id = ? AND user_key = ?", (gid, _key(user))).fetchone():
+                conn.execute("UPDATE member SET user_name = ?, role = ?, added_at = ?, added_by = ?"
+                             " WHERE group_id = ? AND user_key = ?", params)
+            else:
+                conn.execute("INSERT INTO member (user_name, role, added_at, added_by, group_id, user_key)"
+                             " VALUES (?, ?, ?, ?, ?, ?)", params)
+            self._audit(conn, "grant", "member", gid, gname, f"{user}: {role}")
+            return MemberInfo(_shown(gname), user, role, now, by)
+
+        return self._run(op, write=True)
+
+    def remove_member(self, group: str, user: str) -> None:
+        """Take ``user`` out of ``group`` (admin); :class:`StoreNotFoundError` if not a member."""
+        self._require_admin()
+        group, user = _check_group_name(group), _check_user(user)
+
+        def op(conn: sqlite3.Connection) -> None:
+            gid, gname = self._group_row(conn, group)
+            cur = conn.execute("DELETE FROM member WHERE group_id = ? AND user_key = ?", (gid, _key(user)))
+            if not cur.rowcount:
+                raise StoreNotFoundError(f"{user!r} is not a member of {group!r}",
+                                         f"{user} är inte medlem i gruppen ”{_shown(gname)}”.")
+            self._audit(conn, "revoke", "member", gid, gname, user)
+
+        self._run(op, write=True)
+
+    def list_members(self, group: str | None = None) -> list[MemberInfo]:
+        """Members (of ``group`` when given), by group and user (admin)."""
+        self._require_admin()
+        key = None if group is None else _key(_check_group_name(group))
+
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            if not _has_table(conn, "member"):
+                return []
+            if key is not None:
+                self._group_row(conn, group)  # type: ignore[arg-type]
+            where, params = ("", ()) if key is None else (" WHERE w.name_key = ?", (key,))
+            return conn.execute(
+                "SELECT w.name, m.user_name, m.role, m.added_at, m.added_by FROM member m JOIN workgroup w"
+                f" ON w.id = m.group_id{where} ORDER BY w.name_key, m.user_key LIMIT ?", (*params, _LIST_CAP)
+            ).fetchall()
+
+        return [MemberInfo(_shown(_valid(g)), _shown(_valid(u)), r, a, _shown(_valid(b)))
+                for g, u, r, a, b in self._run(op, write=False)]
+
+    def set_passphrase(self, group: str, passphrase: str, role: str = "gruppmedlem") -> None:
+        """Let ``group`` sign in with ``passphrase`` (admin), granting ``role`` (one of
+        PASSPHRASE_ROLES: never admin). At least MIN_PASSPHRASE_CHARS characters; only
+        its scrypt hash is kept (:mod:`naravard.store.passphrase`). A new passphrase
+        also clears the group's failed attempts."""
+        self._require_admin()
+        group, role = _check_group_name(group), _check_role(role, PASSPHRASE_ROLES)
+        if not isinstance(passphrase, str) or _has_bad_chars(passphrase):
+            raise StoreInvalidError("the passphrase must be text without control characters",
+                                    "Lösenfrasen måste vara text utan styrtecken.")
+        n = len(unicodedata.normalize("NFC", passphrase))
+        if not MIN_PASSPHRASE_CHARS <= n <= MAX_PASSPHRASE_CHARS:
+            raise StoreInvalidError(
+                f"the passphrase must be {MIN_PASSPHRASE_CHARS} to {MAX_PASSPHRASE_CHARS} characters, not {n}",
+                f"Lösenfrasen måste vara minst {MIN_PASSPHRASE_CHARS} och högst {MAX_PASSPHRASE_CHARS} tecken "
+                f"(nu {n}).",
+            )
+        hashed = hash_passphrase(passphrase)  # outside the transaction: it takes a while
+
+        def op(conn: sqlite3.Connection) -> None:
+            gid, gname = self._group_row(conn, group)
+            conn.execute("UPDATE workgroup SET pass_hash = ?, pass_role = ?, pass_set_at = ? WHERE id = ?",
+                         (hashed, role, self._clock(), gid))
+            conn.execute("DELETE FROM sign_in_failure WHERE group_key = ?", (_key(gname),))
+            self._audit(conn, "passphrase", "workgroup", gid, gname, f"set ({role})")
+
+        self._run(op, write=True)
+
+    def clear_passphrase(self, group: str) -> None:
+        """The group can no longer sign in with a passphrase (admin)."""
+        self._require_admin()
+        group = _check_group_name(group)
+
+        def op(conn: sqlite3.Connection) -> None:
+            gid, gname = self._group_row(conn, group)
+            conn.execute("UPDATE workgroup SET pass_hash = NULL, pass_role = NULL, pass_set_at = ? WHERE id = ?",
+                         (self._clock(), gid))
+            self._audit(conn, "passphrase", "workgroup", gid, gname, "cleared")
+
+        self._run(op, write=True)
+
+    def sign_in_with_passphrase(self, group: str, passphrase: str, display_name: str = "") -> Access:
+        """The :class:`Access` of a group's passphrase (via ``lösenfras``; the user is
+        ``display_name`` or ``grupp <name>``; the one role is the passphrase's).
+
+        A wrong passphrase and an unknown group raise the same :class:`StoreAuthError`.
+        After MAX_SIGN_IN_FAILURES failures within SIGN_IN_WINDOW_S for one group name
+        (counted in the database, so every replica shares the count) every attempt
+        raises :class:`StoreThrottledError` until the oldest of them is that old; the
+        failure that reaches the limit already says so. Every success and failure is
+        in the audit log. Works on any store, bound or not."""
+        display = _check_text(display_name, "display name", "Namnet", MAX_AUTHOR_CHARS, required=False)
+        typed = _audit_text(group if isinstance(group, str) else "")
+        gkey = _key(_valid(group if isinstance(group, str) else ""))[:4 * MAX_GROUP_CHARS]
+        now_dt = _parse_time(self._clock())
+        now = _iso(now_dt)
+        cutoff = _iso(now_dt - timedelta(seconds=SIGN_IN_WINDOW_S))
+
+        def recent(conn: Any) -> list[str]:
+            return [str(r[0]) for r in conn.execute(
+                "SELECT at FROM sign_in_failure WHERE group_key = ? AND at > ? ORDER BY at DESC LIMIT ?",
+                (gkey, cutoff, MAX_SIGN_IN_FAILURES)).fetchall()]
+
+        def wait_s(failures: list[str]) -> int | None:
+            if len(failures) < MAX_SIGN_IN_FAILURES:
+                return None
+            until = _parse_time(failures[MAX_SIGN_IN_FAILURES - 1]) + timedelta(seconds=SIGN_IN_WINDOW_S)
+            return max(1, -(-int((until - now_dt).total_seconds()) // 1))
+
+        def read(conn: Any) -> tuple[tuple | None, list[str]]:
+            if not _has_table(conn, "workgroup"):
+                return None, []
+            row = conn.execute("SELECT id, name, pass_hash, pass_role FROM workgroup WHERE name_key = ?",
+                               (gkey,)).fetchone()
+            return row, recent(conn)
+
+        row, failures = self._run(read, write=False)
+        wait = wait_s(failures)
+        if wait is not None:
+            raise StoreThrottledError(wait)
+        ok = verify_passphrase(passphrase, row[2] if row else None) and row is not None and row[3] in PASSPHRASE_ROLES
+        gname = _valid(row[1]) if row else typed
+        user = display or f"grupp {gname}"
+
+        def write(conn: Any) -> tuple[str, int]:
+            conn.execute("DELETE FROM sign_in_failure WHERE at <= ?", (cutoff,))  # keep the table small
+            failures = recent(conn)
+            wait = wait_s(failures)
+            if wait is not None:
+                return "throttled", wait
+            if ok:
+                now_row = conn.execute("SELECT pass_hash, pass_role FROM workgroup WHERE id = ?", (row[0],)).fetchone()
+                if now_row is not None and tuple(now_row) == (row[2], row[3]):  # not changed meanwhile
+                    conn.execute("DELETE FROM sign_in_failure WHERE group_key = ?", (gkey,))
+                    self._audit(conn, "sign_in", "workgroup", row[0], gname, f"lösenfras ({row[3]})", actor=user)
+                    return "ok", 0
+            conn.execute("INSERT INTO sign_in_failure (group_key, at) VALUES (?, ?)", (gkey, now))
+            self._audit(conn, "sign_in_failed", "workgroup", row[0] if row else 0, gname, "lösenfras", actor=user)
+            wait = wait_s([now, *failures])
+            return ("throttled", wait) if wait is not None else ("auth", 0)
+
+        outcome, wait = self._run(write, write=True)
+        if outcome == "ok":
+            assert row is not None
+            return Access.of(user, [(_shown(gname), row[3])], via="lösenfras")
+        if outcome == "throttled":
+            raise StoreThrottledError(wait)
+        raise StoreAuthError()
+
+    def access_for_user(self, user: str) -> Access:
+        """The :class:`Access` of a signed-in person (an OIDC e-mail or subject,
+        compared case-insensitively): their roles in every group they are a member
+        of (none: an access that sees published data only). Via ``oidc``."""
+        user = _check_user(user)
+
+        def op(conn: sqlite3.Connection) -> list[tuple]:
+            if not _has_table(conn, "member"):
+                return []
+            return conn.execute("SELECT w.name, m.role FROM member m JOIN workgroup w ON w.id = m.group_id"
+                                " WHERE m.user_key = ?", (_key(user),)).fetchall()
+
+        rows = self._run(op, write=False)
+        return Access.of(user, [(_shown(_valid(n)), r) for n, r in rows if r in ROLES], via="oidc")
+
+    def _require_admin(self) -> None:
+        self._require(self.access.is_admin, "manage groups and members",
+                      "Bara en administratör kan hantera grupper, medlemmar och lösenfraser.")
+
+    def _group_row(self, conn: Any, group: str) -> tuple[int, str]:
+        row = conn.execute("SELECT id, name FROM workgroup WHERE name_key = ?", (_key(group),)).fetchone()
+        if row is None:
+            raise StoreNotFoundError(f"no group named {group!r}", f"Det finns ingen grupp som heter ”{group}”.")
+        return int(row[0]), str(row[1])
 
     # ---------------------------------------------------------------- presentations
 
@@ -883,9 +1456,11 @@ class ScenarioStore:
         ids_text = _encode_slide_ids(slide_ids)
         sid = None if scenario_id is None else _check_id(scenario_id)
 
+        self._require_group(group)
+
         def op(conn: sqlite3.Connection) -> SavedPresentation:
             if sid is not None:
-                _select(conn, sid)  # raises StoreNotFoundError when it is gone
+                self._scenario(conn, sid)  # raises StoreNotFoundError when it is gone (or not this person's)
             _check_unique_in(conn, "presentation", name, group, None)
             _check_room_in(conn, "presentation", group, MAX_PRESENTATIONS_PER_GROUP, "presentationer")
             now = self._clock()
@@ -905,6 +1480,8 @@ class ScenarioStore:
         names are). Damaged rows are skipped (logged); a schema-3 file opened read-only
         has none."""
         where, params = _group_filter(group)
+        scope, scope_params = self._item_scope()
+        where, params = where + scope, (*params, *scope_params)
 
         def op(conn: sqlite3.Connection) -> list[tuple]:
             if not _has_table(conn, "presentation"):
@@ -920,7 +1497,7 @@ class ScenarioStore:
         """The live presentation with this id; :class:`StoreNotFoundError` if there is
         none, :class:`StoreCorruptError` if its row is damaged."""
         presentation_id = _check_id(presentation_id)
-        return self._row_to_presentation(self._run(lambda conn: _select_presentation(conn, presentation_id), write=False))
+        return self._row_to_presentation(self._run(lambda conn: self._presentation(conn, presentation_id), write=False))
 
     def open_presentation(self, presentation_id: int) -> OpenedPresentation:
         """A presentation with its saved scenario. When that scenario was deleted (or is
@@ -952,7 +1529,7 @@ class ScenarioStore:
             row = conn.execute(
                 "SELECT name, grp FROM presentation WHERE id = ? AND deleted_at IS NOT NULL", (presentation_id,)
             ).fetchone()
-            if row is None:
+            if row is None or not self.access.can_restore(row[1]):
                 raise _presentation_not_found(presentation_id)
             _check_unique_in(conn, "presentation", row[0], row[1], presentation_id)
             _check_room_in(conn, "presentation", row[1], MAX_PRESENTATIONS_PER_GROUP, "presentationer")
@@ -960,7 +1537,10 @@ class ScenarioStore:
             self._audit(conn, "restore", "presentation", presentation_id, row[1], row[0])
             return _select_presentation(conn, presentation_id)
 
-        return self._row_to_presentation(self._run(op, write=True))
+        p = self._row_to_presentation(self._run(op, write=True))
+        if not self.access.can_use_group(p.group):  # an admin restoring: not reading (see restore)
+            return SavedPresentation(p.id, p.name, p.group, "", (), "", None, p.created_at, p.updated_at)
+        return p
 
     def _row_to_presentation(self, row: tuple) -> SavedPresentation:
         pid, name, group, title, ids_text, query, sid, created_at, updated_at = row
@@ -1005,9 +1585,10 @@ class ScenarioStore:
         group, theme, question = _check_answer_group(group), _check_theme(theme), _check_question(question)
         position, notes, author = _check_position(position), _check_answer_notes(notes), _check_author(author)
         sid = None if scenario_id is None else _check_id(scenario_id)
+        self._require_group(group)
 
         def op(conn: sqlite3.Connection) -> SavedAnswer:
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             _check_answer_unique(conn, group, theme, question, None)
             _check_room_in(conn, "dialog_answer", group, MAX_ANSWERS_PER_GROUP, "svar")
             now = self._clock()
@@ -1030,6 +1611,8 @@ class ScenarioStore:
         if theme is not None:
             where += " AND theme = ?"
             params = (*params, _check_theme(theme))
+        scope, scope_params = self._item_scope()
+        where, params = where + scope, (*params, *scope_params)
 
         def op(conn: sqlite3.Connection) -> list[tuple]:
             if not _has_table(conn, "dialog_answer"):
@@ -1044,7 +1627,7 @@ class ScenarioStore:
     def get_answer(self, answer_id: int) -> SavedAnswer:
         """The live answer with this id; :class:`StoreNotFoundError` if there is none."""
         answer_id = _check_id(answer_id)
-        return self._row_to_answer(self._run(lambda conn: _select_answer(conn, answer_id), write=False))
+        return self._row_to_answer(self._run(lambda conn: self._answer(conn, answer_id), write=False))
 
     def update_answer(
         self,
@@ -1067,7 +1650,7 @@ class ScenarioStore:
         sid = None if scenario_id is None else _check_id(scenario_id)
 
         def op(conn: sqlite3.Connection) -> tuple:
-            row = _select_answer(conn, answer_id)
+            row = self._answer(conn, answer_id)
             current, group, who, when = row[8], row[1], row[6], row[10]
             if current != expected:
                 raise StoreConflictError(
@@ -1076,7 +1659,7 @@ class ScenarioStore:
                     f"{str(when)[:16].replace('T', ' ')} UTC). Din ändring har inte sparats; din text finns kvar i "
                     "formuläret. Läs det nya svaret och spara igen.",
                 )
-            _check_answer_scenario(conn, sid, group)
+            _check_answer_scenario(conn, sid, group, self.access)
             conn.execute(
                 "UPDATE dialog_answer SET position = ?, notes = ?, author = ?, scenario_id = ?, version = version + 1,"
                 " updated_at = ? WHERE id = ?",
@@ -1100,7 +1683,7 @@ class ScenarioStore:
             row = conn.execute(
                 "SELECT grp, theme, question FROM dialog_answer WHERE id = ? AND deleted_at IS NOT NULL", (answer_id,)
             ).fetchone()
-            if row is None:
+            if row is None or not self.access.can_restore(row[0]):
                 raise _answer_not_found(answer_id)
             _check_answer_unique(conn, row[0], row[1], row[2], answer_id)
             _check_room_in(conn, "dialog_answer", row[0], MAX_ANSWERS_PER_GROUP, "svar")
@@ -1108,7 +1691,11 @@ class ScenarioStore:
             self._audit(conn, "restore", "dialog_answer", answer_id, row[0], row[2])
             return _select_answer(conn, answer_id)
 
-        return self._row_to_answer(self._run(op, write=True))
+        a = self._row_to_answer(self._run(op, write=True))
+        if not self.access.can_use_group(a.group):  # an admin restoring: not reading (see restore)
+            return SavedAnswer(a.id, a.group, a.theme, a.question, "", "", "", None, a.version, a.created_at,
+                               a.updated_at)
+        return a
 
     def _row_to_answer(self, row: tuple) -> SavedAnswer:
         aid, group, theme, question, position, notes, author, sid, version, created_at, updated_at = row
@@ -1137,7 +1724,7 @@ class ScenarioStore:
             if not _has_table(conn, table):
                 raise not_found(row_id)
             row = conn.execute(f"SELECT grp, {name_col} FROM {table} WHERE id = ? AND {_LIVE}", (row_id,)).fetchone()
-            if row is None:
+            if row is None or not self.access.can_use_group(row[0]):
                 raise not_found(row_id)
             conn.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ?", (self._clock(), row_id))
             self._audit(conn, "delete", table, row_id, row[0], row[1])
@@ -1148,30 +1735,86 @@ class ScenarioStore:
 
     def audit_log(self, group: str | None = None, limit: int = 200) -> list[AuditEntry]:
         """The newest ``limit`` audit entries, newest first; only ``group``'s when given
-        (the exact group text). A file older than schema 5 opened read-only has none."""
+        (the exact group text). An admin (and an unbound store) sees every entry; anyone
+        else only those of the groups whose items they may use, and their own sign-ins.
+        A file older than schema 5 opened read-only has none (older than 6: none for a
+        person who is not an admin, whose entries cannot be told apart there)."""
         limit = max(1, min(_check_id(limit), 10_000))
-        where, params = ("", ()) if group is None else (" WHERE grp = ?", (group,))
+        where, params = ("WHERE 1 = 1", ()) if group is None else ("WHERE grp = ?", (group,))
+        acc = self.access
+        limited = not (acc.open or acc.is_admin)
+        if limited:
+            scope, scope_params = self._item_scope()
+            own = "actor = ? AND item_type = 'workgroup' AND action IN ('sign_in', 'sign_in_failed')"
+            where += f" AND ((1 = 1{scope}) OR ({own}))"
+            params = (*params, *scope_params, _actor(acc.user))
 
         def op(conn: sqlite3.Connection) -> list[tuple]:
-            if not _has_table(conn, "audit_log"):
+            if not _has_table(conn, "audit_log") or (limited and not _has_column(conn, "audit_log", "grp_key")):
                 return []
             return conn.execute(
-                "SELECT id, at, actor, grp, action, item_type, item_id, item_name FROM audit_log"
+                "SELECT id, at, actor, grp, action, item_type, item_id, item_name FROM audit_log "
                 f"{where} ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
 
         return [AuditEntry(int(r[0]), *(_shown(str(v)) for v in r[1:6]), int(r[6]), _shown(str(r[7])))
                 for r in self._run(op, write=False)]
 
-    def _audit(self, conn: Any, action: str, item_type: str, item_id: int, group: str, name: str) -> None:
+    def _audit(self, conn: Any, action: str, item_type: str, item_id: int, group: str, name: str,
+               *, actor: str | None = None) -> None:
         """Record one change in the same transaction as the change itself: both land or neither."""
         assert action in AUDIT_ACTIONS
+        group = _valid(str(group))
         conn.execute(
-            "INSERT INTO audit_log (at, actor, grp, action, item_type, item_id, item_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now_utc(), _valid(str(self.user))[:MAX_NAME_CHARS], _valid(group), action, item_type, int(item_id),
-             _valid(str(name))[:200]),
+            "INSERT INTO audit_log (at, actor, grp, action, item_type, item_id, item_name, grp_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_now_utc(), _actor(self.user if actor is None else actor), group, action, item_type, int(item_id),
+             _valid(str(name))[:200], _key(group)),
         )
 
+    def list_deleted(self, group: str | None = None) -> list[DeletedItem]:
+        """Soft-deleted scenarios, presentations and dialogue answers this access may
+        restore (its own groups'; an admin's: every group's), newest deletion first;
+        only ``group``'s when given. Names only: what a restore list needs."""
+        gwhere, gparams = _group_filter(group)
+        scope, sparams = self._item_scope(restore=True)
+        tables = (("scenario", "name"), ("presentation", "name"), ("dialog_answer", "question"))
+
+        def op(conn: sqlite3.Connection) -> list[DeletedItem]:
+            out: list[DeletedItem] = []
+            for table, name_col in tables:
+                if not _has_table(conn, table):
+                    continue
+                for rid, name, grp, deleted_at in conn.execute(
+                        f"SELECT id, {name_col}, grp, deleted_at FROM {table} WHERE deleted_at IS NOT NULL"
+                        f"{gwhere}{scope} ORDER BY deleted_at DESC, id DESC LIMIT ?",
+                        (*gparams, *sparams, _LIST_CAP)).fetchall():
+                    out.append(DeletedItem(table, int(rid), _shown(_valid(str(name))), _shown(_valid(str(grp))),
+                                           str(deleted_at)))
+            return sorted(out, key=lambda d: (d.deleted_at, d.id), reverse=True)[:_LIST_CAP]
+
+        return self._run(op, write=False)
+
     # ---------------------------------------------------------------- internals
+
+    def _scenario(self, conn: Any, scenario_id: int) -> tuple:
+        """The live scenario row, or :class:`StoreNotFoundError` when there is none or
+        its group is not this access's (existence is not leaked)."""
+        row = _select(conn, scenario_id)
+        if not self.access.can_use_group(row[2]):
+            raise _not_found(scenario_id)
+        return row
+
+    def _presentation(self, conn: Any, presentation_id: int) -> tuple:
+        row = _select_presentation(conn, presentation_id)
+        if not self.access.can_use_group(row[2]):
+            raise _presentation_not_found(presentation_id)
+        return row
+
+    def _answer(self, conn: Any, answer_id: int) -> tuple:
+        row = _select_answer(conn, answer_id)
+        if not self.access.can_use_group(row[1]):
+            raise _answer_not_found(answer_id)
+        return row
 
     def _decode_rows(self, rows: list[tuple]) -> tuple[list[SavedScenario], int]:
         """The rows that decode, and how many did not (each logged)."""
@@ -1327,7 +1970,10 @@ class ScenarioStore:
         version = self._check_identity(conn)  # another connection may have got here first
         for step in _MIGRATIONS[version:]:
             for statement in step:
-                conn.execute(statement)
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.execute(statement)
         if version < SCHEMA_VERSION:
             now = _now_utc()
             conn.executemany("INSERT OR IGNORE INTO schema_version (version, applied_at) VALUES (?, ?)",
@@ -1405,23 +2051,114 @@ class ScenarioStore:
         )
 
 
-_REGISTER_COLUMNS = "id, name, source, saved_at, row_count, csv, sha256"
+# --------------------------------------------------------------------------- schema 6 helpers
+
+_DATA_COLUMNS = "id, kind, name, source, note, row_count, published_at, published_by, sha256, withdrawn_at"
+# A file older than schema 6 opened read-only: its unit registers read as data versions.
+_REGISTER_AS_DATA = (
+    "(SELECT id, 'enheter' AS kind, name, source, '' AS note, row_count, saved_at AS published_at,"
+    " '' AS published_by, sha256, NULL AS withdrawn_at, csv AS content FROM register) AS dv"
+)
+_KIND_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
-def _has_register_table(conn: sqlite3.Connection) -> bool:
-    if not isinstance(conn, sqlite3.Connection):
-        return True  # another backend: its schema is always current
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'register'").fetchone() is not None
+def _data_table(conn: sqlite3.Connection) -> str | None:
+    """Where published data is read from: ``data_version``, or (a read-only file older
+    than schema 6) its registers; None when there is neither (schema 2)."""
+    if _has_table(conn, "data_version"):
+        return "data_version"
+    if _has_table(conn, "register"):
+        return _REGISTER_AS_DATA
+    return None
 
 
-def _register_rows(conn: sqlite3.Connection, order: str, register_id: int | None = None) -> list[tuple]:
-    """Register rows (all, or the one with ``register_id``); none where the table does
-    not exist yet (a schema-2 file opened read-only)."""
-    if not _has_register_table(conn):
+def _data_row(conn: sqlite3.Connection, version_id: int) -> tuple | None:
+    """One data version's row with its content, or None."""
+    table = _data_table(conn)
+    if table is None:
+        return None
+    return conn.execute(f"SELECT {_DATA_COLUMNS}, content FROM {table} WHERE id = ?", (version_id,)).fetchone()
+
+
+def _register_data_rows(conn: sqlite3.Connection, ids_only: bool = False) -> list:
+    """The live unit registers (kind ``enheter``), newest first: their ids, or their rows
+    with content."""
+    table = _data_table(conn)
+    if table is None:
         return []
-    if register_id is not None:
-        return conn.execute(f"SELECT {_REGISTER_COLUMNS} FROM register WHERE id = ?", (register_id,)).fetchall()
-    return conn.execute(f"SELECT {_REGISTER_COLUMNS} FROM register {order}").fetchall()
+    cols = "id" if ids_only else f"{_DATA_COLUMNS}, content"
+    rows = conn.execute(f"SELECT {cols} FROM {table} WHERE kind = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT ?",
+                        (REGISTER_KIND, _LIST_CAP)).fetchall()
+    return [int(r[0]) for r in rows] if ids_only else rows
+
+
+def _check_kind(kind: object) -> str:
+    if not isinstance(kind, str) or not _KIND_RE.match(kind) or len(kind) > MAX_KIND_CHARS:
+        raise StoreInvalidError(f"data kind {str(kind)[:60]!r} is not a short lower-case table name",
+                                "Tabellens namn är ogiltigt.")
+    return kind
+
+
+def _kind_sv(kind: str) -> str:
+    return "register" if kind == REGISTER_KIND else f"versioner av tabellen {kind}"
+
+
+def _check_content(text: object, max_bytes: int, what_sv: str) -> str:
+    """Validated CSV text: non-empty, no control characters but line breaks and tabs, at
+    most ``max_bytes`` as UTF-8."""
+    if not isinstance(text, str) or not text.strip():
+        raise StoreInvalidError("the text must be a non-empty string", f"{what_sv} är tom och kan inte sparas."
+                                if what_sv == "Tabellen" else f"{what_sv} är tomt och kan inte sparas.")
+    if _has_bad_chars(text, "\n\r\t"):
+        raise StoreInvalidError("the text contains control characters",
+                                f"{what_sv} innehåller otillåtna tecken och kan inte sparas.")
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise StoreInvalidError(
+            f"the text is {size} bytes; at most {max_bytes} are allowed",
+            f"{what_sv} är för stor{'t' if what_sv == 'Registret' else ''} för att sparas ({size // 1024} kB, "
+            f"högst {max_bytes // 1024} kB).",
+        )
+    return text
+
+
+def _check_rows(rows: object) -> int:
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+        raise StoreInvalidError("rows must be a non-negative integer", "Antalet rader måste vara ett heltal.")
+    return rows
+
+
+def _check_group_name(group: object) -> str:
+    return _check_text(group, "group", "Gruppnamnet", MAX_GROUP_CHARS, required=True)
+
+
+def _check_user(user: object) -> str:
+    return _check_text(user, "user", "Användaren", MAX_USER_CHARS, required=True)
+
+
+def _check_role(role: object, allowed: tuple[str, ...]) -> str:
+    if role not in allowed:
+        raise StoreInvalidError(f"role {str(role)[:40]!r} is not one of {', '.join(allowed)}",
+                                f"Rollen måste vara en av: {', '.join(allowed)}.")
+    return str(role)
+
+
+def _audit_text(text: str) -> str:
+    """Typed text (a group name that may not exist) as the audit log may keep it:
+    control and bidi characters replaced, at most MAX_GROUP_CHARS characters."""
+    text = _valid(text).strip()[:MAX_GROUP_CHARS]
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS else c for c in text)
+
+
+def _parse_time(text: str) -> datetime:
+    """The store's clock text as an aware UTC datetime (a naive one is taken as UTC)."""
+    dt = datetime.fromisoformat(str(text))
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    """UTC ISO text that sorts as the time does (what sign_in_failure.at compares)."""
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _select(conn: sqlite3.Connection, scenario_id: int) -> tuple:
@@ -1464,6 +2201,12 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     if not isinstance(conn, sqlite3.Connection):
         return True  # another backend: its schema is always current
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    if not isinstance(conn, sqlite3.Connection):
+        return True
+    return conn.execute(f"SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?", (column,)).fetchone() is not None
 
 
 def _group_filter(group: str | None) -> tuple[str, tuple]:
@@ -1569,13 +2312,14 @@ def _check_author(author: object) -> str:
     return _check_text(author, "author", "Namnet på den som skriver", MAX_AUTHOR_CHARS, required=True)
 
 
-def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str) -> None:
-    """A linked scenario must be live and the group's own."""
+def _check_answer_scenario(conn: sqlite3.Connection, scenario_id: int | None, group: str, access: Access) -> None:
+    """A linked scenario must be live and the group's own (one of a group ``access``
+    may not use is reported as missing)."""
     if scenario_id is None:
         return
     row = conn.execute(f"SELECT grp_key FROM scenario WHERE id = ? AND {_LIVE}", (scenario_id,)).fetchone()
-    if row is None:
-        raise _not_found(scenario_id)
+    if row is None or (row[0] != _key(group) and not access.can_use_group(row[0])):
+        raise _not_found(scenario_id)  # another group's, which this access may not see: as if missing
     if row[0] != _key(group):
         raise StoreInvalidError(
             f"scenario {scenario_id} belongs to another group",

@@ -72,7 +72,7 @@ def test_invalid_registers_are_refused_in_swedish_and_nothing_is_kept(path: Path
 def test_the_number_of_registers_is_capped(path: Path, monkeypatch):
     import naravard.store.sqlite as sq
 
-    monkeypatch.setattr(sq, "MAX_REGISTERS", 2)
+    monkeypatch.setattr(sq, "MAX_DATA_VERSIONS_PER_KIND", 2)
     store = ScenarioStore(path)
     store.save_register("A", "", CSV_A, 1)
     store.save_register("B", "", CSV_A, 1)
