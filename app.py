@@ -18,6 +18,9 @@ st.set_page_config(
 
 ds = ui.dataset()
 st.set_page_config(page_title=ui.page_title(ds))  # additive: names the region from the manifest
+# groups mode: until the session has signed in, the sign-in view and st.stop() (no page
+# runs); the URL, a shared link included, is left as it is
+ui.auth.gate()
 page = st.navigation(ui.navigation_pages())
 ui.sidebar(ds, page.url_path)
 ui.run_page(page)  # an unexpected error: a Swedish message, not Streamlit's English box

@@ -11,7 +11,7 @@ from naravard import ui
 from naravard.ui import dialog as dlg
 
 ds = ui.dataset()
-store = ui.scenario_store()
+store = ui.auth.bound_store()  # only the signed-in person's groups' answers
 
 st.title("Dialog")
 st.markdown(

@@ -1,6 +1,8 @@
 """The UI layer: the only part of the package that imports Streamlit.
 
 - :mod:`.state`: every session-state key (prefixed ``nv_``);
+- :mod:`.auth`: who uses the session (the sign-in gate), the store bound to them, the group choice;
+- :mod:`.admin`: the Grupper page's sections (groups, members, passphrases, restore, audit log);
 - :mod:`.cache`: cached data access (``st.cache_data`` around the pure loaders);
 - :mod:`.frame`: the guard that keeps a deep-linked page inside app.py's frame, and
   :func:`~.frame.run_page`, which turns a page's unexpected error into a Swedish message;
@@ -16,6 +18,7 @@
 Pages import ``ui`` and call the names re-exported here.
 """
 
+from naravard.ui import auth  # noqa: F401
 from naravard.ui.cache import (  # noqa: F401
     base_dataset,
     boundaries,

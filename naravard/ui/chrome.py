@@ -27,6 +27,9 @@ class PageSpec:
     script: str
     title: str
     url_path: str
+    # Shown in the navigation only to admins (naravard.store.access); the page itself
+    # also refuses anyone else, since a hidden page is still reachable by its address.
+    admin_only: bool = False
 
 
 PAGES: list[PageSpec] = [
@@ -39,6 +42,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/om_data.py", "Om data", "om_data"),
     PageSpec("pages/presentera.py", "Presentera", "presentera"),
     PageSpec("pages/dialog.py", "Dialog", "dialog"),
+    PageSpec("pages/grupper.py", "Grupper", "grupper", admin_only=True),
 ]
 
 

@@ -25,6 +25,7 @@ import streamlit as st
 from naravard import fmt
 from naravard.sources.dataset import Dataset
 from naravard.store import MAX_ANSWER_NOTES_CHARS, SavedAnswer, StoreError, StoreNotFoundError
+from naravard.ui import auth
 from naravard.ui.cache import scenario_inputs
 from naravard.ui.state import (
     KEY_DLG_AUTHOR,
@@ -84,14 +85,18 @@ def _group_key(group: str) -> str:
     return view.question_key(group or "")
 
 
+PRIVATE_NOTICE_SV = "Svaren sparas med gruppens namn och syns bara för gruppens medlemmar."
+
+
 def group_section(store) -> str:
     """Group and author fields, and the group's saved scenario the answers link to.
     Returns the group ('' until one is written)."""
     c1, c2 = st.columns(2)
-    group = c1.text_input("Grupp", key=KEY_DLG_GROUP, max_chars=80,
-                          help="Partigruppens eller gruppens namn. Svaren sparas och listas per grupp.").strip()
+    with c1:
+        group = auth.group_input("Grupp", KEY_DLG_GROUP,
+                                 help="Partigruppens eller gruppens namn. Svaren sparas och listas per grupp.")
     c2.text_input("Ditt namn", key=KEY_DLG_AUTHOR, max_chars=80, help="Sparas med svaret som dess författare.")
-    st.caption(view.SHARED_NOTICE_SV)
+    st.caption(view.SHARED_NOTICE_SV if auth.mode() == "open" else PRIVATE_NOTICE_SV)
     if group and store is not None:
         names = _group_scenarios(store, group)
         options = [None, *names]
@@ -414,7 +419,8 @@ def answers_list(store, group: str, answers: Sequence[SavedAnswer], error: str) 
     """The group's saved answers, all themes, as a table of escaped text."""
     st.subheader("Gruppens sparade svar")
     if not group:
-        st.info("Skriv gruppens namn ovan för att se och spara gruppens svar.", icon=":material/group:")
+        if auth.mode() == "open":  # in groups mode the group choice has said why there is none
+            st.info("Skriv gruppens namn ovan för att se och spara gruppens svar.", icon=":material/group:")
         return
     if error:
         st.error(fmt.markdown_escape(f"Svaren kunde inte läsas. {error}"), icon=":material/error:")

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
+from naravard.ui.auth import current_access
 from naravard.ui.chrome import PAGES
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]{1,60}")
@@ -48,16 +49,21 @@ def _render(name: str):
             f"Det finns ingen sida som heter ”{name}” i verktyget. Kontrollera adressen, eller välj en av sidorna:",
             icon=":material/search_off:",
         )
+        admin = current_access().is_admin
         for p in PAGES:
-            st.page_link(p.script, label=p.title)
+            if admin or not p.admin_only:
+                st.page_link(p.script, label=p.title)
 
     return not_found
 
 
 def navigation_pages() -> list:
-    """``st.Page`` objects for ``st.navigation``: every page of :data:`PAGES`, and a
-    hidden Swedish "not found" page when the browser's address names no page."""
-    pages = [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0)) for i, p in enumerate(PAGES)]
+    """``st.Page`` objects for ``st.navigation``: every page of :data:`PAGES` (an
+    admin-only page hidden from everyone else), and a hidden Swedish "not found" page
+    when the browser's address names no page."""
+    admin = current_access().is_admin
+    pages = [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0),
+                     visibility="hidden" if p.admin_only and not admin else "visible") for i, p in enumerate(PAGES)]
     try:
         url = st.context.url
     except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)

@@ -574,16 +574,17 @@ def _undo(store) -> None:
 def saved_section(inputs, ids: list[str], a: Assumptions) -> None:
     """Save the presentation under a name in a group; open or delete a saved one."""
     from naravard.store import StoreError
-    from naravard.ui.cache import scenario_store
+    from naravard.ui import auth
 
     _messages()
-    store = scenario_store()  # None: it says why
+    store = auth.bound_store()  # None: it says why; lists only the person's groups' presentations
     if store is None:
         return
     c1, c2 = st.columns(2)
     c1.text_input("Namn på presentationen", max_chars=80, key=KEY_PR_SAVE_NAME,
                   help="Namnet måste vara unikt inom gruppen.")
-    c2.text_input("Grupp", max_chars=80, key=KEY_PR_SAVE_GROUP, help="Till exempel partigruppen eller nämnden.")
+    with c2:
+        auth.group_input("Grupp", KEY_PR_SAVE_GROUP, help="Till exempel partigruppen eller nämnden.")
     st.button("Spara presentationen", key=KEY_PR_SAVE, icon=":material/save:", disabled=not ids,
               on_click=_save, args=(store, list(ids), a))
     try:

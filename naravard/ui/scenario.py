@@ -23,9 +23,9 @@ from naravard.export import scenario as scenario_export
 from naravard.model import scenario
 from naravard.model.scenario import PARAMS, Assumptions
 from naravard.sources.dataset import Dataset
-from naravard.store import MAX_SCENARIOS_PER_GROUP, PAGE_SIZE, StoreError, StoreNotFoundError
+from naravard.store import MAX_SCENARIOS_PER_GROUP, PAGE_SIZE, StoreConflictError, StoreError, StoreNotFoundError
+from naravard.ui import auth
 from naravard.ui import geografi as geo
-from naravard.ui.cache import scenario_store
 from naravard.ui.chrome import variant
 from naravard.ui.state import (
     KEY_SC_CHART,
@@ -39,6 +39,9 @@ from naravard.ui.state import (
     KEY_SC_DELETE_CANCEL,
     KEY_SC_DELETE_CONFIRM,
     KEY_SC_DELETE_PENDING,
+    KEY_SC_EDIT_NOTE,
+    KEY_SC_EDIT_NOTE_FOR,
+    KEY_SC_EDIT_NOTE_SAVE,
     KEY_SC_GROUP,
     KEY_SC_LAST_QUERY,
     KEY_SC_LAST_SAVE,
@@ -498,13 +501,39 @@ def _open(store, inputs, scenario_id: int) -> None:
         _say("success", f"”{s.name}” är öppnat: reglagen visar dess antaganden.")
 
 
-def _rename(store, scenario_id: int) -> None:
+RELOADED_SV = "Listan och anteckningen visar nu scenariot som det är sparat."
+
+
+def _conflict(e: StoreConflictError) -> None:
+    """A stale edit: the store's message says that someone else changed the scenario
+    and that nothing was written. The list is read again on the next run, and the
+    note field is filled from the scenario as it is now (its version moved on)."""
+    _say("warning", f"{e.message_sv} {RELOADED_SV}")
+
+
+def _rename(store, scenario_id: int, version: int | None = None) -> None:
+    """Callback of "Byt namn": ``version`` is the version the list showed, so a
+    scenario renamed or re-noted by someone else since is not overwritten."""
     try:
-        s = store.rename(scenario_id, st.session_state.get(KEY_SC_NEW_NAME, ""))
+        s = store.rename(scenario_id, st.session_state.get(KEY_SC_NEW_NAME, ""), expected_version=version)
+    except StoreConflictError as e:
+        _conflict(e)
     except StoreError as e:
         _say("error", e.message_sv)
     else:
         _say("success", f"Namnet är nu ”{s.name}”.")
+
+
+def _edit_note(store, scenario_id: int, version: int | None = None) -> None:
+    """Callback of "Spara anteckningen" (``version`` as for :func:`_rename`)."""
+    try:
+        s = store.update_note(scenario_id, st.session_state.get(KEY_SC_EDIT_NOTE, ""), expected_version=version)
+    except StoreConflictError as e:
+        _conflict(e)
+    except StoreError as e:
+        _say("error", e.message_sv)
+    else:
+        _say("success", f"Anteckningen till ”{s.name}” är sparad.")
 
 
 def _ask_delete(scenario_id: int) -> None:
@@ -579,7 +608,7 @@ def _unreadable_box(error: str) -> None:
 
 def saved_section(ds: Dataset, inputs) -> None:
     """Save, open, rename, delete (with confirmation and undo), search, page and compare."""
-    store = scenario_store()
+    store = auth.bound_store()
     if store is None:
         return
     # One container, always drawn, holds the messages: the tabs below keep their place
@@ -599,7 +628,7 @@ def saved_section(ds: Dataset, inputs) -> None:
         if getattr(store, "read_only", False):
             st.info("Sparade scenarier är skrivskyddade här: de går att öppna och jämföra, men inte att ändra.", icon=":material/lock:")
         st.text_input("Namn på scenariot", max_chars=80, key=KEY_SC_NAME, help="Namnet måste vara unikt inom gruppen.")
-        st.text_input("Grupp eller författare", max_chars=80, key=KEY_SC_GROUP)
+        auth.group_input("Grupp" if auth.mode() == "groups" else "Grupp eller författare", KEY_SC_GROUP)
         st.text_area("Anteckning", max_chars=2000, key=KEY_SC_NOTE)
         st.button("Spara scenariot", icon=":material/save:", on_click=_save, args=(store,), key=KEY_SC_SAVE)
         st.caption(f"Varje grupp kan ha högst {fmt.number(MAX_SCENARIOS_PER_GROUP)} sparade scenarier.")
@@ -649,18 +678,34 @@ def _saved_list(store, inputs, page, options: dict[int, str]) -> None:
     o1, o2, o3 = st.columns([1, 1.4, 1])
     o1.button("Öppna", key=KEY_SC_OPEN, icon=":material/open_in_new:", on_click=_open, args=(store, inputs, choice))
     o2.text_input("Nytt namn", key=KEY_SC_NEW_NAME, label_visibility="collapsed", placeholder="Nytt namn")
-    o2.button("Byt namn", key=KEY_SC_RENAME, icon=":material/edit:", on_click=_rename, args=(store, choice))
+    shown = next((s for s in page.items if s.id == choice), None)
+    version = shown.version if shown is not None else None
+    o2.button("Byt namn", key=KEY_SC_RENAME, icon=":material/edit:", on_click=_rename, args=(store, choice, version))
     o3.button("Ta bort", key=KEY_SC_DELETE, icon=":material/delete:", on_click=_ask_delete, args=(choice,))
     pending = st.session_state.get(KEY_SC_DELETE_PENDING)
     if pending in options:
         with st.container(border=True):
             st.warning(
-                fmt.markdown_escape(f"Vill du ta bort ”{options[pending]}”? Det gäller alla som använder verktyget."),
+                fmt.markdown_escape(f"Vill du ta bort ”{options[pending]}”? Det gäller {auth.shared_with_sv()}."),
                 icon=":material/warning:",
             )
             d1, d2 = st.columns(2)
             d1.button("Ja, ta bort", key=KEY_SC_DELETE_CONFIRM, type="primary", on_click=_delete, args=(store, pending, options[pending]))
             d2.button("Avbryt", key=KEY_SC_DELETE_CANCEL, on_click=_cancel_delete)
+    if shown is not None:
+        _note_editor(store, shown)
+
+
+def _note_editor(store, shown) -> None:
+    """Edit the chosen scenario's note. The field is filled from the scenario whenever
+    another scenario, or a newer version of it, is chosen."""
+    if st.session_state.get(KEY_SC_EDIT_NOTE_FOR) != (shown.id, shown.version):
+        st.session_state[KEY_SC_EDIT_NOTE] = shown.note
+        st.session_state[KEY_SC_EDIT_NOTE_FOR] = (shown.id, shown.version)
+    with st.expander("Ändra anteckningen"):
+        st.text_area("Anteckning till det valda scenariot", max_chars=2000, key=KEY_SC_EDIT_NOTE)
+        st.button("Spara anteckningen", key=KEY_SC_EDIT_NOTE_SAVE, icon=":material/edit_note:",
+                  on_click=_edit_note, args=(store, shown.id, shown.version))
 
 
 def _compare(ds: Dataset, inputs, store, options: dict[int, str]) -> None:

@@ -31,6 +31,36 @@ KEY_OM_TABLE = "nv_om_tabell"  # Om data: the table to review
 
 # ---------------------------------------------------------------- sign-in (naravard.ui.auth)
 KEY_AUTH_ACCESS = "nv_auth_atkomst"  # the signed-in person's store.access.Access
+KEY_AUTH_SIGNED_IN_AT = "nv_auth_inloggad"  # time.time() of the sign-in (expiry)
+KEY_AUTH_CHECKED_AT = "nv_auth_kontrollerad"  # time.time() the memberships were last read from the store
+KEY_AUTH_NOTICE = "nv_auth_meddelande"  # Swedish text for the sign-in view (expired, wrong passphrase)
+KEY_AUTH_OIDC_WAIT = "nv_auth_oidc_vanta"  # True: an identity-provider sign-in ended here; wait for st.login
+KEY_AUTH_OIDC_PREFIX = "nv_auth_oidc_knapp_"  # + provider name: "Logga in med organisationens konto"
+KEY_AUTH_FORM = "nv_auth_formular"
+KEY_AUTH_GROUP = "nv_auth_grupp"
+KEY_AUTH_PASSPHRASE = "nv_auth_losenfras"
+KEY_AUTH_NAME = "nv_auth_namn"
+KEY_AUTH_SUBMIT = "nv_auth_logga_in"
+KEY_AUTH_SIGN_OUT = "nv_auth_logga_ut"
+# The Grupper page (naravard.ui.admin, admins only).
+KEY_ADM_MESSAGES = "nv_adm_meddelanden"  # [(kind, Swedish text)] from the callbacks
+KEY_ADM_NEW_NAME = "nv_adm_ny_grupp"
+KEY_ADM_NEW_DESCRIPTION = "nv_adm_ny_beskrivning"
+KEY_ADM_CREATE = "nv_adm_skapa"
+KEY_ADM_GROUP = "nv_adm_grupp"  # the group the member and passphrase sections work on
+KEY_ADM_USER = "nv_adm_anvandare"
+KEY_ADM_ROLE = "nv_adm_roll"
+KEY_ADM_ADD = "nv_adm_lagg_till"
+KEY_ADM_MEMBER = "nv_adm_medlem"
+KEY_ADM_REMOVE = "nv_adm_ta_bort"
+KEY_ADM_PASS_ROLE = "nv_adm_losen_roll"
+KEY_ADM_PASS1 = "nv_adm_losen1"
+KEY_ADM_PASS2 = "nv_adm_losen2"
+KEY_ADM_PASS_SET = "nv_adm_losen_satt"
+KEY_ADM_PASS_CLEAR = "nv_adm_losen_rensa"
+KEY_ADM_DELETED = "nv_adm_borttaget"
+KEY_ADM_RESTORE = "nv_adm_aterstall"
+KEY_ADM_LOG_GROUP = "nv_adm_logg_grupp"
 
 # ---------------------------------------------------------------- Swedish number input
 # A number input (ui.widgets.number_input) keeps its value under its own key, the text
@@ -59,6 +89,9 @@ KEY_SC_NOTE = "nv_sc_ui_anteckning"
 KEY_SC_SAVE = "nv_sc_ui_spara"
 KEY_SC_CHOSEN = "nv_sc_ui_valt"
 KEY_SC_NEW_NAME = "nv_sc_ui_nytt_namn"
+KEY_SC_EDIT_NOTE = "nv_sc_ui_ny_anteckning"  # the chosen scenario's note, being edited
+KEY_SC_EDIT_NOTE_FOR = "nv_sc_ui_ny_anteckning_for"  # (id, version) the note field was filled from
+KEY_SC_EDIT_NOTE_SAVE = "nv_sc_ui_spara_anteckning"
 KEY_SC_OPEN = "nv_sc_ui_oppna"
 KEY_SC_RENAME = "nv_sc_ui_byt_namn"
 KEY_SC_DELETE = "nv_sc_ui_ta_bort"
