@@ -2,7 +2,9 @@
 
 - ``cluster``: two Streamlit replicas, nginx and PostgreSQL, started by the script exactly
   as a user starts it (no ``NARAVARD_DATABASE_URL``: the script starts its own throw-away
-  database with scripts/pg-throwaway.sh), an empty boundary cache and a kept run dir
+  database with scripts/pg-throwaway.sh; no ``NARAVARD_ACCESS``: groups mode, the default
+  on PostgreSQL), with the groups ``GROUPS`` and their passphrases made by the CLI as an
+  administrator makes them (``python -m naravard groups``), an empty boundary cache and a kept run dir
   (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with each
   request's upstream, ``replicas.txt``, ``postgres-dir``). One per module, because a
   module's tests build on each other (saved on replica 1 → listed on replica 2 → the
@@ -131,7 +133,7 @@ class Cluster:
             subprocess.run(["bash", str(PG_THROWAWAY), "remove", str(self.pg_dir)], capture_output=True)
 
 
-def start_cluster(tmp: Path, replicas: int = 2, database_url: str | None = None, access: str | None = "open") -> Cluster:
+def start_cluster(tmp: Path, replicas: int = 2, database_url: str | None = None, access: str | None = None) -> Cluster:
     """``serve-cluster.sh REPLICAS`` on its own throw-away database, or on ``database_url``;
     ``NARAVARD_ACCESS=access`` (None: unset, the app's default)."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").is_file():
@@ -150,10 +152,6 @@ def start_cluster(tmp: Path, replicas: int = 2, database_url: str | None = None,
         PYTHONUNBUFFERED="1",
     )
     env.pop("NARAVARD_DATA_DIR", None)  # the embedded data: the figures asserted depend on it
-    # TODO(issue 14, lead at merge): the browser tests run in groups mode, the default on
-    # PostgreSQL, once the `python -m naravard groups` CLI (helper R1) and the sign-in gate
-    # (helper R2) are merged: the fixture then creates a group and passphrase and the tests
-    # sign in; until then they run with access="open".
     env.pop("NARAVARD_ACCESS", None)
     if access is not None:
         env["NARAVARD_ACCESS"] = access
@@ -182,9 +180,29 @@ def start_cluster(tmp: Path, replicas: int = 2, database_url: str | None = None,
                    int(_pg("pid", str(pg_dir))))
 
 
+#: (group, passphrase) made in the module's cluster; passphrases of at least 12 characters
+GROUPS = (("Grupp K", "kluster lösenfras ett"), ("Grupp L", "kluster lösenfras två"))
+
+
+def naravard_cli(database_url: str, *args: str, stdin: str = "") -> str:
+    """``python -m naravard ARGS`` against the cluster's database, as an administrator runs it."""
+    env = dict(os.environ, NARAVARD_DATABASE_URL=database_url)
+    done = subprocess.run([sys.executable, "-m", "naravard", *args], cwd=REPO, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     c = start_cluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        for group, passphrase in GROUPS:
+            naravard_cli(c.database_url, "groups", "create", group)
+            naravard_cli(c.database_url, "groups", "passphrase", group, stdin=passphrase + "\n")
+    except BaseException:
+        c.kill_all()
+        raise
     yield c
     left = c.stop()
     if left:
