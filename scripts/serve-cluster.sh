@@ -3,6 +3,7 @@
 #
 #   ./scripts/serve-cluster.sh 2                 # http://127.0.0.1:8501, 2 replicas
 #   ./scripts/serve-cluster.sh 3 --port 8080
+#   NARAVARD_DATABASE_URL=postgresql://… ./scripts/serve-cluster.sh 2   # on a database of your own
 #
 # Why: Streamlit runs every session (its assumptions, imports, websocket) inside one
 # process, so one process is one core. Replicas add cores; nginx spreads browsers over
