@@ -3,6 +3,7 @@
 #
 #   ./scripts/serve-cluster.sh 2                 # http://127.0.0.1:8501, 2 replicas
 #   ./scripts/serve-cluster.sh 3 --port 8080
+#   NARAVARD_DATABASE_URL=postgresql://… ./scripts/serve-cluster.sh 2   # on a database of your own
 #
 # Why: Streamlit runs every session (its assumptions, imports, websocket) inside one
 # process, so one process is one core. Replicas add cores; nginx spreads browsers over
@@ -13,12 +14,23 @@
 # same browser lands on the same replica, and when a replica fails, only its browsers
 # move (they reconnect and start a new session on another one).
 #
-# All replicas run the same app on the same data dir and the same store: the SQLite
-# file of $NARAVARD_STORE (WAL mode, safe for several processes on one host's local
-# disk, not NFS), or PostgreSQL when $NARAVARD_DATABASE_URL is set. The environment is
-# passed through unchanged. nginx is Debian's package (apt-get install nginx);
-# its config is generated into a temporary run dir (-p/-c), no system config is
-# read or touched. Ctrl-C, SIGTERM or the exit of nginx stops everything (trap).
+# All replicas run the same app on the same data dir and share one PostgreSQL database:
+# the one $NARAVARD_DATABASE_URL names when it is set, else a throw-away cluster this
+# script starts itself (scripts/pg-throwaway.sh: initdb + pg_ctl in a temp dir, reachable
+# only through a unix socket in that dir; a login role and database `naravard` for the
+# app), stopped and deleted on exit with everything else. That database is for trying
+# the cluster, the tests and the benchmark: what is saved in it is gone when the script
+# stops. A server keeps its data in a real PostgreSQL and sets $NARAVARD_DATABASE_URL
+# (docs/deploy.md). The rest of the environment is passed through unchanged.
+#
+# Access: on PostgreSQL the app's default is NARAVARD_ACCESS=groups (sign-in required,
+# naravard.store.access); a fresh database has no groups yet, so the script prints how to
+# create one (`python -m naravard groups …`). NARAVARD_ACCESS=open lets everyone who
+# reaches the port do everything: for a machine only its user can reach.
+#
+# nginx is Debian's package (apt-get install nginx); its config is generated into a
+# temporary run dir (-p/-c), no system config is read or touched. Ctrl-C, SIGTERM or the
+# exit of nginx stops everything (trap).
 #
 # Health checks: each replica must answer "ok" on /_stcore/health before nginx starts;
 # nginx checks passively (a refused connection or 502 takes a replica out for
@@ -28,8 +40,9 @@
 # Environment:
 #   PYTHON               interpreter with the app's requirements (default .venv/bin/python)
 #   NGINX                nginx binary (default: nginx on PATH, then /usr/sbin/nginx)
-#   NARAVARD_CLUSTER_DIR run dir (config, logs, replicas.txt, ready); default a new temp
-#                        dir, removed on exit (a given dir is kept, for the logs)
+#   NARAVARD_DATABASE_URL  the replicas' database; unset: a throw-away one (above)
+#   NARAVARD_CLUSTER_DIR run dir (config, logs, replicas.txt, postgres-dir, ready); default
+#                        a new temp dir, removed on exit (a given dir is kept, for the logs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -72,6 +85,7 @@ rm -f "$RUN/ready" "$RUN/replicas.txt"
 
 PIDS=()
 NGINX_PID=
+PGDIR=
 stopping=0
 cleanup() {
   [ "$stopping" -eq 1 ] && return; stopping=1
@@ -87,7 +101,9 @@ cleanup() {
   done
   for p in "$NGINX_PID" "${PIDS[@]}"; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -f "$RUN/ready"
+  # the throw-away database last, after its clients are gone
+  [ -n "$PGDIR" ] && { "$ROOT/scripts/pg-throwaway.sh" remove "$PGDIR" || true; }
+  rm -f "$RUN/ready" "$RUN/postgres-dir"
   rm -rf "$NGX_TMP"
   [ "$KEEP_RUN" -eq 1 ] || rm -rf "$RUN"
   echo "serve-cluster: stopped" >&2
@@ -95,6 +111,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- the database
+if [ -z "${NARAVARD_DATABASE_URL:-}" ]; then
+  PGDIR=$("$ROOT/scripts/pg-throwaway.sh" start) || exit 1
+  echo "$PGDIR" >"$RUN/postgres-dir"
+  NARAVARD_DATABASE_URL=$("$ROOT/scripts/pg-throwaway.sh" createdb "$PGDIR" naravard naravard) || exit 1
+  export NARAVARD_DATABASE_URL
+  echo "serve-cluster: throw-away PostgreSQL in $PGDIR (deleted on exit)" >&2
+fi
+# groups or open (naravard.store.access.access_mode); an unknown NARAVARD_ACCESS stops here
+ACCESS=$("$PYTHON" - <<'EOF'
+import sys
+from naravard.store.access import access_mode
+try:
+    print(access_mode())
+except ValueError as e:
+    sys.exit(f"serve-cluster: {e}")
+EOF
+) || exit 1
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -227,7 +262,14 @@ EOF
   sleep 0.1
 done
 touch "$RUN/ready"
-echo "serve-cluster: http://127.0.0.1:$PORT ($N replicas; run dir $RUN; Ctrl-C stops)" >&2
+echo "serve-cluster: http://127.0.0.1:$PORT ($N replicas; access mode $ACCESS; run dir $RUN; Ctrl-C stops)" >&2
+if [ "$ACCESS" = groups ]; then
+  # the throw-away database's URL holds no secret; a given one may, so it is not echoed
+  db=$( [ -n "$PGDIR" ] && echo "'$NARAVARD_DATABASE_URL'" || echo '(your NARAVARD_DATABASE_URL)' )
+  echo "serve-cluster: sign-in by group passphrase or the region's OIDC; a group is made with" >&2
+  echo "  NARAVARD_DATABASE_URL=$db $PYTHON -m naravard groups create NAME" >&2
+  echo "  NARAVARD_DATABASE_URL=$db $PYTHON -m naravard groups passphrase NAME" >&2
+fi
 
 # Run until nginx exits or we are told to stop; a replica that dies is only reported
 # (nginx routes around it).

@@ -20,14 +20,14 @@ apt_install() {
 
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver fonts-dejavu-core
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-# PostgreSQL for the store tests on the second backend (tests/store/conftest.py starts a
-# throw-away cluster in a temp dir on a unix socket, as the postgres user when run as
-# root, and removes it afterwards); NARAVARD_TEST_POSTGRES=0 skips them explicitly.
-if [ "${NARAVARD_TEST_POSTGRES:-1}" != "0" ]; then
-  command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] \
-    || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
-    || apt_install postgresql
-fi
+# PostgreSQL for the store tests on the second backend and for the cluster tests
+# (scripts/pg-throwaway.sh starts a throw-away cluster in a temp dir on a unix socket, as
+# the postgres user when run as root, and removes it afterwards; tests/store and
+# scripts/serve-cluster.sh use it). NARAVARD_TEST_POSTGRES=0 skips the store tests on
+# PostgreSQL, not the cluster tests, so it is installed either way.
+command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] \
+  || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
+  || apt_install postgresql
 # nginx for the cluster tests (tests/cluster: replicas behind nginx, scripts/serve-cluster.sh)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
 # DejaVu for the PDF handout's å ä ö and minus signs (the tests read the PDF's text)

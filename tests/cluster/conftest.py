@@ -1,12 +1,16 @@
 """Fixtures for the cluster tests: ``scripts/serve-cluster.sh 2`` for real (issue 14).
 
-- ``cluster``: two Streamlit replicas and nginx, started by the script exactly as a user
-  starts it, with a throw-away store (``NARAVARD_STORE``), an empty boundary cache and a
-  kept run dir (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with
-  each request's upstream, ``replicas.txt``). One per module, because a module's tests
-  build on each other (saved on replica 1 → listed on replica 2 → replica 1 killed).
-  ``Cluster.stop()`` sends the script SIGINT, as Ctrl-C does (its trap stops everything) and returns
-  the processes that survived, so a test can assert that none did.
+- ``cluster``: two Streamlit replicas, nginx and PostgreSQL, started by the script exactly
+  as a user starts it (no ``NARAVARD_DATABASE_URL``: the script starts its own throw-away
+  database with scripts/pg-throwaway.sh; no ``NARAVARD_ACCESS``: groups mode, the default
+  on PostgreSQL), with the groups ``GROUPS`` and their passphrases made by the CLI as an
+  administrator makes them (``python -m naravard groups``), an empty boundary cache and a kept run dir
+  (``NARAVARD_CLUSTER_DIR``: the generated nginx config, the access log with each
+  request's upstream, ``replicas.txt``, ``postgres-dir``). One per module, because a
+  module's tests build on each other (saved on replica 1 → listed on replica 2 → the
+  database stopped and started → replica 1 killed). ``Cluster.stop()`` sends the script
+  SIGINT, as Ctrl-C does (its trap stops everything, the database last) and returns the
+  processes that survived, so a test can assert that none did.
 - ``browser``: the browser tests' Debian Chromium (tests/browser/conftest.py).
 
 nginx is Debian's package; ``scripts/test.sh`` installs it. A missing nginx is a test
@@ -32,7 +36,13 @@ from tests.browser.conftest import _free_port  # the browser fixture is tests/co
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "serve-cluster.sh"
+PG_THROWAWAY = REPO / "scripts" / "pg-throwaway.sh"
 STARTUP_TIMEOUT_S = 120
+
+
+def _pg(*args: str) -> str:
+    """scripts/pg-throwaway.sh's stdout (the script serve-cluster.sh starts its database with)."""
+    return subprocess.run(["bash", str(PG_THROWAWAY), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _children(pid: int) -> list[int]:
@@ -68,7 +78,9 @@ class Cluster:
     proc: subprocess.Popen
     replicas: list[tuple[int, int]]  # (port, pid) per replica, in order
     nginx_pid: int
-    store: Path
+    pg_dir: Path | None  # the throw-away PostgreSQL's dir (its socket and data); None: a given database
+    database_url: str  # the replicas' database (the script's: role and database ``naravard``)
+    pg_pid: int  # the throw-away database's postmaster (0: none)
 
     def replica_url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.replicas[i][0]}"
@@ -80,9 +92,21 @@ class Cluster:
         return self.run_dir / "logs" / name
 
     def processes(self) -> list[int]:
-        """The script, nginx (master and workers) and every replica that is still alive."""
+        """The script, nginx (master and workers), every replica and the database server
+        (postmaster and its backends: pg_ctl detaches it from the script) still alive."""
         pids = {self.proc.pid, self.nginx_pid, *(pid for _, pid in self.replicas), *_children(self.proc.pid)}
+        if self.pg_pid:
+            pids |= {self.pg_pid, *_children(self.pg_pid)}
         return sorted(p for p in pids if _alive(p))
+
+    def stop_database(self) -> None:
+        """Stop the replicas' PostgreSQL (as a server crash or maintenance would), the
+        replicas keep running."""
+        _pg("stop", str(self.pg_dir), "fast")
+
+    def start_database(self) -> None:
+        _pg("start", str(self.pg_dir))
+        self.pg_pid = int(_pg("pid", str(self.pg_dir)))
 
     def stop(self, sig: int = signal.SIGINT) -> list[int]:
         """Ctrl-C (SIGINT) to the script, or ``sig``; the processes left after it exits."""
@@ -99,27 +123,38 @@ class Cluster:
         return [p for p in watched if _alive(p)]
 
     def kill_all(self) -> None:
+        """The last resort after a failed stop: SIGKILL to everything, then the database's dir."""
         for p in self.processes():
             try:
                 os.kill(p, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if self.pg_dir is not None:
+            subprocess.run(["bash", str(PG_THROWAWAY), "remove", str(self.pg_dir)], capture_output=True)
 
 
-def start_cluster(tmp: Path, replicas: int = 2) -> Cluster:
+def start_cluster(tmp: Path, replicas: int = 2, database_url: str | None = None, access: str | None = None) -> Cluster:
+    """``serve-cluster.sh REPLICAS`` on its own throw-away database, or on ``database_url``;
+    ``NARAVARD_ACCESS=access`` (None: unset, the app's default)."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").is_file():
         pytest.fail("nginx is missing: the cluster tests need Debian's nginx (./scripts/test.sh installs it)")
     run_dir = tmp / "run"
     (tmp / "cache").mkdir(exist_ok=True)
     env = dict(os.environ)
+    env.pop("NARAVARD_DATABASE_URL", None)  # the script starts its own database …
+    if database_url:
+        env["NARAVARD_DATABASE_URL"] = database_url  # … unless it is given one
     env.update(
-        NARAVARD_STORE=str(tmp / "scenarier.sqlite3"),
+        NARAVARD_STORE=str(tmp / "unused.sqlite3"),  # must stay unused: the replicas are on PostgreSQL
         NARAVARD_CACHE_DIR=str(tmp / "cache"),
         NARAVARD_CLUSTER_DIR=str(run_dir),
         PYTHON=sys.executable,
         PYTHONUNBUFFERED="1",
     )
     env.pop("NARAVARD_DATA_DIR", None)  # the embedded data: the figures asserted depend on it
+    env.pop("NARAVARD_ACCESS", None)
+    if access is not None:
+        env["NARAVARD_ACCESS"] = access
     port = _free_port()
     out = open(tmp / "serve-cluster.log", "wb")  # noqa: SIM115 - the child keeps it
     proc = subprocess.Popen(
@@ -137,12 +172,37 @@ def start_cluster(tmp: Path, replicas: int = 2) -> Cluster:
     rows = [ln.split() for ln in (run_dir / "replicas.txt").read_text().splitlines() if ln.strip()]
     reps = [(int(r[1]), int(r[2])) for r in rows if r[0] != "nginx"]
     nginx = next(int(r[2]) for r in rows if r[0] == "nginx")
-    return Cluster(f"http://127.0.0.1:{port}", run_dir, proc, reps, nginx, tmp / "scenarier.sqlite3")
+    url = f"http://127.0.0.1:{port}"
+    if database_url:
+        return Cluster(url, run_dir, proc, reps, nginx, None, database_url, 0)
+    pg_dir = Path((run_dir / "postgres-dir").read_text().strip())
+    return Cluster(url, run_dir, proc, reps, nginx, pg_dir, _pg("url", str(pg_dir), "naravard", "naravard"),
+                   int(_pg("pid", str(pg_dir))))
+
+
+#: (group, passphrase) made in the module's cluster; passphrases of at least 12 characters
+GROUPS = (("Grupp K", "kluster lösenfras ett"), ("Grupp L", "kluster lösenfras två"))
+
+
+def naravard_cli(database_url: str, *args: str, stdin: str = "") -> str:
+    """``python -m naravard ARGS`` against the cluster's database, as an administrator runs it."""
+    env = dict(os.environ, NARAVARD_DATABASE_URL=database_url)
+    done = subprocess.run([sys.executable, "-m", "naravard", *args], cwd=REPO, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     c = start_cluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        for group, passphrase in GROUPS:
+            naravard_cli(c.database_url, "groups", "create", group)
+            naravard_cli(c.database_url, "groups", "passphrase", group, stdin=passphrase + "\n")
+    except BaseException:
+        c.kill_all()
+        raise
     yield c
     left = c.stop()
     if left:

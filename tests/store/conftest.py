@@ -1,11 +1,12 @@
 """Store fixtures: a throw-away PostgreSQL cluster for the test session, and ``any_store``,
 one fresh store per test on each backend (``sqlite``, ``postgres``).
 
-The cluster is started by the session itself: ``initdb`` into a temp dir, ``pg_ctl
-start`` listening only on a unix socket in that dir (``-k``, ``listen_addresses=''``),
-one database per test (``CREATE DATABASE``), stopped and removed at the end. Binaries
-come from ``pg_config --bindir`` or /usr/lib/postgresql/*/bin. initdb refuses root, so
-as root (CI) the cluster runs as the ``postgres`` user (``runuser``) in a dir it owns.
+The cluster is started by the session itself with scripts/pg-throwaway.sh (the same
+script scripts/serve-cluster.sh uses): ``initdb`` into a temp dir, ``pg_ctl start``
+listening only on a unix socket in that dir (``-k``, ``listen_addresses=''``), one
+schema per test, stopped and removed at the end. Binaries come from ``pg_config
+--bindir`` or /usr/lib/postgresql/*/bin. initdb refuses root, so as root (CI) the
+cluster runs as the ``postgres`` user (``runuser``) in a dir it owns.
 
 A machine where the cluster cannot be started FAILS the postgres tests (a skip would
 pass on a fresh machine without testing anything) unless ``NARAVARD_TEST_POSTGRES=0``
@@ -14,14 +15,10 @@ is set explicitly; scripts/test.sh installs Debian's postgresql when initdb is m
 
 from __future__ import annotations
 
-import glob
 import inspect
 import itertools
 import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,53 +27,36 @@ from naravard.store import ScenarioStore
 
 BACKENDS = ["sqlite", "postgres"]
 _db_numbers = itertools.count(1)
-
-
-def _bindir() -> Path | None:
-    for cand in [shutil.which("pg_config")]:
-        if cand:
-            try:
-                out = subprocess.run([cand, "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
-                if (Path(out) / "initdb").exists():
-                    return Path(out)
-            except (OSError, subprocess.CalledProcessError):
-                pass
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
-    return Path(found[-1]).parent if found else None
+PG_THROWAWAY = Path(__file__).resolve().parents[2] / "scripts" / "pg-throwaway.sh"
 
 
 class Cluster:
-    """A PostgreSQL cluster in a temp dir, reachable only through its unix socket."""
+    """A PostgreSQL cluster in a temp dir, reachable only through its unix socket:
+    scripts/pg-throwaway.sh (shared with scripts/serve-cluster.sh) starts, stops and
+    removes it."""
 
     def __init__(self) -> None:
-        bindir = _bindir()
-        if bindir is None:
-            raise RuntimeError("PostgreSQL is not installed (no initdb found; scripts/test.sh installs Debian's "
-                               "postgresql). Set NARAVARD_TEST_POSTGRES=0 to run without the postgres tests.")
-        self.bindir = bindir
-        self.dir = Path(tempfile.mkdtemp(prefix="naravard-pg-"))
-        self.data = self.dir / "data"
-        self.runas: list[str] = []
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-            self.runas = ["runuser", "-u", "postgres", "--"]
-        self.user = pwd.getpwuid(os.geteuid()).pw_name if not self.runas else "postgres"
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", self.user, "-E", "UTF8", "--no-sync")
-        self.start()
+        self.dir = Path(self._run("start"))
+        self.base_url = self._run("url", str(self.dir))
 
-    def _run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self.runas, str(self.bindir / tool), *args], check=True, capture_output=True, text=True)
+    @staticmethod
+    def _run(*args: str) -> str:
+        try:
+            out = subprocess.run(["bash", str(PG_THROWAWAY), *args], check=True, capture_output=True, text=True)
+        except subprocess.CalledProcessError as e:
+            raise RuntimeError(f"pg-throwaway.sh {' '.join(args)} failed: {e.stderr.strip()} (scripts/test.sh "
+                               "installs Debian's postgresql; NARAVARD_TEST_POSTGRES=0 runs without the postgres "
+                               "tests)") from None
+        return out.stdout.strip()
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
-                  "-o", f"-k {self.dir} -c listen_addresses='' -c fsync=off", "start")
+        self._run("start", str(self.dir))
 
     def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+        self._run("stop", str(self.dir), mode)
 
-    def url(self, db: str = "postgres") -> str:
-        return f"postgresql:///{db}?host={self.dir}&user={self.user}"
+    def url(self) -> str:
+        return self.base_url
 
     def new_database(self) -> str:
         """A fresh, empty schema, made the URL's search_path: as good as a new database
@@ -89,11 +69,7 @@ class Cluster:
         return self.url() + f"&options=-csearch_path%3D{name}"
 
     def remove(self) -> None:
-        try:
-            self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self._run("remove", str(self.dir))
 
 
 @pytest.fixture(scope="session")

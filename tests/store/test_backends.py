@@ -359,12 +359,12 @@ def test_concurrent_writers_never_duplicate_a_name(make_store):
     assert sorted(x.name for x in make_store().list()) == sorted(f"Plan {i}" for i in range(10))
 
 
-def test_a_machine_without_postgresql_fails_the_postgres_tests_not_skips(monkeypatch):
+def test_a_machine_without_postgresql_fails_the_postgres_tests_not_skips(monkeypatch, tmp_path):
     """The cluster fixture raises (so the postgres tests error) when no initdb exists;
     only NARAVARD_TEST_POSTGRES=0 turns them off."""
     from tests.store import conftest
 
-    monkeypatch.setattr(conftest, "_bindir", lambda: None)
+    monkeypatch.setenv("NARAVARD_PG_BINDIR", str(tmp_path))  # a dir without initdb
     with pytest.raises(RuntimeError, match="NARAVARD_TEST_POSTGRES=0"):
         conftest.Cluster()
 
