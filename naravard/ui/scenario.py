@@ -606,6 +606,21 @@ def _unreadable_box(error: str) -> None:
     st.error(fmt.markdown_escape(f"Sparade scenarier kunde inte läsas. {error}"), icon=":material/error:")
 
 
+def deleted_section() -> None:
+    """What the person's groups deleted, to restore later: deletes are soft, and the
+    owning group (or an admin) may restore them. Right after a delete, "Ångra" above
+    does the same; this is for the day after. The same section as the Grupper page's,
+    and the store lists only the groups the person may restore."""
+    from naravard.ui import admin
+
+    store = auth.bound_store()
+    if store is None:
+        return
+    with st.expander("Borttaget i gruppen: återställ", icon=":material/restore_from_trash:"):
+        admin.messages()
+        admin.deleted_section(store)
+
+
 def saved_section(ds: Dataset, inputs) -> None:
     """Save, open, rename, delete (with confirmation and undo), search, page and compare."""
     store = auth.bound_store()

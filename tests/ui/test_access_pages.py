@@ -217,3 +217,24 @@ def test_a_shared_link_carries_only_what_is_in_its_url(items):
     a = _open(a, "pages/scenario.py")
     assert SECRET not in _everything(a)
     assert a.session_state[sc_key("andel_sabo")] == pytest.approx(21), "the link's 21 % SäBo share is applied (the control holds per cent)"
+
+
+def test_a_member_restores_the_groups_deleted_scenario_but_sees_nothing_of_bs(items):
+    """Deletes are soft: the day after, a member of the owning group restores from the
+    Scenario page; Grupp B's deleted scenario is not offered."""
+    from naravard.ui.state import KEY_ADM_DELETED, KEY_ADM_RESTORE
+
+    items["a"].delete(items["mine"].id)
+    items["b"].delete(items["theirs"].id)
+    at = _open(_signed_in(), "pages/scenario.py")
+    assert at.selectbox(key=KEY_ADM_DELETED).options == ["Scenario: A:s plan (Grupp A)"]
+    assert SECRET not in _everything(at)
+    at.button(key=KEY_ADM_RESTORE).click().run()
+    assert not at.exception
+    assert any("är återställt" in s.value for s in at.success)
+    assert items["a"].get(items["mine"].id).name == "A:s plan"
+    assert "A:s plan (Grupp A)" in at.selectbox(key=KEY_SC_CHOSEN).options
+    from naravard.store import StoreNotFoundError
+
+    with pytest.raises(StoreNotFoundError):
+        items["b"].get(items["theirs"].id)  # B's stays deleted: nobody in A restored it
