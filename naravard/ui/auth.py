@@ -364,7 +364,8 @@ def _sign_in_view() -> None:
         st.form_submit_button("Logga in", key=KEY_AUTH_SUBMIT, icon=":material/login:", on_click=_sign_in,
                               args=(store,))
     st.caption(f"En inloggning gäller i {fmt.number(signin_hours(), 0 if signin_hours().is_integer() else 1)} "
-               "timmar. Efter för många felaktiga försök spärras gruppen en stund.")
+               "timmar i den här fliken: laddar du om sidan (F5) eller öppnar en ny flik loggar du in igen. "
+               "Efter för många felaktiga försök spärras gruppen en stund.")
 
 
 # ------------------------------------------------------------------ sidebar: who
