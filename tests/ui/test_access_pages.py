@@ -28,6 +28,7 @@ from naravard.ui.state import (
     sc_key,
 )
 from tests.apptables import APP, all_tables
+from tests.ui.conftest import app_store
 
 TIMEOUT = 120
 PASS_A = "rätt häst batteri häftklammer"
@@ -37,14 +38,7 @@ SECRET = "HEMLIGT-B"  # every item of Grupp B carries it in its name or text
 
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> ScenarioStore:
-    path = tmp_path / "scenarier.sqlite3"
-    monkeypatch.setenv("NARAVARD_STORE", str(path))
-    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NARAVARD_ACCESS", "groups")
-    monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    monkeypatch.delenv("NARAVARD_SIGNIN_HOURS", raising=False)
-    s = ScenarioStore(path)  # unbound: the system (bootstrapping, as the CLI does)
+    s = app_store(tmp_path, monkeypatch, "groups")
     for g, p in (("Grupp A", PASS_A), ("Grupp B", PASS_B)):
         s.create_group(g)
         s.set_passphrase(g, p, "gruppmedlem")

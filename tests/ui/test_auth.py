@@ -18,6 +18,7 @@ from naravard.ui.state import (
     KEY_AUTH_SIGNED_IN_AT,
     KEY_SC_GROUP,
 )
+from tests.ui.conftest import app_store
 
 PASS_A = "rätt häst batteri häftklammer"
 PASS_B = "en helt annan lösenfras"
@@ -26,11 +27,7 @@ PAGE_MARKER = "SIDANS INNEHÅLL"
 
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> ScenarioStore:
-    path = tmp_path / "scenarier.sqlite3"
-    monkeypatch.setenv("NARAVARD_STORE", str(path))
-    monkeypatch.setenv("NARAVARD_ACCESS", "groups")
-    monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("NARAVARD_SIGNIN_HOURS", raising=False)
+    s = app_store(tmp_path, monkeypatch, "groups")
     # the gate lists the app's pages (hidden) for st.navigation; st.Page resolves scripts
     # against the running script's folder, a temp dir under from_function
     import types
@@ -40,7 +37,6 @@ def store(tmp_path, monkeypatch) -> ScenarioStore:
     monkeypatch.setattr(streamlit, "Page", lambda script, **kw: types.SimpleNamespace(
         script=script, url_path=kw.get("url_path", ""), title=kw.get("title", ""), **{"_kw": kw}))
     monkeypatch.setattr(streamlit, "navigation", lambda pages, **kw: pages[0])
-    s = ScenarioStore(path)  # unbound: the system, as the CLI bootstraps groups
     s.create_group("Grupp A")
     s.create_group("Grupp B")
     s.set_passphrase("Grupp A", PASS_A, "gruppmedlem")

@@ -19,6 +19,7 @@ from naravard.ui.state import (
     KEY_ADM_USER,
 )
 from tests.apptables import APP, all_tables
+from tests.ui.conftest import app_store
 
 TIMEOUT = 90
 HOSTILE = "[klicka här](http://example.com) **fet**"
@@ -26,13 +27,7 @@ HOSTILE = "[klicka här](http://example.com) **fet**"
 
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> ScenarioStore:
-    path = tmp_path / "scenarier.sqlite3"
-    monkeypatch.setenv("NARAVARD_STORE", str(path))
-    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NARAVARD_ACCESS", "open")
-    monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    return ScenarioStore(path)
+    return app_store(tmp_path, monkeypatch, "open")
 
 
 def _grupper() -> AppTest:

@@ -15,7 +15,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from naravard import fmt, ui
+from naravard import fmt
 from naravard.services import publishing
 from naravard.sources.dataset import load_dataset
 from naravard.store import ScenarioStore, StoreUnavailableError
@@ -24,6 +24,7 @@ from naravard.ui import cache
 from naravard.ui import state as keys
 from tests.apptables import APP, table_with
 from tests.services.test_publishing import DECK, variant_file
+from tests.ui.conftest import app_store
 
 TIMEOUT = 90
 LADDA = "pages/ladda_data.py"
@@ -38,13 +39,7 @@ MEMBER = Access.of("ledamot@region.example", [("Partigrupp A", "gruppmedlem")], 
 def store(tmp_path, monkeypatch) -> ScenarioStore:
     """A fresh store in groups mode, with the three people as members (so a refresh of
     their memberships from the store gives the same access)."""
-    path = tmp_path / "scenarier.sqlite3"
-    monkeypatch.setenv("NARAVARD_STORE", str(path))
-    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NARAVARD_ACCESS", "groups")
-    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
-    s = ScenarioStore(path)
+    s = app_store(tmp_path, monkeypatch, "groups")
     for access in (PLANNER, READER, MEMBER):
         ((group, role),) = access.roles.items()
         s.create_group(access.group_names[group])

@@ -16,6 +16,7 @@ from naravard.store import ScenarioStore
 from naravard.store.access import Access
 from naravard.ui import state as keys
 from tests.ui.test_published_pages import MEMBER, PLANNER, READER, signed_in
+from tests.ui.conftest import app_store
 
 EXAMPLE = (DEFAULT_DATA_DIR / "examples" / "enheter_osm_2020.csv").read_bytes()
 OSM = "OpenStreetMap 2020 (ODbL)"
@@ -23,13 +24,7 @@ OSM = "OpenStreetMap 2020 (ODbL)"
 
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> ScenarioStore:
-    path = tmp_path / "scenarier.sqlite3"
-    monkeypatch.setenv("NARAVARD_STORE", str(path))
-    monkeypatch.setenv("NARAVARD_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("NARAVARD_ACCESS", "groups")
-    monkeypatch.delenv("NARAVARD_DATA_DIR", raising=False)
-    monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
-    return ScenarioStore(path)
+    return app_store(tmp_path, monkeypatch, "groups")
 
 
 def _register_script():
