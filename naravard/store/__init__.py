@@ -11,6 +11,11 @@ groups' dialogue answers (the Dialog page), both in the same file (schema 4). Bo
 backends run the same store tests (tests/store/test_backends.py). Every change is
 recorded in an audit log (``audit_log``) in the change's own transaction. Errors are :class:`~naravard.store.sqlite.StoreError` and its
 subclasses (English ``str()``, Swedish ``message_sv``).
+
+Access control (schema 6): :class:`GroupRepository` (groups, members, passphrases,
+``with_access``) and :class:`DataRepository` (published data versions). The UI binds
+the shared store to the signed-in person with ``store.with_access(access)``; every item
+method then answers only for the groups that person may use (:mod:`naravard.store.access`).
 """
 
 from __future__ import annotations

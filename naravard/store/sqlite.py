@@ -82,6 +82,21 @@ item, written in the same transaction as the change, so both land or neither) an
 is shared with the PostgreSQL backend (:mod:`naravard.store.postgres`), which only
 runs transactions differently; the statements therefore stay in the SQL both speak.
 
+Schema 6 (issue 14) adds access control and published data. A store bound to a person
+(:meth:`ScenarioStore.with_access`) checks every item's group against the one access
+rule of :mod:`naravard.store.access`: another group's scenario, presentation or answer
+is :class:`StoreNotFoundError`, exactly as a missing id (existence is not leaked),
+lists filter in SQL, saving elsewhere is :class:`StoreForbiddenError`; an unbound store
+is the system and may do everything. Tables ``workgroup`` and ``member`` hold groups
+and roles; a group passphrase is kept only as a salted scrypt hash
+(:mod:`naravard.store.passphrase`), and ``sign_in_failure`` counts failed attempts in
+the database, so every replica throttles alike (:class:`StoreAuthError`,
+:class:`StoreThrottledError`). ``data_version`` keeps published tables (named, dated,
+with a SHA-256) for everyone; a trigger refuses any UPDATE of a version's content, on
+both backends, so published data cannot change under the people who chose it. The
+unit-register methods are wrappers over kind :data:`REGISTER_KIND`; migration 6
+copies the old ``register`` rows in (and leaves that table as it was).
+
 Swedish messages never name the file's path on the server (the English ones do, for
 the logs).
 
@@ -98,6 +113,7 @@ import copy
 import hashlib
 import json
 import logging
+import math
 import operator
 import os
 import sqlite3
@@ -1130,9 +1146,10 @@ class ScenarioStore:
         content = row[10] if len(row) > 10 else None
         try:
             texts = (kind, name, source, published_at, published_by, digest)
-            if not all(isinstance(v, str) for v in (*texts, note)) or withdrawn_at not in (None,) and not isinstance(
-                    withdrawn_at, str):
+            if not all(isinstance(v, str) for v in (*texts, note)):
                 raise ValueError("a text column has the wrong type")
+            if withdrawn_at is not None and not isinstance(withdrawn_at, str):
+                raise ValueError("the withdrawal time is not text")
             if _has_bad_chars("".join(texts)) or _has_bad_chars(note, "\n\t"):
                 raise ValueError("a text column holds bytes that are not valid text")
             if isinstance(count, bool) or not isinstance(count, int):
@@ -1365,7 +1382,7 @@ class ScenarioStore:
             if len(failures) < MAX_SIGN_IN_FAILURES:
                 return None
             until = _parse_time(failures[MAX_SIGN_IN_FAILURES - 1]) + timedelta(seconds=SIGN_IN_WINDOW_S)
-            return max(1, -(-int((until - now_dt).total_seconds()) // 1))
+            return max(1, math.ceil((until - now_dt).total_seconds()))
 
         def read(conn: Any) -> tuple[tuple | None, list[str]]:
             if not _has_table(conn, "workgroup"):
@@ -1745,9 +1762,13 @@ class ScenarioStore:
         limited = not (acc.open or acc.is_admin)
         if limited:
             scope, scope_params = self._item_scope()
-            own = "actor = ? AND item_type = 'workgroup' AND action IN ('sign_in', 'sign_in_failed')"
+            # own sign-ins: by this name, into a group this person holds a role in (a
+            # namesake's sign-ins elsewhere are not theirs to see)
+            keys = sorted(acc.roles)
+            own = ("actor = ? AND item_type = 'workgroup' AND action IN ('sign_in', 'sign_in_failed')"
+                   f" AND grp_key IN ({', '.join('?' * len(keys))})" if keys else "1 = 0")
             where += f" AND ((1 = 1{scope}) OR ({own}))"
-            params = (*params, *scope_params, _actor(acc.user))
+            params = (*params, *scope_params, *((_actor(acc.user), *keys) if keys else ()))
 
         def op(conn: sqlite3.Connection) -> list[tuple]:
             if not _has_table(conn, "audit_log") or (limited and not _has_column(conn, "audit_log", "grp_key")):

@@ -206,3 +206,15 @@ def test_sql_injection_in_groups_users_and_passphrases_is_data(admin, text):
         admin.sign_in_with_passphrase(name, phrase + "x")
     assert [(m.group, m.user) for m in admin.list_members()] == [(name, text)]
     assert len(_raw_rows(admin, "SELECT * FROM workgroup")) == 1
+
+
+def test_a_passphrase_reader_sees_their_own_sign_ins_only(admin):
+    admin.create_group("Läsarna")
+    admin.create_group("Andra")
+    admin.set_passphrase("Läsarna", PASS, role="läsare")
+    admin.set_passphrase("Andra", PASS)
+    admin.sign_in_with_passphrase("Andra", PASS, display_name="Åsa")  # a namesake elsewhere
+    acc = admin.sign_in_with_passphrase("Läsarna", PASS, display_name="Åsa")
+    reader = admin.with_access(acc)
+    assert acc.roles == {"läsarna": "läsare"} and reader.list() == []
+    assert [(e.action, e.group, e.actor) for e in reader.audit_log()] == [("sign_in", "Läsarna", "Åsa")]

@@ -253,3 +253,19 @@ def test_postgres_version_1_upgrades_in_place_and_a_second_run_is_a_no_op(pg_url
     assert [(e.actor, e.item_name) for e in s.with_access(MEMBER).audit_log()] == [("Anna", "Gammal")]
     assert PostgresStore(pg_url).migrate() == 0
     assert len(PostgresStore(pg_url).list_data_versions("enheter")) == 2
+
+
+def test_a_damaged_register_row_does_not_stop_the_migration(tmp_path, caplog):
+    """Bytes that are not UTF-8 in an old register row: the file still upgrades, the
+    damaged row stays in the old table (never rewritten), the others are published."""
+    path = tmp_path / "var" / "scenarier.sqlite3"
+    _schema_5_file(path)
+    with sqlite3.connect(path, isolation_level=None) as c:
+        c.execute("INSERT INTO register (name, source, saved_at, row_count, csv, sha256)"
+                  " VALUES ('Trasig', '', '2026-02-01T00:00:00+00:00', 1, CAST(x'ff41' AS TEXT), 'x')")
+    with caplog.at_level("WARNING"):
+        s = ScenarioStore(path)
+        assert [r.name for r in s.list_registers()] == ["Enheter (2)", "Enheter"]
+    assert "register 3 is damaged" in caplog.text
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT hex(csv) FROM register WHERE id = 3").fetchone() == ("FF41",)
