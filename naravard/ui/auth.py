@@ -41,6 +41,7 @@ import streamlit as st
 from naravard import fmt
 from naravard.store.access import Access, access_mode, group_key
 from naravard.ui import cache
+from naravard.ui.notfound import navigation_pages
 from naravard.ui.state import (
     KEY_AUTH_ACCESS,
     KEY_AUTH_CHECKED_AT,
@@ -137,18 +138,23 @@ def gate() -> None:
     then the person, their groups and "Logga ut" in the sidebar."""
     try:
         m = mode()
-    except ValueError as e:  # a typo in NARAVARD_ACCESS must not open a shared install
-        st.error(f"Verktyget är felaktigt inställt och kan inte visas: {fmt.markdown_escape(str(e))}",
-                 icon=":material/error:")
+    except ValueError:  # a typo in NARAVARD_ACCESS must not open a shared install
+        st.error("Verktyget är felaktigt inställt och kan inte visas: miljövariabeln NARAVARD\\_ACCESS ska vara "
+                 "open eller groups. Kontakta den som driver verktyget.", icon=":material/error:")
         st.stop()
         return
     if m == "open":
-        st.sidebar.caption(OPEN_MODE_SV)
+        st.sidebar.markdown(OPEN_MODE_SV)  # not a caption: its grey fails contrast on the sidebar's background
         return
     _check_session()
     access = st.session_state.get(KEY_AUTH_ACCESS)
     if not isinstance(access, Access):
-        _sign_in_view()
+        # The requested page stays the current one (its address and a shared link's query
+        # are kept) but is not run, and no page is listed. Without st.navigation in this
+        # run Streamlit would fall back to its automatic pages/ list.
+        st.navigation(navigation_pages(admin=False), position="hidden")
+        with st.columns([1, 2, 1])[1]:  # a form, not a page: narrow, in the middle of the screen
+            _sign_in_view()
         st.stop()
         return
     _who(access)
@@ -294,7 +300,10 @@ def _oidc_buttons() -> None:
         if st.button(label, key=KEY_AUTH_OIDC_PREFIX + (name or "standard"), type="primary",
                      icon=":material/login:"):
             st.session_state.pop(KEY_AUTH_OIDC_WAIT, None)
-            st.login(name) if name else st.login()
+            if name:
+                st.login(name)
+            else:
+                st.login()
 
 
 # ------------------------------------------------------------------ the sign-in view

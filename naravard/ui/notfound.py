@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
-from naravard.ui.auth import current_access
 from naravard.ui.chrome import PAGES
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]{1,60}")
@@ -42,14 +41,13 @@ def unknown_page_name(url: str | None, known: Iterable[str], base_path: str = ""
     return path if _SAFE.fullmatch(path) and path not in set(known) else None
 
 
-def _render(name: str):
+def _render(name: str, admin: bool):
     def not_found() -> None:
         st.title(TITLE)
         st.warning(
             f"Det finns ingen sida som heter ”{name}” i verktyget. Kontrollera adressen, eller välj en av sidorna:",
             icon=":material/search_off:",
         )
-        admin = current_access().is_admin
         for p in PAGES:
             if admin or not p.admin_only:
                 st.page_link(p.script, label=p.title)
@@ -57,11 +55,11 @@ def _render(name: str):
     return not_found
 
 
-def navigation_pages() -> list:
+def navigation_pages(admin: bool = False) -> list:
     """``st.Page`` objects for ``st.navigation``: every page of :data:`PAGES` (an
     admin-only page hidden from everyone else), and a hidden Swedish "not found" page
-    when the browser's address names no page."""
-    admin = current_access().is_admin
+    when the browser's address names no page. ``admin``: whether the session may use
+    the admin-only pages (``ui.auth.current_access().is_admin``)."""
     pages = [st.Page(p.script, title=p.title, url_path=p.url_path, default=(i == 0),
                      visibility="hidden" if p.admin_only and not admin else "visible") for i, p in enumerate(PAGES)]
     try:
@@ -70,5 +68,5 @@ def navigation_pages() -> list:
         url = None
     name = unknown_page_name(url, [p.url_path for p in PAGES], str(st.get_option("server.baseUrlPath") or ""))
     if name:
-        pages.append(st.Page(_render(name), title=TITLE, url_path=name, visibility="hidden"))
+        pages.append(st.Page(_render(name, admin), title=TITLE, url_path=name, visibility="hidden"))
     return pages

@@ -168,3 +168,21 @@ def test_the_database_stopping_keeps_the_figures_and_says_so(items, monkeypatch)
     assert {m.label: fmt.plain(m.value) for m in at.metric}["Invånare 80+"] == "30 147", "figures from the data"
     assert any("Databasen går inte att nå just nu." in e.value.replace("\\", "") for e in at.error), [e.value for e in at.error]
     assert any("Grupp A" in m.value for m in at.sidebar.markdown), "still signed in"
+
+
+def test_a_stale_note_edit_is_refused_and_the_field_shows_the_saved_note(items):
+    from naravard.ui.state import KEY_SC_EDIT_NOTE
+
+    at = _open(_signed_in(), "pages/scenario.py")
+    mine = items["mine"]
+    assert at.text_area(key=KEY_SC_EDIT_NOTE).value == "A:s anteckning"
+    items["a"].update_note(mine.id, "den andras anteckning", expected_version=1)
+    at.text_area(key=KEY_SC_EDIT_NOTE).input("min anteckning")
+    next(b for b in at.button if b.label == "Spara anteckningen").click().run()
+    assert not at.exception
+    assert items["a"].get(mine.id).note == "den andras anteckning"
+    assert any("har ändrats av någon annan" in w.value.replace("\\", "") for w in at.warning)
+    assert at.text_area(key=KEY_SC_EDIT_NOTE).value == "den andras anteckning", "the row as it is now"
+    at.text_area(key=KEY_SC_EDIT_NOTE).input("min anteckning")
+    next(b for b in at.button if b.label == "Spara anteckningen").click().run()
+    assert items["a"].get(mine.id).note == "min anteckning"

@@ -31,6 +31,15 @@ def store(tmp_path, monkeypatch) -> ScenarioStore:
     monkeypatch.setenv("NARAVARD_ACCESS", "groups")
     monkeypatch.delenv("NARAVARD_DATABASE_URL", raising=False)
     monkeypatch.delenv("NARAVARD_SIGNIN_HOURS", raising=False)
+    # the gate lists the app's pages (hidden) for st.navigation; st.Page resolves scripts
+    # against the running script's folder, a temp dir under from_function
+    import types
+
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "Page", lambda script, **kw: types.SimpleNamespace(
+        script=script, url_path=kw.get("url_path", ""), title=kw.get("title", ""), **{"_kw": kw}))
+    monkeypatch.setattr(streamlit, "navigation", lambda pages, **kw: pages[0])
     s = ScenarioStore(path)  # unbound: the system, as the CLI bootstraps groups
     s.create_group("Grupp A")
     s.create_group("Grupp B")
@@ -81,7 +90,7 @@ def test_open_mode_shows_the_page_and_says_everyone_sees_everything(tmp_path, mo
     monkeypatch.setenv("NARAVARD_ACCESS", "open")
     at = _app()
     assert _page_shown(at)
-    assert any("Lokalt läge utan inloggning" in c.value for c in at.sidebar.caption)
+    assert any("Lokalt läge utan inloggning" in m.value for m in at.sidebar.markdown)
     assert at.text_input(key=KEY_SC_GROUP).label == "Grupp", "open mode: a free-text group as before"
 
 
@@ -108,6 +117,10 @@ def test_wrong_passphrase_is_refused_with_one_message(store):
     at = _sign_in(_app(), "Grupp A", PASS_B)
     assert not _page_shown(at)
     assert "Fel grupp eller lösenfras." in _texts(at)
+    at = _sign_in(at, "Grupp A", "' OR '1'='1' --", "x'); DROP TABLE scenario; --")
+    assert not _page_shown(at), "an injection attempt is just a wrong passphrase"
+    assert "Fel grupp eller lösenfras." in _texts(at)
+    assert [g.name for g in store.list_groups()] == ["Grupp A", "Grupp B"]
     # and the right one still works afterwards
     at = _sign_in(at, "Grupp A", PASS_A)
     assert _page_shown(at)
@@ -203,3 +216,16 @@ def test_a_typo_in_the_access_mode_does_not_open_the_app(tmp_path, monkeypatch):
     at = _app()
     assert not _page_shown(at)
     assert "felaktigt inställt" in _texts(at)
+
+
+def test_the_sign_in_view_says_so_when_the_database_is_away(store, monkeypatch):
+    from naravard.store import StoreUnavailableError
+    from naravard.store.sqlite import ScenarioStore as Impl
+
+    def down(self, op, *, write):
+        raise StoreUnavailableError("database down", "Databasen går inte att nå just nu.")
+
+    monkeypatch.setattr(Impl, "_run", down)
+    at = _app()
+    assert not _page_shown(at)
+    assert "Databasen går inte att nå just nu." in _texts(at)
