@@ -201,6 +201,20 @@ def _pool_for(url: str, timeout: float) -> Any:
         return pool
 
 
+def _discard_pool(url: str, timeout: float) -> None:
+    """Forget the pool of ``url`` after it could not lend a connection in time.
+
+    psycopg_pool retries a failed connection with exponential backoff, so after a long
+    outage it may wait tens of seconds before trying again, and every operation in
+    that time would time out although the server is back. A new pool connects at once.
+    The old one is closed in the background (closing waits for its worker threads)."""
+    with _pools_lock:
+        pool = _pools.pop((url, timeout), None)
+    if pool is not None:
+        threading.Thread(target=pool.close, kwargs={"timeout": 1.0}, daemon=True,
+                         name="naravard-store-pool-close").start()
+
+
 def close_pools(url: str | None = None) -> None:
     """Close the pools of ``url`` (all pools when None) in this process (tests, shutdown)."""
     with _pools_lock:
@@ -316,6 +330,7 @@ class PostgresStore(core.ScenarioStore):
                         conn.execute("SET TRANSACTION READ ONLY")
                     return op(_PgConnection(conn))
         except PoolTimeout as exc:
+            _discard_pool(self.url, self.timeout)
             raise self._unavailable(exc) from exc
         except psycopg.Error as exc:
             raise self._translate_pg(exc) from exc
@@ -350,6 +365,7 @@ class PostgresStore(core.ScenarioStore):
                                      (version + 1, _now_utc()))
                         applied += 1
         except PoolTimeout as exc:
+            _discard_pool(self.url, self.timeout)
             raise self._unavailable(exc) from exc
         except psycopg.Error as exc:
             raise self._translate_pg(exc) from exc

@@ -285,6 +285,29 @@ def test_the_database_stopped_while_the_app_runs_gives_a_swedish_message(pg_clus
     assert s.save("Ny", "Grupp").name == "Ny"
 
 
+def test_after_a_long_outage_the_first_call_works_again(pg_cluster, pg_url):
+    """psycopg_pool waits longer and longer between reconnect attempts (1 s, 2 s, 4 s,
+    8 s …); after an outage of ~20 s its next attempt could come after the store's
+    timeout, so the first calls once the server is back would still fail. The store
+    drops a pool that timed out, and a fresh pool connects at once (the clean-clone CI
+    run caught a cluster test waiting for this)."""
+    import time
+
+    from naravard.store.postgres import PostgresStore
+
+    s = PostgresStore(pg_url, timeout=2.0)
+    s.save("Plan", "Grupp")
+    pg_cluster.stop()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with pytest.raises(StoreUnavailableError):
+                s.list()
+    finally:
+        pg_cluster.start()
+    assert [x.name for x in s.list()] == ["Plan"], "the first call after the restart"
+
+
 def test_open_store_picks_the_backend_from_the_environment(monkeypatch, tmp_path):
     from naravard.store import ScenarioStore
     from naravard.store.postgres import PostgresStore
