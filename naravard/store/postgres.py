@@ -24,8 +24,9 @@ database without the current schema it raises :class:`StoreReadOnlyError`.
 When the server cannot be reached (stopped, restarting, a network fault) an operation
 raises :class:`StoreUnavailableError` ("Databasen går inte att nå just nu …") after at
 most ``timeout`` seconds; nothing was written and the app keeps running. The pool
-checks a connection before lending it, so once the server is back the next
-operation works.
+checks a connection before lending it, and a pool that timed out is dropped (its
+reconnect backoff can outlast an outage by tens of seconds), so once the server is
+back the next operation works.
 
 Pools are per URL and per process (:func:`_pool_for`), shared by every store object
 on that URL, so a Streamlit rerun does not open new connections. Messages name the
