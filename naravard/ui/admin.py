@@ -71,6 +71,21 @@ def _say(kind: str, text: str) -> None:
         queue.append((kind, text))
 
 
+_FAILED = object()
+
+
+def _call(action, *args):
+    """Run one store call of a button; its Swedish error goes to the page's messages and
+    the result is ``_FAILED``. Every callback below reports the same way."""
+    from naravard.store import StoreError
+
+    try:
+        return action(*args)
+    except StoreError as e:
+        _say("error", e.message_sv)
+        return _FAILED
+
+
 def messages() -> None:
     boxes = {"success": (st.success, ":material/check_circle:"), "warning": (st.warning, ":material/warning:")}
     for kind, text in st.session_state.pop(KEY_ADM_MESSAGES, []):
@@ -86,13 +101,9 @@ def _when(iso: str) -> str:
 
 
 def _create(store) -> None:
-    from naravard.store import StoreError
-
-    try:
-        g = store.create_group(st.session_state.get(KEY_ADM_NEW_NAME, ""),
-                               st.session_state.get(KEY_ADM_NEW_DESCRIPTION, ""))
-    except StoreError as e:
-        _say("error", e.message_sv)
+    g = _call(store.create_group, st.session_state.get(KEY_ADM_NEW_NAME, ""),
+              st.session_state.get(KEY_ADM_NEW_DESCRIPTION, ""))
+    if g is _FAILED:
         return
     st.session_state[KEY_ADM_NEW_NAME] = ""
     st.session_state[KEY_ADM_NEW_DESCRIPTION] = ""
@@ -141,27 +152,18 @@ def group_picker(groups) -> str | None:
 
 
 def _add(store, group: str) -> None:
-    from naravard.store import StoreError
-
     user = (st.session_state.get(KEY_ADM_USER) or "").strip()
     role = st.session_state.get(KEY_ADM_ROLE) or "gruppmedlem"
-    try:
-        m = store.add_member(group, user, role)
-    except StoreError as e:
-        _say("error", e.message_sv)
+    m = _call(store.add_member, group, user, role)
+    if m is _FAILED:
         return
     st.session_state[KEY_ADM_USER] = ""
     _say("success", f"{m.user} är {m.role} i gruppen ”{m.group}”.")
 
 
 def _remove(store, group: str) -> None:
-    from naravard.store import StoreError
-
     user = st.session_state.get(KEY_ADM_MEMBER) or ""
-    try:
-        store.remove_member(group, user)
-    except StoreError as e:
-        _say("error", e.message_sv)
+    if _call(store.remove_member, group, user) is _FAILED:
         return
     _say("success", f"{user} är inte längre medlem i gruppen ”{group}”.")
 
@@ -205,8 +207,6 @@ def members_section(store, group: str) -> None:
 
 
 def _set_passphrase(store, group: str) -> None:
-    from naravard.store import StoreError
-
     first = st.session_state.get(KEY_ADM_PASS1) or ""
     second = st.session_state.get(KEY_ADM_PASS2) or ""
     role = st.session_state.get(KEY_ADM_PASS_ROLE) or "gruppmedlem"
@@ -218,21 +218,13 @@ def _set_passphrase(store, group: str) -> None:
     if len(first) < MIN_PASSPHRASE_CHARS:
         _say("error", f"Lösenfrasen måste ha minst {MIN_PASSPHRASE_CHARS} tecken.")
         return
-    try:
-        store.set_passphrase(group, first, role)
-    except StoreError as e:
-        _say("error", e.message_sv)
+    if _call(store.set_passphrase, group, first, role) is _FAILED:
         return
     _say("success", f"Gruppen ”{group}” har en ny lösenfras som ger rollen {role}. Den gamla gäller inte längre.")
 
 
 def _clear_passphrase(store, group: str) -> None:
-    from naravard.store import StoreError
-
-    try:
-        store.clear_passphrase(group)
-    except StoreError as e:
-        _say("error", e.message_sv)
+    if _call(store.clear_passphrase, group) is _FAILED:
         return
     _say("success", f"Gruppen ”{group}” har ingen lösenfras längre.")
 
@@ -262,8 +254,6 @@ def passphrase_section(store, group: str, info) -> None:
 
 
 def _restore(store, items: dict) -> None:
-    from naravard.store import StoreError
-
     chosen = st.session_state.get(KEY_ADM_DELETED)
     item = items.get(chosen)
     if item is None:
@@ -273,10 +263,7 @@ def _restore(store, items: dict) -> None:
     if action is None:
         _say("error", "Den sortens borttagna sak kan inte återställas här.")
         return
-    try:
-        action(item.id)
-    except StoreError as e:
-        _say("error", e.message_sv)
+    if _call(action, item.id) is _FAILED:
         return
     _say("success", f"{ITEM_TYPES_SV.get(item.item_type, item.item_type)} ”{item.name}” i gruppen "
                     f"”{item.group}” är återställt.")

@@ -286,17 +286,6 @@ def register_in_use(ds=None) -> RegisterInUse | None:
     return stored_register(ds)
 
 
-def _store():
-    """The store, or None if it cannot be opened (the Scenario page says why; here a
-    missing store only means no register can be published from this page)."""
-    from naravard.store import StoreError, open_store
-
-    try:
-        return open_store()
-    except StoreError:
-        return None
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _validated_stored(path: str | None, overrides, identity: str, version_id: int, _info, _content: str, _ds):
     """A published register validated against the data in use, once per version and
@@ -615,7 +604,7 @@ def store_section(reg: RegisterInUse | None, report) -> None:
     if not auth.current_access().can_publish:
         st.caption("Registret gäller din session. Bara en planerare kan spara ett register för alla användare.")
         return
-    store = _store()
+    store = auth.bound_store()  # the one that publishes (_keep); here only: is it writable?
     if store is None or getattr(store, "read_only", False):
         st.caption("Registret kan inte sparas för alla användare här (lagringen är skrivskyddad eller saknas).")
         return

@@ -511,29 +511,30 @@ def _conflict(e: StoreConflictError) -> None:
     _say("warning", f"{e.message_sv} {RELOADED_SV}")
 
 
-def _rename(store, scenario_id: int, version: int | None = None) -> None:
-    """Callback of "Byt namn": ``version`` is the version the list showed, so a
-    scenario renamed or re-noted by someone else since is not overwritten."""
+def _versioned_edit(edit, scenario_id: int, value: str, version: int | None, success) -> None:
+    """One edit of a saved scenario that names the ``version`` the list showed, so a
+    scenario renamed or re-noted by someone else since is not overwritten (the store
+    refuses; :func:`_conflict` says so). ``success`` makes the message from the row."""
     try:
-        s = store.rename(scenario_id, st.session_state.get(KEY_SC_NEW_NAME, ""), expected_version=version)
+        s = edit(scenario_id, value, expected_version=version)
     except StoreConflictError as e:
         _conflict(e)
     except StoreError as e:
         _say("error", e.message_sv)
     else:
-        _say("success", f"Namnet är nu ”{s.name}”.")
+        _say("success", success(s))
+
+
+def _rename(store, scenario_id: int, version: int | None = None) -> None:
+    """Callback of "Byt namn"."""
+    _versioned_edit(store.rename, scenario_id, st.session_state.get(KEY_SC_NEW_NAME, ""), version,
+                    lambda s: f"Namnet är nu ”{s.name}”.")
 
 
 def _edit_note(store, scenario_id: int, version: int | None = None) -> None:
-    """Callback of "Spara anteckningen" (``version`` as for :func:`_rename`)."""
-    try:
-        s = store.update_note(scenario_id, st.session_state.get(KEY_SC_EDIT_NOTE, ""), expected_version=version)
-    except StoreConflictError as e:
-        _conflict(e)
-    except StoreError as e:
-        _say("error", e.message_sv)
-    else:
-        _say("success", f"Anteckningen till ”{s.name}” är sparad.")
+    """Callback of "Spara anteckningen"."""
+    _versioned_edit(store.update_note, scenario_id, st.session_state.get(KEY_SC_EDIT_NOTE, ""), version,
+                    lambda s: f"Anteckningen till ”{s.name}” är sparad.")
 
 
 def _ask_delete(scenario_id: int) -> None:
